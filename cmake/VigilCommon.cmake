@@ -1,0 +1,30 @@
+# One INTERFACE target that carries the language standard, the warnings and the
+# Qt defines for every target of the project.
+add_library(vigil_common INTERFACE)
+add_library(Vigil::common ALIAS vigil_common)
+
+target_compile_features(vigil_common INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+
+target_compile_options(vigil_common INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+    -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough)
+if(VIGIL_WERROR)
+    target_compile_options(vigil_common INTERFACE -Werror)
+endif()
+
+target_compile_definitions(vigil_common INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_KEYWORDS
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_USE_QSTRINGBUILDER
+    QT_DISABLE_DEPRECATED_UP_TO=0x060400
+    VIGIL_VERSION="${PROJECT_VERSION}")
+
+if(VIGIL_SANITIZE)
+    set(_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_compile_options(vigil_common INTERFACE ${_san})
+    target_link_options(vigil_common INTERFACE ${_san})
+endif()

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "launcher.h"
+
+#include "logging.h"
+#include "shellquote.h"
+#include "sites/site.h"
+#include "supervisor.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+
+namespace vigil {
+
+namespace {
+constexpr qint64 kMaxInputBytes = 256 * 1024 * 1024;
+
+QList<TaskSpec> topologicalOrder(const Workflow &wf)
+{
+    QList<TaskSpec> order;
+    QSet<QString> placed;
+    while (order.size() < wf.tasks.size()) {
+        bool progressed = false;
+        for (const TaskSpec &t : wf.tasks) {
+            if (placed.contains(t.name))
+                continue;
+            bool ready = true;
+            for (const QString &d : t.after)
+                ready = ready && placed.contains(d);
+            if (ready) {
+                order << t;
+                placed.insert(t.name);
+                progressed = true;
+            }
+        }
+        if (!progressed)
+            break; // a cycle: loadWorkflow refuses those already
+    }
+    return order;
+}
+} // namespace
+
+Launcher::Launcher(Supervisor *supervisor, Workflow workflow, QObject *parent)
+    : QObject(parent), m_supervisor(supervisor), m_workflow(std::move(workflow))
+{}
+
+QString Launcher::makeRunId(const QString &workflowName)
+{
+    const QString stamp =
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString suffix = QString::number(QRandomGenerator::global()->bounded(0x10000), 16)
+                               .rightJustified(4, QLatin1Char('0'));
+    // Keep within the 64-character id limit.
+    return workflowName.left(64 - 21) + QLatin1Char('-') + stamp + QLatin1Char('-') + suffix;
+}
+
+QByteArray Launcher::jobScript(const TaskSpec &task, const QString &runId, const QString &runDir,
+                               const QString &helperPath)
+{
+    QString s;
+    s += QStringLiteral("#!/bin/sh\n# Written by Vigil for run %1, task %2.\n")
+             .arg(runId, task.name);
+    s += QStringLiteral("export VIGIL_RUN_DIR=%1\n").arg(shellQuote(runDir));
+    s += QStringLiteral("export VIGIL_RUN_ID=%1\n").arg(shellQuote(runId));
+    s += QStringLiteral("export VIGIL_TASK=%1\n").arg(shellQuote(task.name));
+    s += QStringLiteral("export VIGIL_JOB=%1\n").arg(shellQuote(helperPath));
+    for (auto it = task.environment.cbegin(); it != task.environment.cend(); ++it)
+        s += QStringLiteral("export %1=%2\n")
+                 .arg(it.key(), shellQuote(it.value())); // key validated on load
+    s += QStringLiteral("cd \"$VIGIL_RUN_DIR\" || exit 1\n");
+    QStringList argv{QStringLiteral("task-exec"), QStringLiteral("--task"), task.name,
+                     QStringLiteral("--")};
+    argv << task.command;
+    s += QStringLiteral("exec \"$VIGIL_JOB\" %1\n").arg(shellJoin(argv));
+    return s.toUtf8();
+}
+
+void Launcher::start(const QString &runId, Callback<LaunchResult> done)
+{
+    m_done = std::move(done);
+    m_result.runId = runId.isEmpty() ? makeRunId(m_workflow.name) : runId;
+    m_order = topologicalOrder(m_workflow);
+    for (const TaskSpec &t : std::as_const(m_order)) {
+        if (!m_siteNames.contains(t.site))
+            m_siteNames << t.site;
+        for (const QString &dep : t.after) {
+            if (m_workflow.task(dep)->site != t.site) {
+                fail(Error(tr("task %1 on site %2 runs after %3 on site %4: edges between sites "
+                              "need the engine, which this version does not have yet")
+                               .arg(t.name, t.site, dep, m_workflow.task(dep)->site)));
+                return;
+            }
+        }
+    }
+    for (const QString &name : std::as_const(m_siteNames)) {
+        if (!m_supervisor->site(name))
+            m_supervisor->addSite(*m_workflow.site(name));
+    }
+    prepareSites(0);
+}
+
+void Launcher::fail(const Error &error)
+{
+    if (auto done = std::exchange(m_done, nullptr))
+        done(error);
+}
+
+void Launcher::prepareSites(int index)
+{
+    if (index >= m_siteNames.size()) {
+        submitTask(0);
+        return;
+    }
+    Site *site = m_supervisor->site(m_siteNames[index]);
+    Q_EMIT progress(tr("Preparing site %1").arg(site->name()));
+    site->ensureHelper(this, [this, site, index](Result<QString> helper) {
+        if (!helper) {
+            fail(helper.error());
+            return;
+        }
+        const QString dir = site->runDirectory(m_result.runId);
+        m_supervisor->site(site->name())
+            ->transport()
+            ->makeDirectories(site->runRoot(), 0700, this, [=, this](Result<void> mk) {
+                if (!mk) {
+                    fail(mk.error());
+                    return;
+                }
+                const QStringList argv{*helper,
+                                       QStringLiteral("init-run"),
+                                       QStringLiteral("--run-dir"),
+                                       dir,
+                                       QStringLiteral("--run-id"),
+                                       m_result.runId,
+                                       QStringLiteral("--workflow-name"),
+                                       m_workflow.name};
+                site->transport()->exec(argv, {}, this, [=, this](Result<ExecResult> r) {
+                    if (!r || r->exitCode != 0) {
+                        fail(r ? Error(tr("cannot create the run directory %1 on %2: %3")
+                                           .arg(dir, site->name(),
+                                                QString::fromUtf8(r->err).trimmed()))
+                               : r.error());
+                        return;
+                    }
+                    QStringList files{QFileInfo(m_workflow.sourcePath).fileName()};
+                    for (const TaskSpec &t : std::as_const(m_order))
+                        if (t.site == site->name())
+                            for (const QString &in : t.inputs)
+                                if (!files.contains(in))
+                                    files << in;
+                    uploadInputs(site, files, [this, index] { prepareSites(index + 1); });
+                });
+            });
+    });
+}
+
+void Launcher::uploadInputs(Site *site, QStringList files, std::function<void()> next)
+{
+    if (files.isEmpty()) {
+        next();
+        return;
+    }
+    const QString rel = files.takeFirst();
+    const QDir base = QFileInfo(m_workflow.sourcePath).absoluteDir();
+    QFile f(base.filePath(rel));
+    // The workflow itself travels as workflow.toml: the run's revision.
+    const bool isWorkflow =
+        rel == QFileInfo(m_workflow.sourcePath).fileName() &&
+        QFileInfo(f).canonicalFilePath() == QFileInfo(m_workflow.sourcePath).canonicalFilePath();
+    if (QFileInfo(f).isSymLink() || !f.open(QIODevice::ReadOnly) || f.size() > kMaxInputBytes) {
+        fail(Error(tr("cannot read input %1: %2")
+                       .arg(f.fileName(), f.size() > kMaxInputBytes ? tr("larger than 256 MiB")
+                                                                    : f.errorString())));
+        return;
+    }
+    const QByteArray data = f.readAll();
+    const QString dir = site->runDirectory(m_result.runId);
+    const QString target =
+        dir + QLatin1Char('/') + (isWorkflow ? QStringLiteral("workflow.toml") : rel);
+    Q_EMIT progress(tr("Uploading %1 to %2").arg(rel, site->name()));
+    const QString parent = QFileInfo(target).path();
+    const quint32 mode = QFileInfo(f).isExecutable() ? 0700 : 0600;
+    site->transport()->makeDirectories(parent, 0700, this, [=, this](Result<void> mk) {
+        if (!mk) {
+            fail(mk.error());
+            return;
+        }
+        site->transport()->writeFileAtomic(target, data, mode, this, [=, this](Result<void> w) {
+            if (!w) {
+                fail(w.error());
+                return;
+            }
+            uploadInputs(site, files, next);
+        });
+    });
+}
+
+void Launcher::submitTask(int index)
+{
+    if (index >= m_order.size()) {
+        if (auto done = std::exchange(m_done, nullptr))
+            done(m_result);
+        return;
+    }
+    const TaskSpec task = m_order[index];
+    Site *site = m_supervisor->site(task.site);
+    const QString dir = site->runDirectory(m_result.runId);
+    const QString taskDir = dir + QStringLiteral("/tasks/") + task.name;
+    const QString script = taskDir + QStringLiteral("/job.sh");
+    const QByteArray body = jobScript(task, m_result.runId, dir, site->helperPath());
+    site->transport()->makeDirectories(taskDir, 0700, this, [=, this](Result<void> mk) {
+        if (!mk) {
+            fail(mk.error());
+            return;
+        }
+        site->transport()->writeFileAtomic(script, body, 0700, this, [=, this](Result<void> w) {
+            if (!w) {
+                fail(w.error());
+                return;
+            }
+            Submission s;
+            s.runId = m_result.runId;
+            s.task = task.name;
+            s.scriptPath = script;
+            s.workDirectory = dir;
+            s.logPath = taskDir + QStringLiteral("/output.log");
+            s.resources = task.resources;
+            for (const QString &dep : task.after)
+                s.afterOk << m_result.jobIds.value(dep);
+            Q_EMIT progress(tr("Submitting %1 to %2").arg(task.name, site->name()));
+            site->submit(s, this, [=, this](Result<QString> id) {
+                if (!id) {
+                    fail(Error(tr("submitting task %1 to %2 failed: %3")
+                                   .arg(task.name, site->name(), id.errorString())));
+                    return;
+                }
+                qCInfo(lcEngine).noquote()
+                    << "submitted" << task.name << "as job" << *id << "on" << site->name();
+                m_result.jobIds.insert(task.name, *id);
+                submitTask(index + 1);
+            });
+        });
+    });
+}
+
+} // namespace vigil

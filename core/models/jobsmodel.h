@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "sites/jobinfo.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <functional>
+
+namespace vigil {
+
+// Every scheduler job of every site, one row each, keyed by (site, job id).
+// setJobs() replaces one site's jobs with a diff: changed rows emit
+// dataChanged for the changed columns, new jobs are inserted, gone jobs are
+// removed. The model is never reset, so selections and scroll positions survive
+// a refresh. Rows keep their arrival order; sort with JobsFilterProxy.
+class JobsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Site, JobId, Name, Run, Task, State, Reason, Elapsed, TimeLeft, ColumnCount };
+    Q_ENUM(Column)
+
+    enum Role {
+        StateRole = Qt::UserRole + 1, // raw scheduler state ("RUNNING")
+        StateClassRole,               // int(vigil::StateClass)
+        SortRole,                     // seconds for durations, numbers for ids, else text
+        SiteRole,
+        JobIdRole,
+        RunRole,
+        TaskRole,
+        ExitCodeRole,
+    };
+    Q_ENUM(Role)
+
+    explicit JobsModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // Replaces the jobs of `site` (each job's own site field is overwritten with it).
+    void setJobs(const QString &site, const QList<JobInfo> &jobs);
+    void removeSite(const QString &site);
+
+    const JobInfo &job(int row) const { return m_rows.at(row); }
+    // -1 when unknown.
+    int rowOf(const QString &site, const QString &jobId) const;
+    QList<JobInfo> jobs() const { return m_rows; }
+    QStringList siteNames() const;
+    QStringList runIds() const;
+
+Q_SIGNALS:
+    // The set of sites or runs present changed (for filter combo boxes).
+    void namesChanged();
+
+private:
+    static QString keyOf(const QString &site, const QString &jobId);
+    void reindex(int from);
+    void removeRowsWhere(const std::function<bool(const JobInfo &)> &pred);
+
+    QList<JobInfo> m_rows;
+    QHash<QString, int> m_index; // key -> row
+};
+
+} // namespace vigil

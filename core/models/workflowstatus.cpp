@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "workflowstatus.h"
+
+#include <QMap>
+#include <algorithm>
+
+namespace vigil {
+
+namespace {
+
+// Scheduler ids grow: "10" is newer than "9".
+bool newerId(const QString &a, const QString &b)
+{
+    if (a.size() != b.size())
+        return a.size() > b.size();
+    return a > b;
+}
+
+} // namespace
+
+WorkflowStatus::WorkflowStatus(QObject *parent) : QObject(parent) {}
+
+void WorkflowStatus::setWorkflow(const Workflow &workflow)
+{
+    m_workflow = workflow;
+    m_status.clear();
+    recompute();
+}
+
+void WorkflowStatus::setRuns(const QString &site, const QList<RunInfo> &runs)
+{
+    m_runs.insert(site, runs);
+    recompute();
+}
+
+void WorkflowStatus::setJobs(const QString &site, const QList<JobInfo> &jobs)
+{
+    m_jobs.insert(site, jobs);
+    recompute();
+}
+
+void WorkflowStatus::setCurrentRun(const QString &runId)
+{
+    m_chosen = runId;
+    recompute();
+}
+
+QStringList WorkflowStatus::runIds() const
+{
+    return m_runIds;
+}
+
+TaskStatus WorkflowStatus::status(const QString &task) const
+{
+    if (const auto it = m_status.constFind(task); it != m_status.cend())
+        return *it;
+    TaskStatus s;
+    s.task = task;
+    return s;
+}
+
+int WorkflowStatus::pendingCheckpoints() const
+{
+    int n = 0;
+    for (const TaskStatus &s : m_status)
+        n += s.pendingCheckpoints;
+    return n;
+}
+
+TaskStatus WorkflowStatus::compute(const TaskSpec &task) const
+{
+    TaskStatus s;
+    s.task = task.name;
+    s.site = task.site;
+    if (m_current.isEmpty())
+        return s;
+
+    // The task as its run directory records it (any site: a run spans sites).
+    const TaskRunInfo *recorded = nullptr;
+    for (const QList<RunInfo> &runs : m_runs)
+        for (const RunInfo &run : runs) {
+            if (run.runId != m_current)
+                continue;
+            for (const TaskRunInfo &t : run.tasks)
+                if (t.name == task.name && (!recorded || recorded->state.isEmpty()))
+                    recorded = &t;
+            for (const CheckpointInfo &c : run.checkpoints)
+                if (c.task == task.name && c.status == CheckpointInfo::Status::Pending)
+                    ++s.pendingCheckpoints;
+        }
+
+    // The task as the scheduler sees it: the job of this run and task.
+    const JobInfo *job = nullptr;
+    for (const QList<JobInfo> &jobs : m_jobs)
+        for (const JobInfo &j : jobs)
+            if (j.runId == m_current && j.task == task.name) {
+                // Prefer the job that is still active, then the most recent id.
+                if (!job || (j.isActive() && !job->isActive()) ||
+                    (j.isActive() == job->isActive() && newerId(j.jobId, job->jobId)))
+                    job = &j;
+            }
+
+    const StateClass recordedClass =
+        recorded ? classifyTaskState(recorded->state, recorded->exitCode) : StateClass::NotStarted;
+    if (job && (job->isActive() || !recorded || recorded->state.isEmpty())) {
+        s.stateClass = classifyJob(*job);
+        s.stateText = job->state;
+        s.jobId = job->jobId;
+        s.site = job->site;
+        if (!job->reason.isEmpty() && job->reason != QLatin1String("None"))
+            s.detail = job->reason;
+    } else if (recorded) {
+        s.stateClass = recordedClass;
+        s.stateText = recorded->state;
+        s.jobId = recorded->jobId;
+        if (recorded->exitCode > 0)
+            s.detail = QStringLiteral("exit %1").arg(recorded->exitCode);
+        else if (!recorded->host.isEmpty())
+            s.detail = recorded->host;
+    }
+    return s;
+}
+
+void WorkflowStatus::recompute()
+{
+    // Runs of this workflow, newest first.
+    QMap<QString, QDateTime> created;
+    for (const QList<RunInfo> &runs : std::as_const(m_runs))
+        for (const RunInfo &run : runs)
+            if (run.workflowName == m_workflow.name) {
+                const QDateTime c = created.value(run.runId);
+                if (!c.isValid() || (run.createdAt.isValid() && run.createdAt < c))
+                    created.insert(run.runId, run.createdAt);
+            }
+    QStringList ids = created.keys();
+    std::stable_sort(ids.begin(), ids.end(), [&](const QString &a, const QString &b) {
+        const QDateTime ca = created.value(a), cb = created.value(b);
+        if (ca != cb)
+            return ca > cb;
+        return a > b; // run ids start with a timestamp
+    });
+    if (ids != m_runIds) {
+        m_runIds = ids;
+        Q_EMIT runsListChanged();
+    }
+
+    QString current = m_chosen;
+    if (current.isEmpty() || !m_runIds.contains(current))
+        current = m_runIds.value(0);
+    if (current != m_current) {
+        m_current = current;
+        Q_EMIT currentRunChanged(m_current);
+    }
+
+    QHash<QString, TaskStatus> next;
+    for (const TaskSpec &t : m_workflow.tasks)
+        next.insert(t.name, compute(t));
+    const QHash<QString, TaskStatus> before = std::exchange(m_status, next);
+    for (const TaskSpec &t : m_workflow.tasks)
+        if (!before.contains(t.name) || before.value(t.name) != next.value(t.name))
+            Q_EMIT taskChanged(t.name);
+}
+
+} // namespace vigil

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace vigil {
+
+// POSIX sh quoting of one word: the result is read back by any POSIX shell as
+// exactly `word`, whatever bytes it contains (quotes, $(), newlines, ...).
+QString shellQuote(const QString &word);
+
+// Joins argv into one command line for `sh -c` (what an SSH exec channel runs).
+QString shellJoin(const QStringList &argv);
+
+} // namespace vigil

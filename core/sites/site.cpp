@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "site.h"
+
+#include "logging.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+
+namespace vigil {
+
+namespace {
+constexpr qint64 kMaxHelperBytes = 64 * 1024 * 1024;
+} // namespace
+
+Site::Site(SiteSpec spec, Transport *transport, QObject *parent)
+    : QObject(parent), m_spec(std::move(spec)), m_transport(transport)
+{
+    m_transport->setParent(this);
+}
+
+Site::~Site() = default;
+
+QString Site::runRoot() const
+{
+    if (m_spec.runRoot.startsWith(QLatin1Char('/')))
+        return m_spec.runRoot;
+    return m_transport->homeDirectory() + QLatin1Char('/') + m_spec.runRoot;
+}
+
+QString Site::runDirectory(const QString &runId) const
+{
+    return runRoot() + QLatin1Char('/') + runId;
+}
+
+QString Site::localHelperBinary()
+{
+    const QString env = qEnvironmentVariable("VIGIL_JOB_BINARY");
+    if (!env.isEmpty())
+        return env;
+    const QString dir = QCoreApplication::applicationDirPath();
+    const QStringList candidates{dir + QLatin1String("/vigil-job"),
+                                 dir + QLatin1String("/../helper/vigil-job"),
+                                 dir + QLatin1String("/../../helper/vigil-job"),
+                                 dir + QLatin1String("/../lib/vigil/vigil-job")};
+    for (const QString &candidate : candidates) {
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
+    }
+    return {};
+}
+
+void Site::run(const QStringList &argv, QObject *context, Callback<QByteArray> done)
+{
+    m_transport->exec(argv, {}, context, [argv, done = std::move(done)](Result<ExecResult> r) {
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        if (r->exitCode != 0) {
+            QString err = QString::fromUtf8(r->err).trimmed();
+            if (err.isEmpty())
+                err = QString::fromUtf8(r->out).trimmed();
+            Error::Kind kind = r->exitCode == 127 ? Error::Kind::NotFound : Error::Kind::Generic;
+            done(Error(QStringLiteral("%1 failed (exit %2): %3")
+                           .arg(argv.value(0))
+                           .arg(r->exitCode)
+                           .arg(err.left(2000)),
+                       kind));
+            return;
+        }
+        done(r->out);
+    });
+}
+
+void Site::ensureHelper(QObject *context, Callback<QString> done)
+{
+    QPointer<QObject> ctx(context);
+    auto reply = [ctx, done = std::move(done)](Result<QString> r) {
+        if (ctx)
+            done(std::move(r));
+    };
+    if (!m_helperPath.isEmpty()) {
+        reply(m_helperPath);
+        return;
+    }
+    m_helperWaiters << reply;
+    if (m_helperBusy)
+        return;
+    m_helperBusy = true;
+
+    auto finish = [this](Result<QString> r) {
+        m_helperBusy = false;
+        if (r) {
+            m_helperPath = *r;
+            Q_EMIT helperChanged();
+        }
+        const auto waiters = std::exchange(m_helperWaiters, {});
+        for (const auto &w : waiters)
+            w(r);
+    };
+
+    const QString local = localHelperBinary();
+    if (local.isEmpty()) {
+        finish(Error(QStringLiteral("vigil-job was not found next to this program; set "
+                                    "VIGIL_JOB_BINARY to its path")));
+        return;
+    }
+    QFile f(local);
+    if (f.size() > kMaxHelperBytes || !f.open(QIODevice::ReadOnly)) {
+        finish(Error(QStringLiteral("cannot read %1: %2").arg(local, f.errorString())));
+        return;
+    }
+    const QByteArray binary = f.readAll();
+    const QString hash = QString::fromLatin1(
+        QCryptographicHash::hash(binary, QCryptographicHash::Sha256).toHex().left(12));
+    QString remote;
+    if (m_spec.kind == SiteSpec::Kind::Local)
+        remote = local; // the same machine: use it in place
+    else
+        remote =
+            m_transport->homeDirectory() + QStringLiteral("/.local/share/vigil/bin/vigil-job-%1-%2")
+                                               .arg(QStringLiteral(VIGIL_VERSION), hash);
+
+    // Is it there and working?
+    m_transport->exec(
+        {remote, QStringLiteral("--version")}, {}, this,
+        [this, remote, binary, finish](Result<ExecResult> r) {
+            if (r && r->exitCode == 0) {
+                m_helperVersion = QString::fromUtf8(r->out).trimmed();
+                finish(remote);
+                return;
+            }
+            if (m_spec.kind == SiteSpec::Kind::Local) {
+                finish(Error(QStringLiteral("%1 does not run: %2")
+                                 .arg(remote, r ? QString::fromUtf8(r->err) : r.errorString())));
+                return;
+            }
+            qCInfo(lcSite) << "deploying vigil-job to" << m_spec.name << remote;
+            const QString dir = remote.section(QLatin1Char('/'), 0, -2);
+            m_transport->makeDirectories(
+                dir, 0700, this, [this, dir, remote, binary, finish](Result<void> mk) {
+                    if (!mk) {
+                        finish(mk.error());
+                        return;
+                    }
+                    m_transport->writeFileAtomic(
+                        remote, binary, 0755, this, [this, remote, finish](Result<void> w) {
+                            if (!w) {
+                                finish(w.error());
+                                return;
+                            }
+                            m_transport->exec(
+                                {remote, QStringLiteral("--version")}, {}, this,
+                                [this, remote, finish](Result<ExecResult> v) {
+                                    if (!v || v->exitCode != 0) {
+                                        finish(Error(
+                                            QStringLiteral("vigil-job uploaded to %1:%2 but does "
+                                                           "not run there: %3")
+                                                .arg(m_spec.name, remote,
+                                                     v ? QString::fromUtf8(v->err)
+                                                       : v.errorString())));
+                                        return;
+                                    }
+                                    m_helperVersion = QString::fromUtf8(v->out).trimmed();
+                                    finish(remote);
+                                });
+                        });
+                });
+        });
+}
+
+void Site::scanRuns(QObject *context, Callback<QByteArray> done)
+{
+    QPointer<QObject> ctx(context);
+    ensureHelper(this, [this, ctx, done = std::move(done)](Result<QString> helper) mutable {
+        if (!ctx)
+            return;
+        if (!helper) {
+            done(helper.error());
+            return;
+        }
+        run({*helper, QStringLiteral("scan"), runRoot()}, ctx, std::move(done));
+    });
+}
+
+} // namespace vigil

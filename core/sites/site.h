@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "jobinfo.h"
+#include "transport.h"
+#include "workflow/workflow.h"
+
+#include <QObject>
+#include <QPointer>
+
+namespace vigil {
+
+// What a site needs to start one task. The script is already in the run
+// directory; the site only schedules it.
+struct Submission
+{
+    QString runId;
+    QString task;
+    QString scriptPath;    // absolute path on the site
+    QString workDirectory; // absolute path on the site (the run directory)
+    QString logPath;       // absolute path for stdout+stderr
+    QStringList afterOk;   // job ids on the same site that must succeed first
+    bool hold = false;
+    TaskResources resources;
+};
+
+// One execution site: a SLURM cluster, a plain SSH host or the local machine.
+// Owns its transport. Every operation is asynchronous.
+class Site : public QObject
+{
+    Q_OBJECT
+public:
+    Site(SiteSpec spec, Transport *transport, QObject *parent = nullptr);
+    ~Site() override;
+
+    const SiteSpec &spec() const { return m_spec; }
+    QString name() const { return m_spec.name; }
+    Transport *transport() const { return m_transport; }
+
+    // Absolute paths on the site; valid once the transport is connected.
+    QString runRoot() const;
+    QString runDirectory(const QString &runId) const;
+
+    // The vigil-job binary on the site, uploaded on first use when missing
+    // (named by version and content hash, so an old one is never reused).
+    QString helperPath() const { return m_helperPath; }
+    QString helperVersion() const { return m_helperVersion; }
+    void ensureHelper(QObject *context, Callback<QString> done);
+
+    virtual void submit(const Submission &submission, QObject *context, Callback<QString> done) = 0;
+    virtual void cancel(const QString &jobId, QObject *context, Callback<void> done) = 0;
+    // One batched query of every job of this account on the site. `tracked`
+    // are ids Vigil started that may have left the queue: their final state
+    // is looked up in the same cycle.
+    virtual void queryJobs(const QStringList &tracked, QObject *context,
+                           Callback<QList<JobInfo>> done) = 0;
+
+    // `vigil-job scan RUNROOT`: every run under the run root in one round trip.
+    void scanRuns(QObject *context, Callback<QByteArray> done);
+
+    // Local path of the vigil-job binary to deploy (build tree or installed).
+    static QString localHelperBinary();
+
+Q_SIGNALS:
+    void helperChanged();
+
+protected:
+    // Runs argv and turns a non-zero exit into an Error carrying stderr.
+    void run(const QStringList &argv, QObject *context, Callback<QByteArray> done);
+
+private:
+    void uploadHelper(const QString &remotePath, QObject *context, Callback<QString> done);
+
+    SiteSpec m_spec;
+    Transport *m_transport; // child
+    QString m_helperPath;
+    QString m_helperVersion;
+    QList<Callback<QString>> m_helperWaiters;
+    bool m_helperBusy = false;
+};
+
+// SLURM over SSH: sbatch, squeue, sacct (or scontrol when there is no accounting).
+class SlurmSite final : public Site
+{
+    Q_OBJECT
+public:
+    using Site::Site;
+    void submit(const Submission &submission, QObject *context, Callback<QString> done) override;
+    void cancel(const QString &jobId, QObject *context, Callback<void> done) override;
+    void queryJobs(const QStringList &tracked, QObject *context,
+                   Callback<QList<JobInfo>> done) override;
+
+    static QStringList sbatchArgs(const Submission &s, const QString &defaultPartition,
+                                  const QString &account);
+
+private:
+    void queryFinished(QList<JobInfo> active, const QStringList &missing, QObject *context,
+                       Callback<QList<JobInfo>> done);
+    bool m_noAccounting = false;
+};
+
+// A host without a scheduler (cloud VM, edge device) or the local machine:
+// tasks run as detached processes under `vigil-job task-exec`, which records
+// pid, exit code and CIF markers in the run directory.
+class ProcessSite final : public Site
+{
+    Q_OBJECT
+public:
+    using Site::Site;
+    void submit(const Submission &submission, QObject *context, Callback<QString> done) override;
+    void cancel(const QString &jobId, QObject *context, Callback<void> done) override;
+    void queryJobs(const QStringList &tracked, QObject *context,
+                   Callback<QList<JobInfo>> done) override;
+};
+
+} // namespace vigil

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "logging.h"
+#include "site.h"
+#include "slurmparse.h"
+
+#include <QSet>
+
+namespace vigil {
+
+QStringList SlurmSite::sbatchArgs(const Submission &s, const QString &defaultPartition,
+                                  const QString &account)
+{
+    QStringList argv{QStringLiteral("sbatch"),
+                     QStringLiteral("--parsable"),
+                     QStringLiteral("--job-name=") + s.task,
+                     QStringLiteral("--comment=") + slurm::jobComment(s.runId, s.task),
+                     QStringLiteral("--chdir=") + s.workDirectory,
+                     QStringLiteral("--output=") + s.logPath,
+                     QStringLiteral("--open-mode=append")};
+    const QString partition =
+        s.resources.partition.isEmpty() ? defaultPartition : s.resources.partition;
+    if (!partition.isEmpty())
+        argv << QStringLiteral("--partition=") + partition;
+    if (!account.isEmpty())
+        argv << QStringLiteral("--account=") + account;
+    if (!s.resources.time.isEmpty())
+        argv << QStringLiteral("--time=") + s.resources.time;
+    if (s.resources.cpus > 0)
+        argv << QStringLiteral("--cpus-per-task=%1").arg(s.resources.cpus);
+    if (!s.resources.memory.isEmpty())
+        argv << QStringLiteral("--mem=") + s.resources.memory;
+    if (!s.afterOk.isEmpty())
+        argv << QStringLiteral("--dependency=afterok:") + s.afterOk.join(QLatin1Char(':'));
+    if (s.hold)
+        argv << QStringLiteral("--hold");
+    argv << QStringLiteral("--") << s.scriptPath;
+    return argv;
+}
+
+void SlurmSite::submit(const Submission &s, QObject *context, Callback<QString> done)
+{
+    run(sbatchArgs(s, spec().partition, spec().account), context,
+        [done = std::move(done)](Result<QByteArray> out) {
+            if (!out) {
+                done(out.error());
+                return;
+            }
+            done(slurm::parseSbatch(*out));
+        });
+}
+
+void SlurmSite::cancel(const QString &jobId, QObject *context, Callback<void> done)
+{
+    run({QStringLiteral("scancel"), QStringLiteral("--"), jobId}, context,
+        [done = std::move(done)](Result<QByteArray> out) {
+            if (!out)
+                done(out.error());
+            else
+                done(Result<void>());
+        });
+}
+
+void SlurmSite::queryJobs(const QStringList &tracked, QObject *context,
+                          Callback<QList<JobInfo>> done)
+{
+    QPointer<QObject> ctx(context);
+    run(slurm::squeueArgs(), this,
+        [this, tracked, ctx, done = std::move(done)](Result<QByteArray> out) mutable {
+            if (!ctx)
+                return;
+            if (!out) {
+                done(out.error());
+                return;
+            }
+            auto jobs = slurm::parseSqueue(*out);
+            if (!jobs) {
+                done(jobs.error());
+                return;
+            }
+            QSet<QString> seen;
+            for (JobInfo &j : *jobs) {
+                j.site = name();
+                seen.insert(j.jobId);
+            }
+            QStringList missing;
+            for (const QString &id : tracked)
+                if (!seen.contains(id))
+                    missing << id;
+            if (missing.isEmpty()) {
+                done(std::move(*jobs));
+                return;
+            }
+            queryFinished(std::move(*jobs), missing, ctx, std::move(done));
+        });
+}
+
+void SlurmSite::queryFinished(QList<JobInfo> active, const QStringList &missing, QObject *context,
+                              Callback<QList<JobInfo>> done)
+{
+    QPointer<QObject> ctx(context);
+    auto merge = [this, active, missing](QList<JobInfo> finished) {
+        QList<JobInfo> all = active;
+        const QSet<QString> wanted(missing.cbegin(), missing.cend());
+        for (JobInfo &j : finished) {
+            if (!wanted.contains(j.jobId))
+                continue;
+            j.site = name();
+            all << j;
+        }
+        return all;
+    };
+    auto viaScontrol = [this, ctx, merge, done](const QString &why) mutable {
+        if (!m_noAccounting) {
+            qCInfo(lcSlurm) << name() << "has no usable accounting, using scontrol:" << why;
+            m_noAccounting = true;
+        }
+        run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"),
+             QStringLiteral("-o")},
+            this, [ctx, merge, done](Result<QByteArray> out) {
+                if (!ctx)
+                    return;
+                if (!out) {
+                    done(out.error());
+                    return;
+                }
+                auto jobs = slurm::parseScontrolJobs(*out);
+                if (!jobs)
+                    done(jobs.error());
+                else
+                    done(merge(*jobs));
+            });
+    };
+    if (m_noAccounting) {
+        viaScontrol(QString());
+        return;
+    }
+    run(slurm::sacctArgs(missing), this,
+        [ctx, merge, viaScontrol, done](Result<QByteArray> out) mutable {
+            if (!ctx)
+                return;
+            if (!out) {
+                viaScontrol(out.errorString());
+                return;
+            }
+            auto jobs = slurm::parseSacct(*out);
+            if (!jobs) {
+                done(jobs.error());
+                return;
+            }
+            done(merge(*jobs));
+        });
+}
+
+} // namespace vigil

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "supervisor.h"
+
+#include "local/localtransport.h"
+#include "logging.h"
+#include "protocol/decision.h"
+#include "protocol/ids.h"
+#include "protocol/request.h"
+#include "sites/site.h"
+#include "ssh/sshtransport.h"
+
+#include <QSet>
+#include <QSysInfo>
+
+namespace vigil {
+
+namespace {
+constexpr qint64 kMaxJsonBytes = 1024 * 1024;
+
+QString userName()
+{
+    QString u = qEnvironmentVariable("USER");
+    if (u.isEmpty())
+        u = qEnvironmentVariable("LOGNAME");
+    return u.isEmpty() ? QStringLiteral("unknown") : u;
+}
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+} // namespace
+
+struct Supervisor::SiteData
+{
+    Site *site = nullptr;
+    SiteStatus status;
+    QList<JobInfo> jobs;
+    QList<RunInfo> runs;
+    QSet<QString> seenPending; // checkpoint keys already announced
+    int outstanding = 0;       // replies still expected in this cycle
+    bool cycleFailed = false;
+    QString cycleError;
+    QString lastRaisedError;
+};
+
+Supervisor::Supervisor(SupervisorOptions options, QObject *parent)
+    : QObject(parent), m_options(std::move(options))
+{
+    m_timer.setTimerType(Qt::VeryCoarseTimer);
+    connect(&m_timer, &QTimer::timeout, this, [this] { refresh(); });
+}
+
+Supervisor::~Supervisor() = default;
+
+Site *Supervisor::addSite(const SiteSpec &spec)
+{
+    if (Site *existing = site(spec.name))
+        return existing;
+    Transport *transport = nullptr;
+    if (spec.kind == SiteSpec::Kind::Local) {
+        transport = new LocalTransport;
+    } else {
+        SshTarget target;
+        target.host = spec.host;
+        target.configFile = m_options.sshConfigFile;
+        target.hostKeyPolicy = m_options.hostKeyPolicy;
+        auto *ssh = new SshTransport(target);
+        const QString name = spec.name;
+        connect(ssh, &SshTransport::hostKeyUnknown, this,
+                [this, name](const QString &host, const QString &fingerprint) {
+                    Q_EMIT hostKeyUnknown(name, host, fingerprint);
+                });
+        transport = ssh;
+    }
+    Site *s = nullptr;
+    if (spec.kind == SiteSpec::Kind::Slurm)
+        s = new SlurmSite(spec, transport, this);
+    else
+        s = new ProcessSite(spec, transport, this);
+
+    auto d = std::make_unique<SiteData>();
+    d->site = s;
+    d->status.name = spec.name;
+    d->status.kind = siteKindName(spec.kind);
+    d->status.address =
+        spec.kind == SiteSpec::Kind::Local ? QSysInfo::machineHostName() : spec.host;
+    SiteData *raw = d.get();
+    m_sites.push_back(std::move(d));
+
+    connect(transport, &Transport::stateChanged, this,
+            [this, raw](Transport::State state, const QString &message) {
+                raw->status.connection = state;
+                raw->status.connectionMessage = message;
+                if (state == Transport::State::Failed && !message.isEmpty() &&
+                    message != raw->lastRaisedError) {
+                    raw->lastRaisedError = message;
+                    raise(Issue::Severity::Error, raw->status.name, tr("connection"), message);
+                }
+                Q_EMIT siteChanged(raw->status.name);
+            });
+    connect(s, &Site::helperChanged, this, [this, raw] {
+        raw->status.helperVersion = raw->site->helperVersion();
+        Q_EMIT siteChanged(raw->status.name);
+    });
+    transport->open();
+    return s;
+}
+
+Site *Supervisor::site(const QString &name) const
+{
+    for (const auto &d : m_sites)
+        if (d->status.name == name)
+            return d->site;
+    return nullptr;
+}
+
+QList<Site *> Supervisor::sites() const
+{
+    QList<Site *> out;
+    for (const auto &d : m_sites)
+        out << d->site;
+    return out;
+}
+
+void Supervisor::start()
+{
+    m_timer.start(std::max(1, m_options.pollSeconds) * 1000);
+    refresh();
+}
+
+void Supervisor::stop()
+{
+    m_timer.stop();
+}
+
+void Supervisor::refresh(const QString &siteName)
+{
+    for (const auto &d : m_sites)
+        if (siteName.isEmpty() || d->status.name == siteName)
+            refreshSite(*d);
+}
+
+void Supervisor::refreshSite(SiteData &d)
+{
+    if (d.outstanding > 0)
+        return; // the previous cycle is still running: never pile queries up
+    d.outstanding = 2;
+    d.cycleFailed = false;
+    d.cycleError.clear();
+    SiteData *dp = &d;
+
+    // Jobs Vigil started that have left the queue: their end state is asked
+    // for in the same cycle (sacct, or scontrol without accounting).
+    QStringList tracked;
+    QSet<QString> active;
+    for (const JobInfo &j : std::as_const(d.jobs))
+        if (j.isActive())
+            active.insert(j.jobId);
+    for (const RunInfo &r : std::as_const(d.runs))
+        for (const TaskRunInfo &t : r.tasks)
+            if (!t.jobId.isEmpty() && (t.state.isEmpty() || t.state == QLatin1String("running") ||
+                                       t.state == QLatin1String("submitted")))
+                tracked << t.jobId;
+    for (const QString &id : std::as_const(active))
+        if (!tracked.contains(id))
+            tracked << id;
+
+    d.site->queryJobs(tracked, this, [this, dp](Result<QList<JobInfo>> r) {
+        if (r) {
+            dp->jobs = *r;
+        } else {
+            dp->cycleFailed = true;
+            dp->cycleError = r.errorString();
+        }
+        if (--dp->outstanding == 0)
+            finishCycle(*dp);
+    });
+    d.site->scanRuns(this, [this, dp](Result<QByteArray> r) {
+        if (r) {
+            auto runs = parseScan(*r, dp->status.name);
+            if (runs) {
+                dp->runs = *runs;
+            } else {
+                dp->cycleFailed = true;
+                dp->cycleError = runs.errorString();
+            }
+        } else {
+            dp->cycleFailed = true;
+            dp->cycleError = r.errorString();
+        }
+        if (--dp->outstanding == 0)
+            finishCycle(*dp);
+    });
+}
+
+void Supervisor::finishCycle(SiteData &d)
+{
+    // Attach run/task names to jobs from the run directories (a job started by
+    // Vigil on a process site has no scheduler comment).
+    QHash<QString, QPair<QString, QString>> byJob;
+    for (const RunInfo &r : std::as_const(d.runs))
+        for (const TaskRunInfo &t : r.tasks)
+            if (!t.jobId.isEmpty())
+                byJob.insert(t.jobId, {r.runId, t.name});
+    for (JobInfo &j : d.jobs) {
+        if (j.runId.isEmpty() && byJob.contains(j.jobId)) {
+            j.runId = byJob.value(j.jobId).first;
+            j.task = byJob.value(j.jobId).second;
+        }
+        if (j.name.isEmpty())
+            j.name = j.task;
+    }
+
+    if (d.cycleFailed) {
+        d.status.lastError = d.cycleError;
+        if (d.cycleError != d.lastRaisedError) {
+            d.lastRaisedError = d.cycleError;
+            raise(Issue::Severity::Error, d.status.name, tr("refresh"), d.cycleError);
+        }
+    } else {
+        d.status.lastError.clear();
+        d.lastRaisedError.clear();
+        d.status.lastRefresh = QDateTime::currentDateTimeUtc();
+    }
+    d.status.helperVersion = d.site->helperVersion();
+    d.status.activeJobs = 0;
+    for (const JobInfo &j : std::as_const(d.jobs))
+        d.status.activeJobs += j.isActive() ? 1 : 0;
+    d.status.pendingCheckpoints = 0;
+    QList<CheckpointInfo> arrived;
+    for (const RunInfo &r : std::as_const(d.runs)) {
+        for (const CheckpointInfo &c : r.checkpoints) {
+            if (c.status != CheckpointInfo::Status::Pending)
+                continue;
+            ++d.status.pendingCheckpoints;
+            if (!d.seenPending.contains(c.key())) {
+                d.seenPending.insert(c.key());
+                arrived << c;
+            }
+        }
+        for (const QString &p : r.problems)
+            raise(Issue::Severity::Warning, d.status.name, tr("run %1").arg(r.runId), p);
+    }
+    Q_EMIT jobsChanged(d.status.name, d.jobs);
+    Q_EMIT runsChanged(d.status.name, d.runs);
+    Q_EMIT siteChanged(d.status.name);
+    for (const CheckpointInfo &c : std::as_const(arrived))
+        Q_EMIT checkpointArrived(c);
+    Q_EMIT refreshed(d.status.name, !d.cycleFailed);
+}
+
+QList<SiteStatus> Supervisor::siteStatuses() const
+{
+    QList<SiteStatus> out;
+    for (const auto &d : m_sites)
+        out << d->status;
+    return out;
+}
+
+SiteStatus Supervisor::siteStatus(const QString &name) const
+{
+    for (const auto &d : m_sites)
+        if (d->status.name == name)
+            return d->status;
+    return {};
+}
+
+QList<JobInfo> Supervisor::jobs() const
+{
+    QList<JobInfo> out;
+    for (const auto &d : m_sites)
+        out << d->jobs;
+    return out;
+}
+
+QList<RunInfo> Supervisor::runs() const
+{
+    QList<RunInfo> out;
+    for (const auto &d : m_sites)
+        out << d->runs;
+    return out;
+}
+
+QList<CheckpointInfo> Supervisor::checkpoints() const
+{
+    QList<CheckpointInfo> out;
+    for (const auto &d : m_sites)
+        for (const RunInfo &r : d->runs)
+            out << r.checkpoints;
+    return out;
+}
+
+std::optional<CheckpointInfo> Supervisor::checkpoint(const QString &siteName, const QString &runId,
+                                                     const QString &id) const
+{
+    for (const auto &d : m_sites) {
+        if (d->status.name != siteName)
+            continue;
+        for (const RunInfo &r : d->runs)
+            if (r.runId == runId)
+                for (const CheckpointInfo &c : r.checkpoints)
+                    if (c.id == id)
+                        return c;
+    }
+    return std::nullopt;
+}
+
+void Supervisor::raise(Issue::Severity severity, const QString &site, const QString &subject,
+                       const QString &message)
+{
+    for (const Issue &i : std::as_const(m_issues))
+        if (i.site == site && i.message == message)
+            return; // already listed
+    Issue issue{severity, site, subject, message, QDateTime::currentDateTimeUtc()};
+    m_issues << issue;
+    qCWarning(lcEngine).noquote() << site << subject << message;
+    Q_EMIT issueRaised(issue);
+}
+
+void Supervisor::answerHostKey(const QString &siteName, bool trust)
+{
+    if (Site *s = site(siteName))
+        if (auto *ssh = qobject_cast<SshTransport *>(s->transport()))
+            ssh->answerHostKey(trust);
+}
+
+Result<QString> Supervisor::runFilePath(const QString &siteName, const QString &runId,
+                                        const QString &relativePath) const
+{
+    Site *s = site(siteName);
+    if (!s)
+        return Error(tr("no site named \"%1\"").arg(siteName), Error::Kind::NotFound);
+    if (auto r = protocol::validateId(runId.toStdString(), "run id"); !r)
+        return Error(qs(r.errorString()), Error::Kind::Malformed);
+    if (auto r = protocol::validateRelativePath(relativePath.toStdString(), "run file"); !r)
+        return Error(qs(r.errorString()), Error::Kind::Malformed);
+    return QString(s->runDirectory(runId) + QLatin1Char('/') + relativePath);
+}
+
+void Supervisor::readRunFile(const QString &siteName, const QString &runId,
+                             const QString &relativePath, qint64 maxBytes, QObject *context,
+                             Callback<QByteArray> done)
+{
+    auto path = runFilePath(siteName, runId, relativePath);
+    if (!path) {
+        done(path.error());
+        return;
+    }
+    site(siteName)->transport()->readFile(
+        *path, 0, maxBytes + 1, context,
+        [maxBytes, p = *path, done = std::move(done)](Result<FileChunk> r) {
+            if (!r)
+                done(r.error());
+            else if (r->data.size() > maxBytes)
+                done(Error(tr("%1 is larger than %2 bytes").arg(p).arg(maxBytes),
+                           Error::Kind::TooLarge));
+            else
+                done(r->data);
+        });
+}
+
+void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<DecisionOutcome> done)
+{
+    auto dir = runFilePath(in.site, in.runId, QStringLiteral("checkpoints/") + in.checkpointId);
+    if (auto r = protocol::validateId(in.checkpointId.toStdString(), "checkpoint id"); !r) {
+        done(Error(qs(r.errorString()), Error::Kind::Malformed));
+        return;
+    }
+    if (!dir) {
+        done(dir.error());
+        return;
+    }
+    Transport *t = site(in.site)->transport();
+    const QString requestPath = *dir + QLatin1String("/request.json");
+    const QString decisionPath = *dir + QLatin1String("/decision.json");
+    QPointer<QObject> ctx(context);
+
+    // Read the request as it is now (never a cached copy): the nonce and the
+    // options must be the job's.
+    t->readFile(
+        requestPath, 0, kMaxJsonBytes + 1, this,
+        [this, in, t, requestPath, decisionPath, ctx, done](Result<FileChunk> r) {
+            if (!ctx)
+                return;
+            if (!r) {
+                done(r.error());
+                return;
+            }
+            if (r->data.size() > kMaxJsonBytes) {
+                done(Error(tr("%1 is larger than 1 MiB").arg(requestPath), Error::Kind::TooLarge));
+                return;
+            }
+            auto request = protocol::parseRequest(r->data.toStdString(), requestPath.toStdString());
+            if (!request) {
+                done(Error(qs(request.errorString()), Error::Kind::Malformed));
+                return;
+            }
+            auto decision =
+                protocol::makeDecision(*request, in.option.toStdString(), nlohmann::json::object(),
+                                       in.comment.toStdString(), userName().toStdString(),
+                                       QSysInfo::machineHostName().toStdString(),
+                                       in.evidenceSha256.toStdString(), protocol::now());
+            if (!decision) {
+                done(Error(qs(decision.errorString()), Error::Kind::Malformed));
+                return;
+            }
+            if (auto ok = protocol::checkDecision(*request, *decision); !ok) {
+                done(Error(qs(ok.errorString()), Error::Kind::Malformed));
+                return;
+            }
+            const QByteArray bytes =
+                QByteArray::fromStdString(protocol::serializeDecision(*decision));
+            const DecisionOutcome mine{true, qs(decision->decidedBy), qs(decision->option),
+                                       QDateTime::currentDateTimeUtc()};
+            t->createExclusive(
+                decisionPath, bytes, 0600, this,
+                [this, in, t, decisionPath, ctx, done, mine](Result<void> w) {
+                    if (!ctx)
+                        return;
+                    if (w) {
+                        qCInfo(lcEngine).noquote() << "decision" << mine.option << "sent for"
+                                                   << in.site << in.runId << in.checkpointId;
+                        refresh(in.site);
+                        done(mine);
+                        return;
+                    }
+                    if (w.error().kind != Error::Kind::AlreadyExists) {
+                        done(w.error());
+                        return;
+                    }
+                    // Someone decided first: tell who.
+                    t->readFile(
+                        decisionPath, 0, kMaxJsonBytes, this,
+                        [decisionPath, ctx, done](Result<FileChunk> e) {
+                            if (!ctx)
+                                return;
+                            if (!e) {
+                                done(e.error());
+                                return;
+                            }
+                            auto other = protocol::parseDecision(e->data.toStdString(),
+                                                                 decisionPath.toStdString());
+                            if (!other) {
+                                done(Error(qs(other.errorString()), Error::Kind::Malformed));
+                                return;
+                            }
+                            DecisionOutcome o;
+                            o.won = false;
+                            o.decidedBy = qs(other->decidedBy);
+                            o.option = qs(other->option);
+                            o.decidedAt = QDateTime::fromString(
+                                qs(protocol::formatUtc(other->decidedAt)), Qt::ISODate);
+                            done(o);
+                        });
+                });
+        });
+}
+
+} // namespace vigil

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "runs/runinfo.h"
+#include "sites/jobinfo.h"
+#include "ssh/sshtarget.h"
+#include "transport.h"
+#include "workflow/workflow.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+namespace vigil {
+
+class Site;
+
+// A problem the user must see (not a developer log line).
+struct Issue
+{
+    enum class Severity { Info, Warning, Error };
+    Severity severity = Severity::Error;
+    QString site;    // may be empty
+    QString subject; // short: "host key", "checkpoint epoch-3", "submission"
+    QString message; // what and where
+    QDateTime when;
+};
+
+// What the desktop knows about one site right now.
+struct SiteStatus
+{
+    QString name;
+    QString kind;    // slurm, ssh, local
+    QString address; // host alias / name
+    Transport::State connection = Transport::State::Disconnected;
+    QString connectionMessage;
+    QDateTime lastRefresh; // when data last arrived; invalid: never
+    QString helperVersion;
+    QString lastError;
+    int activeJobs = 0;
+    int pendingCheckpoints = 0;
+};
+
+// The decision a person takes on a checkpoint.
+struct DecisionInput
+{
+    QString site;
+    QString runId;
+    QString checkpointId;
+    QString option;
+    QString comment;
+    QString evidenceSha256; // of the metric data the decider saw; may be empty
+};
+
+struct DecisionOutcome
+{
+    bool won = true;   // false: someone else decided first
+    QString decidedBy; // who holds the decision now
+    QString option;    // the option that holds
+    QDateTime decidedAt;
+};
+
+struct SupervisorOptions
+{
+    QString sshConfigFile; // like ssh -F; empty: ~/.ssh/config
+    HostKeyPolicy hostKeyPolicy = HostKeyPolicy::Ask;
+    int pollSeconds = 20;
+};
+
+// The heart of the desktop and of vigilctl: the sites, one refresh cycle per
+// site per interval (one scheduler query + one run-directory scan, shared by
+// every view), the decisions, and the issues list. No widgets.
+class Supervisor : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Supervisor(SupervisorOptions options, QObject *parent = nullptr);
+    ~Supervisor() override;
+
+    const SupervisorOptions &options() const { return m_options; }
+
+    // Adds (or returns the existing) site; connects in the background.
+    Site *addSite(const SiteSpec &spec);
+    Site *site(const QString &name) const;
+    QList<Site *> sites() const;
+
+    // Polling. start() refreshes at once and then every pollSeconds.
+    void start();
+    void stop();
+    void refresh(const QString &siteName = QString());
+
+    QList<SiteStatus> siteStatuses() const;
+    SiteStatus siteStatus(const QString &name) const;
+    QList<JobInfo> jobs() const; // every site
+    QList<RunInfo> runs() const; // every site
+    QList<CheckpointInfo> checkpoints() const;
+    std::optional<CheckpointInfo> checkpoint(const QString &site, const QString &runId,
+                                             const QString &id) const;
+    QList<Issue> issues() const { return m_issues; }
+
+    // Writes decision.json (no-clobber) for a pending checkpoint. The first
+    // decider wins; a later one learns who won.
+    void decide(const DecisionInput &input, QObject *context, Callback<DecisionOutcome> done);
+
+    // Reads a file of a run (metrics, logs, attachments). relativePath is
+    // checked against the protocol's path rules; symlinks are refused.
+    void readRunFile(const QString &site, const QString &runId, const QString &relativePath,
+                     qint64 maxBytes, QObject *context, Callback<QByteArray> done);
+
+    // Host-key and authentication prompts are forwarded from the transports.
+    void answerHostKey(const QString &site, bool trust);
+
+Q_SIGNALS:
+    void siteChanged(const QString &site); // status, jobs or runs of a site changed
+    // One refresh cycle of a site ended (ok: both queries answered).
+    void refreshed(const QString &site, bool ok);
+    void jobsChanged(const QString &site, const QList<vigil::JobInfo> &jobs);
+    void runsChanged(const QString &site, const QList<vigil::RunInfo> &runs);
+    void checkpointArrived(const vigil::CheckpointInfo &checkpoint); // first seen pending
+    void issueRaised(const vigil::Issue &issue);
+    void hostKeyUnknown(const QString &site, const QString &host, const QString &fingerprint);
+
+private:
+    struct SiteData;
+    void refreshSite(SiteData &d);
+    Result<QString> runFilePath(const QString &site, const QString &runId,
+                                const QString &relativePath) const;
+    void finishCycle(SiteData &d);
+    void raise(Issue::Severity severity, const QString &site, const QString &subject,
+               const QString &message);
+
+    SupervisorOptions m_options;
+    QTimer m_timer;
+    std::vector<std::unique_ptr<SiteData>> m_sites;
+    QList<Issue> m_issues;
+};
+
+} // namespace vigil

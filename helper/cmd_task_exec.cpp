@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// vigil-job task-exec: run one task's command and record its state.
+
+#include "cli.h"
+#include "commands.h"
+#include "protocol/events.h"
+#include "protocol/format.h"
+#include "protocol/ids.h"
+#include "protocol/rundir.h"
+#include "protocol/text.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace vigil::job {
+
+using namespace vigil::protocol;
+
+namespace {
+
+// The signals passed on to the command (SLURM sends SIGTERM before SIGKILL,
+// and --signal=USR1 etc. when asked).
+constexpr int kForwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+volatile sig_atomic_t g_child = 0;
+
+extern "C" void forwardSignal(int sig)
+{
+    const pid_t child = g_child;
+    if (child > 0)
+        ::kill(child, sig);
+}
+
+sigset_t forwardedSet()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int sig : kForwarded)
+        sigaddset(&set, sig);
+    return set;
+}
+
+void installForwarding()
+{
+    struct sigaction sa {};
+    sa.sa_handler = forwardSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (const int sig : kForwarded)
+        ::sigaction(sig, &sa, nullptr);
+}
+
+[[noreturn]] void execChild(const std::vector<std::string> &command, int errorPipe,
+                            const sigset_t &oldMask)
+{
+    struct sigaction sa {};
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    for (const int sig : kForwarded)
+        ::sigaction(sig, &sa, nullptr);
+    ::sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+    std::vector<char *> argv;
+    for (const std::string &a : command)
+        argv.push_back(const_cast<char *>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    const int err = errno;
+    [[maybe_unused]] const ssize_t n = ::write(errorPipe, &err, sizeof err);
+    ::_exit(127);
+}
+
+void writeState(const RunDir &run, const TaskState &state)
+{
+    const std::string file = RunLayout::taskState(state.task);
+    if (auto w = run.dir().writeAtomic(file, serializeTaskState(state), run.modes().file); !w)
+        warn(w.error().message);
+}
+
+void logEvent(const RunDir &run, const nlohmann::json &event)
+{
+    if (auto a = run.appendEvent(event); !a)
+        warn(a.error().message);
+}
+
+const std::vector<OptionSpec> kSpecs = {
+    {"run-dir", true, false},
+    {"task", true, false},
+};
+
+} // namespace
+
+int runTaskExec(const std::vector<std::string> &argv)
+{
+    constexpr std::string_view cmd = "task-exec";
+    auto args = Args::parse(argv, kSpecs, 0, true);
+    if (!args)
+        return usage(cmd, args.error().message);
+    const auto runDir = runDirFrom(*args);
+    if (!runDir)
+        return usage(cmd, "no run directory (--run-dir or VIGIL_RUN_DIR)");
+    const auto task = taskFrom(*args);
+    if (!task)
+        return usage(cmd, "no task (--task or VIGIL_TASK)");
+    if (args->rest().empty())
+        return usage(cmd, "no command after \"--\"");
+    if (auto ok = validateId(*task, "task name"); !ok)
+        return fail(cmd, ok.error());
+    auto run = RunDir::open(*runDir);
+    if (!run)
+        return fail(cmd, run.error());
+
+    // Everything that can fail before the command starts.
+    const Modes modes = run->modes();
+    if (auto d = run->dir().makeSub(RunLayout::tasksDir(), modes.dir); !d)
+        return fail(cmd, d.error());
+    if (auto d = run->dir().makeSub(RunLayout::taskDir(*task), modes.dir); !d)
+        return fail(cmd, d.error());
+    for (const std::string &marker :
+         {RunLayout::taskDoneMarker(*task), RunLayout::taskFailedMarker(*task)}) {
+        if (auto r = run->dir().remove(marker); !r)
+            return fail(cmd, r.error());
+    }
+
+    TaskState state;
+    state.task = *task;
+    state.state = TaskStatus::Running;
+    state.startedAt = now();
+    state.host = hostName();
+    if (const char *job = std::getenv("SLURM_JOB_ID"); job != nullptr && *job != '\0')
+        state.slurmJobId = job;
+
+    int errorPipe[2];
+    if (::pipe2(errorPipe, O_CLOEXEC) != 0)
+        return fail(cmd, "pipe: " + errnoText(errno));
+    // Block the forwarded signals until the child's pid is known.
+    const sigset_t set = forwardedSet();
+    sigset_t oldMask;
+    ::sigprocmask(SIG_BLOCK, &set, &oldMask);
+    installForwarding();
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        const int err = errno;
+        ::sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+        return fail(cmd, "fork: " + errnoText(err));
+    }
+    if (pid == 0)
+        execChild(args->rest(), errorPipe[1], oldMask);
+    g_child = pid;
+    ::sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+    ::close(errorPipe[1]);
+
+    int execErrno = 0;
+    ssize_t n = 0;
+    do {
+        n = ::read(errorPipe[0], &execErrno, sizeof execErrno);
+    } while (n < 0 && errno == EINTR);
+    ::close(errorPipe[0]);
+    const bool execFailed = n == static_cast<ssize_t>(sizeof execErrno);
+
+    state.pid = pid;
+    if (!execFailed) {
+        writeState(*run, state);
+        nlohmann::json started = makeEvent(event::kTaskStarted, state.startedAt);
+        started["task"] = state.task;
+        started["pid"] = state.pid;
+        started["host"] = state.host;
+        started["slurm_job_id"] =
+            state.slurmJobId ? nlohmann::json(*state.slurmJobId) : nlohmann::json(nullptr);
+        logEvent(*run, started);
+    }
+
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            status = -1;
+            break;
+        }
+    }
+    g_child = 0;
+
+    int exitCode = 1;
+    if (execFailed) {
+        fail(cmd, "cannot run " + quote(args->rest().front()) + ": " + errnoText(execErrno));
+        exitCode = 127;
+    } else if (status != -1 && WIFEXITED(status)) {
+        exitCode = WEXITSTATUS(status);
+    } else if (status != -1 && WIFSIGNALED(status)) {
+        state.signal = WTERMSIG(status);
+        exitCode = 128 + WTERMSIG(status);
+    }
+    state.exitCode = exitCode;
+    state.endedAt = now();
+    state.state = exitCode == 0 ? TaskStatus::Completed : TaskStatus::Failed;
+    writeState(*run, state);
+
+    const std::string marker = exitCode == 0 ? RunLayout::taskDoneMarker(*task)
+                                             : RunLayout::taskFailedMarker(*task);
+    if (auto w = run->dir().writeAtomic(marker, std::to_string(exitCode) + "\n", modes.file); !w)
+        warn(w.error().message);
+
+    nlohmann::json finished = makeEvent(event::kTaskFinished, *state.endedAt);
+    finished["task"] = state.task;
+    finished["state"] = std::string(taskStatusName(state.state));
+    finished["exit_code"] = exitCode;
+    finished["signal"] = state.signal ? nlohmann::json(*state.signal) : nlohmann::json(nullptr);
+    logEvent(*run, finished);
+    return exitCode;
+}
+
+} // namespace vigil::job

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Reads the sandbox cluster's description for integration tests:
+// $VIGIL_SANDBOX_DIR/sandbox.env (default /var/tmp/vigil-sandbox), KEY=VALUE lines
+// written by `sandbox/vigil-sandbox start`. Header-only; any test may use it.
+//
+//     void MyTest::initTestCase()
+//     {
+//         VIGIL_REQUIRE_SANDBOX(m_sandbox);   // QFAILs if the sandbox is not running
+//     }
+
+#include <QFile>
+#include <QHash>
+#include <QString>
+#include <QTest>
+
+namespace vigil::test {
+
+struct SandboxEnv
+{
+    QString dir;                    // VIGIL_SANDBOX_DIR
+    QString hostAlias;              // VIGIL_SANDBOX_HOST_ALIAS: a Host block of sshConfig
+    QString sshHost;                // VIGIL_SANDBOX_SSH_HOST
+    int sshPort = 0;                // VIGIL_SANDBOX_SSH_PORT
+    QString user;                   // VIGIL_SANDBOX_USER
+    QString key;                    // VIGIL_SANDBOX_KEY: private key, no passphrase
+    QString knownHosts;             // VIGIL_SANDBOX_KNOWN_HOSTS
+    QString sshConfig;              // VIGIL_SANDBOX_SSH_CONFIG
+    QString slurmConf;              // VIGIL_SANDBOX_SLURM_CONF
+    QHash<QString, QString> values; // every line of the file
+    QString error;                  // why it could not be read; empty when ok
+
+    bool ok() const { return error.isEmpty(); }
+    QString value(const QString &name) const { return values.value(name); }
+
+    static QString directory()
+    {
+        const QString dir = qEnvironmentVariable("VIGIL_SANDBOX_DIR");
+        return dir.isEmpty() ? QStringLiteral("/var/tmp/vigil-sandbox") : dir;
+    }
+
+    static SandboxEnv load()
+    {
+        SandboxEnv env;
+        env.dir = directory();
+        QFile file(env.dir + QStringLiteral("/sandbox.env"));
+        if (!file.open(QIODevice::ReadOnly)) {
+            env.error = QStringLiteral("sandbox cluster not running: start it with ./dev sandbox "
+                                       "start (no %1: %2)")
+                            .arg(file.fileName(), file.errorString());
+            return env;
+        }
+        for (const QByteArray &raw : file.readAll().split('\n')) {
+            const QString line = QString::fromUtf8(raw).trimmed();
+            if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+                continue;
+            const qsizetype eq = line.indexOf(QLatin1Char('='));
+            if (eq <= 0)
+                continue;
+            QString value = line.mid(eq + 1);
+            if (value.size() >= 2 &&
+                (value.startsWith(QLatin1Char('"')) || value.startsWith(QLatin1Char('\''))) &&
+                value.endsWith(value.front()))
+                value = value.mid(1, value.size() - 2);
+            env.values.insert(line.left(eq), value);
+        }
+        env.hostAlias = env.value(QStringLiteral("VIGIL_SANDBOX_HOST_ALIAS"));
+        env.sshHost = env.value(QStringLiteral("VIGIL_SANDBOX_SSH_HOST"));
+        env.sshPort = env.value(QStringLiteral("VIGIL_SANDBOX_SSH_PORT")).toInt();
+        env.user = env.value(QStringLiteral("VIGIL_SANDBOX_USER"));
+        env.key = env.value(QStringLiteral("VIGIL_SANDBOX_KEY"));
+        env.knownHosts = env.value(QStringLiteral("VIGIL_SANDBOX_KNOWN_HOSTS"));
+        env.sshConfig = env.value(QStringLiteral("VIGIL_SANDBOX_SSH_CONFIG"));
+        env.slurmConf = env.value(QStringLiteral("VIGIL_SANDBOX_SLURM_CONF"));
+        QStringList missing;
+        if (env.hostAlias.isEmpty())
+            missing << QStringLiteral("VIGIL_SANDBOX_HOST_ALIAS");
+        if (env.sshHost.isEmpty())
+            missing << QStringLiteral("VIGIL_SANDBOX_SSH_HOST");
+        if (env.sshPort <= 0)
+            missing << QStringLiteral("VIGIL_SANDBOX_SSH_PORT");
+        if (env.user.isEmpty())
+            missing << QStringLiteral("VIGIL_SANDBOX_USER");
+        if (env.key.isEmpty())
+            missing << QStringLiteral("VIGIL_SANDBOX_KEY");
+        if (env.sshConfig.isEmpty())
+            missing << QStringLiteral("VIGIL_SANDBOX_SSH_CONFIG");
+        if (!missing.isEmpty())
+            env.error = QStringLiteral("sandbox cluster not running: start it with ./dev sandbox "
+                                       "start (%1 lacks %2)")
+                            .arg(file.fileName(), missing.join(QStringLiteral(", ")));
+        return env;
+    }
+};
+
+} // namespace vigil::test
+
+// Loads the sandbox description into `var` (a SandboxEnv) or fails the test.
+// Use in a void test function (initTestCase() is the usual place).
+#define VIGIL_REQUIRE_SANDBOX(var)                                                                 \
+    do {                                                                                           \
+        var = ::vigil::test::SandboxEnv::load();                                                   \
+        if (!var.ok())                                                                             \
+            QFAIL(qPrintable(var.error));                                                          \
+    } while (false)

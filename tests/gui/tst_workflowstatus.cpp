@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "models/metricstable.h"
+#include "models/statefmt.h"
+#include "models/workflowstatus.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace vigil;
+
+namespace {
+
+const QDateTime kNow = QDateTime(QDate(2025, 3, 1), QTime(12, 0), Qt::UTC);
+
+Workflow workflow()
+{
+    Workflow wf;
+    wf.name = QStringLiteral("retrain");
+    for (const auto &[name, after] :
+         {std::pair{QStringLiteral("infer"), QStringList()},
+          std::pair{QStringLiteral("train"), QStringList{QStringLiteral("infer")}},
+          std::pair{QStringLiteral("deploy"), QStringList{QStringLiteral("train")}}}) {
+        TaskSpec t;
+        t.name = name;
+        t.site = QStringLiteral("mn5");
+        t.after = after;
+        wf.tasks << t;
+    }
+    return wf;
+}
+
+RunInfo run(const QString &id, int minutesAgo)
+{
+    RunInfo r;
+    r.site = QStringLiteral("mn5");
+    r.runId = id;
+    r.workflowName = QStringLiteral("retrain");
+    r.createdAt = kNow.addSecs(-60 * minutesAgo);
+    return r;
+}
+
+} // namespace
+
+class TestWorkflowStatus : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void followsNewestRun();
+    void mergesJobsAndRunDirectory();
+    void relativeTimes_data();
+    void relativeTimes();
+    void csvMetrics();
+    void jsonLinesMetrics();
+    void metricErrors();
+};
+
+void TestWorkflowStatus::followsNewestRun()
+{
+    WorkflowStatus ws;
+    ws.setWorkflow(workflow());
+    QSignalSpy current(&ws, &WorkflowStatus::currentRunChanged);
+    RunInfo other = run(QStringLiteral("x"), 0);
+    other.workflowName = QStringLiteral("another");
+    ws.setRuns(QStringLiteral("mn5"),
+               {run(QStringLiteral("r1"), 60), run(QStringLiteral("r2"), 5), other});
+    QCOMPARE(ws.runIds(), (QStringList{QStringLiteral("r2"), QStringLiteral("r1")}));
+    QCOMPARE(ws.currentRun(), QStringLiteral("r2"));
+    QCOMPARE(current.count(), 1);
+    ws.setCurrentRun(QStringLiteral("r1"));
+    QCOMPARE(ws.currentRun(), QStringLiteral("r1"));
+    ws.setCurrentRun(QString());
+    QCOMPARE(ws.currentRun(), QStringLiteral("r2"));
+}
+
+void TestWorkflowStatus::mergesJobsAndRunDirectory()
+{
+    WorkflowStatus ws;
+    ws.setWorkflow(workflow());
+    QCOMPARE(ws.status(QStringLiteral("train")).stateClass, StateClass::NotStarted);
+
+    RunInfo r = run(QStringLiteral("r1"), 10);
+    TaskRunInfo infer;
+    infer.name = QStringLiteral("infer");
+    infer.state = QStringLiteral("completed");
+    infer.exitCode = 0;
+    r.tasks << infer;
+    CheckpointInfo c;
+    c.runId = r.runId;
+    c.id = QStringLiteral("validate");
+    c.task = QStringLiteral("train");
+    r.checkpoints << c;
+    QSignalSpy changed(&ws, &WorkflowStatus::taskChanged);
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    QCOMPARE(ws.status(QStringLiteral("infer")).stateClass, StateClass::Succeeded);
+    QCOMPARE(ws.status(QStringLiteral("train")).pendingCheckpoints, 1);
+    QCOMPARE(ws.pendingCheckpoints(), 1);
+
+    JobInfo j;
+    j.site = QStringLiteral("mn5");
+    j.jobId = QStringLiteral("42");
+    j.state = QStringLiteral("PENDING");
+    j.reason = QStringLiteral("Dependency");
+    j.runId = r.runId;
+    j.task = QStringLiteral("train");
+    changed.clear();
+    ws.setJobs(QStringLiteral("mn5"), {j});
+    QCOMPARE(changed.count(), 1); // only train changed
+    QCOMPARE(changed.at(0).at(0).toString(), QStringLiteral("train"));
+    const TaskStatus train = ws.status(QStringLiteral("train"));
+    QCOMPARE(train.stateClass, StateClass::Pending);
+    QCOMPARE(train.stateText, QStringLiteral("PENDING"));
+    QCOMPARE(train.detail, QStringLiteral("Dependency"));
+    QCOMPARE(train.jobId, QStringLiteral("42"));
+    QCOMPARE(ws.status(QStringLiteral("deploy")).stateClass, StateClass::NotStarted);
+
+    changed.clear();
+    ws.setJobs(QStringLiteral("mn5"), {j});
+    QCOMPARE(changed.count(), 0);
+}
+
+void TestWorkflowStatus::relativeTimes_data()
+{
+    QTest::addColumn<qint64>("offset");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("now") << qint64(2) << QStringLiteral("now");
+    QTest::newRow("seconds") << qint64(-30) << QStringLiteral("30 s ago");
+    QTest::newRow("in 12 min") << qint64(12 * 60) << QStringLiteral("in 12 min");
+    QTest::newRow("hours") << qint64(-(3 * 3600 + 5 * 60)) << QStringLiteral("3 h 5 min ago");
+    QTest::newRow("whole hours") << qint64(2 * 3600) << QStringLiteral("in 2 h");
+    QTest::newRow("day") << qint64(20 * 3600) << QStringLiteral("in 20 h");
+    QTest::newRow("days") << qint64(-3 * 86400) << QStringLiteral("3 d ago");
+}
+
+void TestWorkflowStatus::relativeTimes()
+{
+    QFETCH(qint64, offset);
+    QFETCH(QString, text);
+    QCOMPARE(formatRelative(kNow.addSecs(offset), kNow), text);
+    QCOMPARE(formatRelative(QDateTime(), kNow), QStringLiteral("\u2014"));
+}
+
+void TestWorkflowStatus::csvMetrics()
+{
+    const QByteArray csv = "epoch,loss,accuracy,note\r\n"
+                           "1,0.9,0.5,warmup\r\n"
+                           "2,0.7,,\r\n"
+                           "3,0.5,0.8,\r\n";
+    MetricRef ref;
+    ref.file = QStringLiteral("metrics/train.csv");
+    ref.x = QStringLiteral("epoch");
+    auto t = parseMetrics(csv, ref);
+    QVERIFY2(t.ok(), qPrintable(t.errorString()));
+    QCOMPARE(t->series.size(), 2); // "note" is not numeric
+    QCOMPARE(t->series[0].name, QStringLiteral("loss"));
+    QCOMPARE(t->series[0].points.size(), 3);
+    QCOMPARE(t->series[0].points[2], QPointF(3, 0.5));
+    QCOMPARE(t->series[1].points.size(), 2); // the empty cell is skipped
+
+    ref.columns = QStringList{QStringLiteral("accuracy")};
+    ref.x.clear();
+    t = parseMetrics("step\taccuracy\n0\t0.1\n1\t0.2\n", ref);
+    QVERIFY(t.ok());
+    QCOMPARE(t->series.size(), 1);
+    QCOMPARE(t->series[0].points[1], QPointF(1, 0.2));
+}
+
+void TestWorkflowStatus::jsonLinesMetrics()
+{
+    MetricRef ref;
+    ref.file = QStringLiteral("m.jsonl");
+    ref.x = QStringLiteral("step");
+    ref.columns = QStringList{QStringLiteral("loss")};
+    auto t =
+        parseMetrics("{\"step\":1,\"loss\":2.5}\n{\"step\":2,\"loss\":1.5}\n{\"step\":3,", ref);
+    QVERIFY2(t.ok(), qPrintable(t.errorString()));
+    QCOMPARE(t->series[0].points, (QList<QPointF>{QPointF(1, 2.5), QPointF(2, 1.5)}));
+}
+
+void TestWorkflowStatus::metricErrors()
+{
+    MetricRef ref;
+    ref.file = QStringLiteral("m.csv");
+    ref.columns = QStringList{QStringLiteral("loss")};
+    auto t = parseMetrics("epoch,acc\n1,2\n", ref);
+    QVERIFY(!t.ok());
+    QVERIFY(t.errorString().contains(QLatin1String("m.csv")));
+    QVERIFY(t.errorString().contains(QLatin1String("\"loss\"")));
+    QVERIFY(!parseMetrics("", ref).ok());
+}
+
+QTEST_GUILESS_MAIN(TestWorkflowStatus)
+#include "tst_workflowstatus.moc"
