@@ -11,18 +11,21 @@
 
 #include <QSet>
 #include <QSysInfo>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace vigil {
 
 namespace {
 constexpr qint64 kMaxJsonBytes = 1024 * 1024;
 
+// The local account name of the person deciding (recorded in decided_by).
 QString userName()
 {
-    QString u = qEnvironmentVariable("USER");
-    if (u.isEmpty())
-        u = qEnvironmentVariable("LOGNAME");
-    return u.isEmpty() ? QStringLiteral("unknown") : u;
+    if (const struct passwd *pw = ::getpwuid(::getuid()); pw && pw->pw_name)
+        return QString::fromLocal8Bit(pw->pw_name);
+    const QString u = qEnvironmentVariable("USER");
+    return u.isEmpty() ? QStringLiteral("uid-%1").arg(::getuid()) : u;
 }
 
 QString qs(const std::string &s)
@@ -145,37 +148,14 @@ void Supervisor::refreshSite(SiteData &d)
 {
     if (d.outstanding > 0)
         return; // the previous cycle is still running: never pile queries up
-    d.outstanding = 2;
+    d.outstanding = 1;
     d.cycleFailed = false;
     d.cycleError.clear();
     SiteData *dp = &d;
 
-    // Jobs Vigil started that have left the queue: their end state is asked
-    // for in the same cycle (sacct, or scontrol without accounting).
-    QStringList tracked;
-    QSet<QString> active;
-    for (const JobInfo &j : std::as_const(d.jobs))
-        if (j.isActive())
-            active.insert(j.jobId);
-    for (const RunInfo &r : std::as_const(d.runs))
-        for (const TaskRunInfo &t : r.tasks)
-            if (!t.jobId.isEmpty() && (t.state.isEmpty() || t.state == QLatin1String("running") ||
-                                       t.state == QLatin1String("submitted")))
-                tracked << t.jobId;
-    for (const QString &id : std::as_const(active))
-        if (!tracked.contains(id))
-            tracked << id;
-
-    d.site->queryJobs(tracked, this, [this, dp](Result<QList<JobInfo>> r) {
-        if (r) {
-            dp->jobs = *r;
-        } else {
-            dp->cycleFailed = true;
-            dp->cycleError = r.errorString();
-        }
-        if (--dp->outstanding == 0)
-            finishCycle(*dp);
-    });
+    // First the run directories (one `vigil-job scan`), then the scheduler
+    // (one squeue, plus one sacct for the jobs of those runs that have left
+    // the queue), so that a job that ended between two cycles is still seen.
     d.site->scanRuns(this, [this, dp](Result<QByteArray> r) {
         if (r) {
             auto runs = parseScan(*r, dp->status.name);
@@ -186,6 +166,31 @@ void Supervisor::refreshSite(SiteData &d)
                 dp->cycleError = runs.errorString();
             }
         } else {
+            dp->cycleFailed = true;
+            dp->cycleError = r.errorString();
+        }
+        queryJobs(*dp);
+    });
+}
+
+void Supervisor::queryJobs(SiteData &d)
+{
+    SiteData *dp = &d;
+    const QDateTime recent = QDateTime::currentDateTimeUtc().addDays(-1);
+    QStringList tracked;
+    for (const RunInfo &r : std::as_const(d.runs))
+        for (const TaskRunInfo &t : r.tasks)
+            if (!t.jobId.isEmpty() && !tracked.contains(t.jobId) &&
+                (!t.endedAt.isValid() || t.endedAt > recent))
+                tracked << t.jobId;
+    for (const JobInfo &j : std::as_const(d.jobs))
+        if (j.isActive() && !tracked.contains(j.jobId))
+            tracked << j.jobId;
+
+    d.site->queryJobs(tracked, this, [this, dp](Result<QList<JobInfo>> r) {
+        if (r) {
+            dp->jobs = *r;
+        } else if (!dp->cycleFailed) {
             dp->cycleFailed = true;
             dp->cycleError = r.errorString();
         }
@@ -342,6 +347,23 @@ void Supervisor::readRunFile(const QString &siteName, const QString &runId,
                              const QString &relativePath, qint64 maxBytes, QObject *context,
                              Callback<QByteArray> done)
 {
+    Site *s = site(siteName);
+    if (!s) {
+        done(Error(tr("no site named \"%1\"").arg(siteName), Error::Kind::NotFound));
+        return;
+    }
+    s->whenConnected(context, [=, this](Result<void> connected) {
+        if (!connected)
+            done(connected.error());
+        else
+            readRunFileConnected(siteName, runId, relativePath, maxBytes, context, done);
+    });
+}
+
+void Supervisor::readRunFileConnected(const QString &siteName, const QString &runId,
+                                      const QString &relativePath, qint64 maxBytes,
+                                      QObject *context, Callback<QByteArray> done)
+{
     auto path = runFilePath(siteName, runId, relativePath);
     if (!path) {
         done(path.error());
@@ -361,6 +383,22 @@ void Supervisor::readRunFile(const QString &siteName, const QString &runId,
 }
 
 void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<DecisionOutcome> done)
+{
+    Site *s = site(in.site);
+    if (!s) {
+        done(Error(tr("no site named \"%1\"").arg(in.site), Error::Kind::NotFound));
+        return;
+    }
+    s->whenConnected(context, [=, this](Result<void> connected) {
+        if (!connected)
+            done(connected.error());
+        else
+            decideConnected(in, context, done);
+    });
+}
+
+void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
+                                 Callback<DecisionOutcome> done)
 {
     auto dir = runFilePath(in.site, in.runId, QStringLiteral("checkpoints/") + in.checkpointId);
     if (auto r = protocol::validateId(in.checkpointId.toStdString(), "checkpoint id"); !r) {

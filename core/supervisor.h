@@ -125,6 +125,12 @@ Q_SIGNALS:
 private:
     struct SiteData;
     void refreshSite(SiteData &d);
+    void queryJobs(SiteData &d);
+    void readRunFileConnected(const QString &site, const QString &runId,
+                              const QString &relativePath, qint64 maxBytes, QObject *context,
+                              Callback<QByteArray> done);
+    void decideConnected(const DecisionInput &input, QObject *context,
+                         Callback<DecisionOutcome> done);
     Result<QString> runFilePath(const QString &site, const QString &runId,
                                 const QString &relativePath) const;
     void finishCycle(SiteData &d);

@@ -9,9 +9,8 @@ namespace vigil::job {
 using protocol::Error;
 using protocol::Result;
 
-Result<Args> Args::parse(const std::vector<std::string> &argv,
-                         const std::vector<OptionSpec> &specs, std::size_t maxPositional,
-                         bool keepRest)
+Result<Args> Args::parse(const std::vector<std::string> &argv, const std::vector<OptionSpec> &specs,
+                         std::size_t maxPositional, bool keepRest)
 {
     Args out;
     for (std::size_t i = 0; i < argv.size(); ++i) {

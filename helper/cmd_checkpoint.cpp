@@ -32,8 +32,7 @@ std::vector<std::string> splitEscaped(std::string_view text, char sep)
 {
     std::vector<std::string> parts(1);
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\\' && i + 1 < text.size() &&
-            (text[i + 1] == sep || text[i + 1] == '\\')) {
+        if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == sep || text[i + 1] == '\\')) {
             parts.back() += text[++i];
         } else if (text[i] == sep) {
             parts.emplace_back();
@@ -120,8 +119,8 @@ Result<Param> parseParam(const std::string &spec)
             return Error(shown + ": unknown key " + quote(key) +
                          " (min, max, choices, label, default)");
     }
-    const ParamType boundType = p.type == ParamType::Integer ? ParamType::Integer
-                                                             : ParamType::Number;
+    const ParamType boundType =
+        p.type == ParamType::Integer ? ParamType::Integer : ParamType::Number;
     if (minText) {
         auto v = parseValue(boundType, *minText, "min");
         if (!v)
@@ -186,10 +185,10 @@ Result<std::string> readBody(const std::string &path)
 }
 
 const std::vector<OptionSpec> kSpecs = {
-    {"run-dir", true, false},   {"task", true, false},       {"id", true, false},
-    {"title", true, false},     {"body", true, false},       {"body-file", true, false},
-    {"option", true, true},     {"default", true, false},    {"param", true, true},
-    {"metrics", true, true},    {"attach", true, true},      {"deadline", true, false},
+    {"run-dir", true, false},         {"task", true, false},    {"id", true, false},
+    {"title", true, false},           {"body", true, false},    {"body-file", true, false},
+    {"option", true, true},           {"default", true, false}, {"param", true, true},
+    {"metrics", true, true},          {"attach", true, true},   {"deadline", true, false},
     {"timeout-default", true, false}, {"approver", true, true},
 };
 

@@ -27,7 +27,8 @@ constexpr milliseconds kMaxPoll{5000};
 
 void sleepFor(milliseconds d)
 {
-    timespec ts{static_cast<time_t>(d.count() / 1000), static_cast<long>(d.count() % 1000) * 1000000L};
+    timespec ts{static_cast<time_t>(d.count() / 1000),
+                static_cast<long>(d.count() % 1000) * 1000000L};
     while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
@@ -44,7 +45,7 @@ int printDecision(const DecisionStatus &status, bool asJson)
 }
 
 const std::vector<OptionSpec> kDecisionSpecs = {
-    {"run-dir", true, false}, {"id", true, false},   {"wait", false, false},
+    {"run-dir", true, false}, {"id", true, false},    {"wait", false, false},
     {"timeout", true, false}, {"json", false, false},
 };
 
@@ -107,8 +108,8 @@ int runDecision(const std::vector<std::string> &argv)
 
         milliseconds pause = interval;
         if (timeout) {
-            const auto elapsed = std::chrono::duration_cast<milliseconds>(
-                std::chrono::steady_clock::now() - start);
+            const auto elapsed =
+                std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
             if (elapsed >= *timeout)
                 return kExitPending;
             pause = std::min(pause, *timeout - elapsed);

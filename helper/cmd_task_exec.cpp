@@ -46,7 +46,9 @@ sigset_t forwardedSet()
 
 void installForwarding()
 {
-    struct sigaction sa {};
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = forwardSignal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
@@ -54,10 +56,16 @@ void installForwarding()
         ::sigaction(sig, &sa, nullptr);
 }
 
-[[noreturn]] void execChild(const std::vector<std::string> &command, int errorPipe,
+[[noreturn]] void execChild(const std::vector<std::string> &command, int goPipe, int errorPipe,
                             const sigset_t &oldMask)
 {
-    struct sigaction sa {};
+    // Wait until the parent has recorded the task as running.
+    char c;
+    while (::read(goPipe, &c, 1) < 0 && errno == EINTR) {
+    }
+    struct sigaction sa
+    {
+    };
     sa.sa_handler = SIG_DFL;
     sigemptyset(&sa.sa_mask);
     for (const int sig : kForwarded)
@@ -134,7 +142,8 @@ int runTaskExec(const std::vector<std::string> &argv)
         state.slurmJobId = job;
 
     int errorPipe[2];
-    if (::pipe2(errorPipe, O_CLOEXEC) != 0)
+    int goPipe[2];
+    if (::pipe2(errorPipe, O_CLOEXEC) != 0 || ::pipe2(goPipe, O_CLOEXEC) != 0)
         return fail(cmd, "pipe: " + errnoText(errno));
     // Block the forwarded signals until the child's pid is known.
     const sigset_t set = forwardedSet();
@@ -148,11 +157,26 @@ int runTaskExec(const std::vector<std::string> &argv)
         ::sigprocmask(SIG_SETMASK, &oldMask, nullptr);
         return fail(cmd, "fork: " + errnoText(err));
     }
-    if (pid == 0)
-        execChild(args->rest(), errorPipe[1], oldMask);
+    if (pid == 0) {
+        ::close(goPipe[1]);
+        execChild(args->rest(), goPipe[0], errorPipe[1], oldMask);
+    }
     g_child = pid;
     ::sigprocmask(SIG_SETMASK, &oldMask, nullptr);
     ::close(errorPipe[1]);
+    ::close(goPipe[0]);
+
+    // state.json says "running" before the command starts.
+    state.pid = pid;
+    writeState(*run, state);
+    nlohmann::json started = makeEvent(event::kTaskStarted, state.startedAt);
+    started["task"] = state.task;
+    started["pid"] = state.pid;
+    started["host"] = state.host;
+    started["slurm_job_id"] =
+        state.slurmJobId ? nlohmann::json(*state.slurmJobId) : nlohmann::json(nullptr);
+    logEvent(*run, started);
+    ::close(goPipe[1]);
 
     int execErrno = 0;
     ssize_t n = 0;
@@ -161,18 +185,6 @@ int runTaskExec(const std::vector<std::string> &argv)
     } while (n < 0 && errno == EINTR);
     ::close(errorPipe[0]);
     const bool execFailed = n == static_cast<ssize_t>(sizeof execErrno);
-
-    state.pid = pid;
-    if (!execFailed) {
-        writeState(*run, state);
-        nlohmann::json started = makeEvent(event::kTaskStarted, state.startedAt);
-        started["task"] = state.task;
-        started["pid"] = state.pid;
-        started["host"] = state.host;
-        started["slurm_job_id"] =
-            state.slurmJobId ? nlohmann::json(*state.slurmJobId) : nlohmann::json(nullptr);
-        logEvent(*run, started);
-    }
 
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
@@ -198,8 +210,8 @@ int runTaskExec(const std::vector<std::string> &argv)
     state.state = exitCode == 0 ? TaskStatus::Completed : TaskStatus::Failed;
     writeState(*run, state);
 
-    const std::string marker = exitCode == 0 ? RunLayout::taskDoneMarker(*task)
-                                             : RunLayout::taskFailedMarker(*task);
+    const std::string marker =
+        exitCode == 0 ? RunLayout::taskDoneMarker(*task) : RunLayout::taskFailedMarker(*task);
     if (auto w = run->dir().writeAtomic(marker, std::to_string(exitCode) + "\n", modes.file); !w)
         warn(w.error().message);
 

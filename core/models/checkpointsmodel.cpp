@@ -373,4 +373,27 @@ void CheckpointsModel::tick()
                        {Qt::DisplayRole});
 }
 
+PendingCheckpointsProxy::PendingCheckpointsProxy(QObject *parent) : QSortFilterProxyModel(parent)
+{
+    setDynamicSortFilter(true);
+}
+
+void PendingCheckpointsProxy::setShowAll(bool all)
+{
+    if (all == m_showAll)
+        return;
+    m_showAll = all;
+    invalidateRowsFilter();
+}
+
+bool PendingCheckpointsProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (m_showAll)
+        return true;
+    return sourceModel()
+        ->index(sourceRow, 0, sourceParent)
+        .data(CheckpointsModel::IsPendingRole)
+        .toBool();
+}
+
 } // namespace vigil

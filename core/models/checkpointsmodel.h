@@ -5,6 +5,7 @@
 #include "statefmt.h"
 
 #include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
 #include <QTimer>
 #include <optional>
 
@@ -78,6 +79,22 @@ private:
     Clock m_clock = systemClock();
     QTimer m_tick;
     int m_pending = 0;
+};
+
+// The inbox view: only pending checkpoints unless showAll; keeps the model's order.
+class PendingCheckpointsProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    explicit PendingCheckpointsProxy(QObject *parent = nullptr);
+    bool showAll() const { return m_showAll; }
+    void setShowAll(bool all);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    bool m_showAll = false;
 };
 
 QString checkpointStatusText(CheckpointInfo::Status status);

@@ -99,10 +99,29 @@ QHash<int, QByteArray> IssuesModel::roleNames() const
 
 void IssuesModel::append(const Issue &issue)
 {
+    Issue fresh = issue;
+    if (!fresh.when.isValid())
+        fresh.when = QDateTime::currentDateTimeUtc();
+
+    // The same problem again (a site that stays unreachable, a file that stays
+    // malformed) moves to the top with its new time instead of piling up.
+    for (int r = 0; r < m_rows.size(); ++r) {
+        const Issue &old = m_rows.at(r);
+        if (old.severity != fresh.severity || old.site != fresh.site ||
+            old.subject != fresh.subject || old.message != fresh.message)
+            continue;
+        if (r > 0) {
+            beginMoveRows(QModelIndex(), r, r, QModelIndex(), 0);
+            m_rows.move(r, 0);
+            endMoveRows();
+        }
+        m_rows[0].when = fresh.when;
+        Q_EMIT dataChanged(index(0, When), index(0, When));
+        return;
+    }
+
     beginInsertRows(QModelIndex(), 0, 0);
-    m_rows.prepend(issue);
-    if (!m_rows.first().when.isValid())
-        m_rows.first().when = QDateTime::currentDateTimeUtc();
+    m_rows.prepend(fresh);
     endInsertRows();
     trim();
 }

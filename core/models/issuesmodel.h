@@ -32,7 +32,8 @@ public:
                         int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    // Adds at the top; drops the oldest beyond maximumCount().
+    // Adds at the top (an issue equal to a listed one moves that one to the
+    // top instead); drops the oldest beyond maximumCount().
     void append(const Issue &issue);
     void clear();
 

@@ -81,13 +81,14 @@ Result<Rows> readJsonLines(const QByteArray &data, const QString &file)
             return Error(QStringLiteral("%1:%2: not a JSON object").arg(file).arg(lineNo),
                          Error::Kind::Malformed);
         }
-        objects << doc.object();
+        const QJsonObject object = doc.object();
+        objects << object;
         if (objects.size() > kMaxRows)
             return Error(QStringLiteral("%1 has more than %2 rows").arg(file).arg(kMaxRows),
                          Error::Kind::TooLarge);
-        for (auto it = doc.object().begin(); it != doc.object().end(); ++it)
-            if (!rows.header.contains(it.key()))
-                rows.header << it.key();
+        for (const QString &key : object.keys())
+            if (!rows.header.contains(key))
+                rows.header << key;
     }
     for (const QJsonObject &o : std::as_const(objects)) {
         QList<double> v;

@@ -25,6 +25,7 @@ void WorkflowStatus::setWorkflow(const Workflow &workflow)
     m_workflow = workflow;
     m_status.clear();
     recompute();
+    Q_EMIT workflowChanged();
 }
 
 void WorkflowStatus::setRuns(const QString &site, const QList<RunInfo> &runs)

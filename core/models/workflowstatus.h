@@ -50,6 +50,7 @@ public:
     int pendingCheckpoints() const;
 
 Q_SIGNALS:
+    void workflowChanged();
     void currentRunChanged(const QString &runId);
     void runsListChanged();
     void taskChanged(const QString &task);

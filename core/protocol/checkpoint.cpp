@@ -47,7 +47,9 @@ Result<std::string> moveAside(const Dir &cp, const struct stat &seen, TimePoint 
     const std::string from(RunLayout::kDecisionName);
     if (::renameat(cp.fd(), from.c_str(), cp.fd(), name.c_str()) != 0)
         return Error(cp.displayOf(from) + ": cannot move it aside: " + errnoText(errno));
-    struct stat moved {};
+    struct stat moved
+    {
+    };
     if (::fstatat(cp.fd(), name.c_str(), &moved, AT_SYMLINK_NOFOLLOW) != 0 ||
         moved.st_dev != seen.st_dev || moved.st_ino != seen.st_ino) {
         // Another file took its place between the check and the move: put it back.
@@ -97,8 +99,8 @@ Result<PostedCheckpoint> postCheckpoint(const RunDir &run, const Request &reques
         return std::move(cp).error();
 
     PostedCheckpoint out{request, false, {}};
-    auto created = cp->createNoClobber(RunLayout::kRequestName, serializeRequest(request),
-                                       modes.file);
+    auto created =
+        cp->createNoClobber(RunLayout::kRequestName, serializeRequest(request), modes.file);
     if (!created) {
         if (created.error().kind != Error::Kind::AlreadyExists)
             return std::move(created).error();
@@ -132,8 +134,8 @@ Result<PostedCheckpoint> postCheckpoint(const RunDir &run, const Request &reques
     nlohmann::json event = makeEvent(event::kCheckpointPosted, request.createdAt);
     event["checkpoint"] = request.id;
     event["title"] = truncateUtf8(request.title, 256);
-    event["deadline"] = request.deadline ? nlohmann::json(formatUtc(*request.deadline))
-                                         : nlohmann::json(nullptr);
+    event["deadline"] =
+        request.deadline ? nlohmann::json(formatUtc(*request.deadline)) : nlohmann::json(nullptr);
     if (request.task)
         event["task"] = *request.task;
     if (auto a = run.appendEvent(event); !a)
@@ -194,9 +196,9 @@ Result<DecisionStatus> pollDecision(const RunDir &run, std::string_view id,
             // Refused: never applied. Move it aside so that an approver can still decide.
             const std::string reason = verdict.refusal->message;
             auto moved = moveAside(*cp, *seen, options.now);
-            status.warnings.push_back("refused a decision: " + reason +
-                                      (moved ? " (moved to " + *moved + ")"
-                                             : " (" + moved.error().message + ")"));
+            status.warnings.push_back(
+                "refused a decision: " + reason +
+                (moved ? " (moved to " + *moved + ")" : " (" + moved.error().message + ")"));
             if (!options.reported || options.reported->insert(fileKey(*seen)).second) {
                 nlohmann::json event = makeEvent(event::kDecisionRefused, options.now);
                 event["checkpoint"] = req.id;

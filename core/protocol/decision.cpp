@@ -17,8 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-void checkText(std::string_view value, const std::string &field, std::size_t maxBytes,
-               bool oneLine)
+void checkText(std::string_view value, const std::string &field, std::size_t maxBytes, bool oneLine)
 {
     if (value.size() > maxBytes)
         fail(field, "is " + std::to_string(value.size()) + " bytes long (at most " +
@@ -155,8 +154,7 @@ Result<void> checkDecision(const Request &request, const Decision &d, std::strin
         for (const Option &o : request.options)
             list += (list.empty() ? "" : ", ") + o.name;
         return Error(f + ": field \"option\": " + quote(d.option) +
-                         " is not an option of checkpoint " + quote(request.id) + " (" + list +
-                         ")",
+                         " is not an option of checkpoint " + quote(request.id) + " (" + list + ")",
                      Error::Kind::Malformed);
     }
     if (d.kind == DecisionKind::TimeoutDefault && d.option != request.timeoutOption())

@@ -8,9 +8,8 @@
 #include "protocol/result.h"
 #include "protocol/timeutil.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -42,14 +41,13 @@ struct Decision
 
 // A human decision for `request`, with a fresh decision id. Does not validate:
 // call checkDecision() before writing it.
-Result<Decision> makeDecision(const Request &request, std::string option,
-                              nlohmann::json params, std::string comment, std::string decidedBy,
-                              std::string clientHost, std::string evidenceSha256, TimePoint at);
+Result<Decision> makeDecision(const Request &request, std::string option, nlohmann::json params,
+                              std::string comment, std::string decidedBy, std::string clientHost,
+                              std::string evidenceSha256, TimePoint at);
 
 // The decision vigil-job commits when the deadline passes: the timeout option,
 // every parameter at its default, decided_by "vigil-job".
-Result<Decision> makeTimeoutDecision(const Request &request, std::string clientHost,
-                                     TimePoint at);
+Result<Decision> makeTimeoutDecision(const Request &request, std::string clientHost, TimePoint at);
 
 // Field rules of decision.json alone (types, ids, hex, limits).
 Result<void> validateDecision(const Decision &decision, std::string_view file = "decision.json");

@@ -11,7 +11,6 @@
 #include "protocol/timeutil.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -20,13 +19,16 @@ namespace vigil::protocol {
 inline constexpr std::size_t kMaxEventLineBytes = 4000;
 
 namespace event {
-inline constexpr std::string_view kRunCreated = "run_created";           // run_id
-inline constexpr std::string_view kCheckpointPosted = "checkpoint_posted"; // checkpoint, title, deadline
-inline constexpr std::string_view kDecisionRefused = "decision_refused";   // checkpoint, reason, owner_uid, moved_to
-inline constexpr std::string_view kTimeoutDefault = "timeout_default";     // checkpoint, option, decision_id
-inline constexpr std::string_view kAckWritten = "ack_written";             // checkpoint, decision_id, outcome
-inline constexpr std::string_view kTaskStarted = "task_started";           // task, pid, host, slurm_job_id
-inline constexpr std::string_view kTaskFinished = "task_finished";         // task, state, exit_code, signal
+inline constexpr std::string_view kRunCreated = "run_created"; // run_id
+inline constexpr std::string_view kCheckpointPosted =
+    "checkpoint_posted"; // checkpoint, title, deadline
+inline constexpr std::string_view kDecisionRefused =
+    "decision_refused"; // checkpoint, reason, owner_uid, moved_to
+inline constexpr std::string_view kTimeoutDefault =
+    "timeout_default";                                           // checkpoint, option, decision_id
+inline constexpr std::string_view kAckWritten = "ack_written";   // checkpoint, decision_id, outcome
+inline constexpr std::string_view kTaskStarted = "task_started"; // task, pid, host, slurm_job_id
+inline constexpr std::string_view kTaskFinished = "task_finished"; // task, state, exit_code, signal
 } // namespace event
 
 // {"type": type, "time": at, "uid": geteuid()}; add the record's own fields.

@@ -7,9 +7,8 @@
 
 #include "protocol/result.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,8 +75,7 @@ Result<T> parseFields(const nlohmann::json &doc, std::string_view file, F &&body
 }
 
 // Checks an already-parsed value (validation of structs built in code).
-template <typename F>
-Result<void> checkFields(std::string_view file, F &&body)
+template <typename F> Result<void> checkFields(std::string_view file, F &&body)
 {
     try {
         body();

@@ -46,7 +46,9 @@ std::string sizeText(std::size_t bytes)
 Error openError(int dirfd, const std::string &name, const std::string &shown, int err)
 {
     if (err == ELOOP || err == ENOTDIR || err == EMLINK) {
-        struct stat st {};
+        struct stat st
+        {
+        };
         if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
             return Error(shown + ": is a symbolic link: refused", Error::Kind::Unsupported);
     }
@@ -91,8 +93,7 @@ Result<std::string> writeTemp(int dirfd, const std::string &leaf, std::string_vi
     if (!suffix)
         return std::move(suffix).error();
     const std::string tmp = "." + leaf + ".tmp-" + std::to_string(::getpid()) + "-" + *suffix;
-    Fd fd(::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                   mode));
+    Fd fd(::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
     if (!fd.valid())
         return sysError(shown + ": cannot create a temporary file", errno);
     auto fail = [&](Error e) -> Result<std::string> {
@@ -171,8 +172,8 @@ Result<Fd> Dir::openParent(std::string_view rel, std::string &leaf) const
         if (name == "..")
             return Error(displayOf(rel) + ": \"..\" is not allowed", Error::Kind::Unsupported);
         walked += (walked.empty() ? "" : "/") + name;
-        Fd next(::openat(current.get(), name.c_str(),
-                         O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        Fd next(
+            ::openat(current.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!next.valid())
             return openError(current.get(), name, displayOf(walked), errno);
         current = std::move(next);
@@ -224,7 +225,9 @@ Result<FileData> Dir::read(std::string_view rel, std::size_t limit) const
                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd.valid())
         return openError(parent->get(), leaf, shown, errno);
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstat(fd.get(), &st) != 0)
         return sysError(shown, errno);
     if (!S_ISREG(st.st_mode))
@@ -303,7 +306,9 @@ Result<void> Dir::createNoClobber(std::string_view rel, std::string_view data, m
         err = errno;
         // Over NFS a retransmitted LINK may report an error although it
         // succeeded: the link count of the temporary tells the truth.
-        struct stat st {};
+        struct stat st
+        {
+        };
         if (err != EEXIST && ::fstatat(dirfd, tmp->c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
             st.st_nlink == 2)
             err = 0;
@@ -339,7 +344,9 @@ Result<void> Dir::append(std::string_view rel, std::string_view data, mode_t mod
     }
     if (!fd.valid())
         return openError(parent->get(), leaf, shown, errno);
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstat(fd.get(), &st) != 0)
         return sysError(shown, errno);
     if (!S_ISREG(st.st_mode))
@@ -374,7 +381,9 @@ std::optional<struct stat> Dir::stat(std::string_view rel) const
     auto parent = openParent(rel, leaf);
     if (!parent)
         return std::nullopt;
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstatat(parent->get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return std::nullopt;
     return st;
@@ -410,7 +419,9 @@ Result<std::vector<DirEntry>> Dir::list(std::string_view rel) const
         entry.name = std::string(name);
         unsigned char type = e->d_type;
         if (type == DT_UNKNOWN) { // some file systems do not fill d_type
-            struct stat st {};
+            struct stat st
+            {
+            };
             if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
                 type = S_ISDIR(st.st_mode) ? DT_DIR
                                            : (S_ISLNK(st.st_mode)   ? DT_LNK
@@ -445,8 +456,7 @@ Result<FileData> readFile(const std::filesystem::path &path, std::size_t limit)
     return dir->read(path.filename().string(), limit);
 }
 
-Result<void> writeFileAtomic(const std::filesystem::path &path, std::string_view data,
-                             mode_t mode)
+Result<void> writeFileAtomic(const std::filesystem::path &path, std::string_view data, mode_t mode)
 {
     auto dir = openParentOf(path);
     if (!dir)

@@ -18,14 +18,13 @@
 
 #include "protocol/result.h"
 
-#include <sys/stat.h>
-#include <sys/types.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <vector>
 
 namespace vigil::protocol {
@@ -120,8 +119,7 @@ private:
 // Path-based conveniences: the parent directory is opened as given, the last
 // component is never followed.
 Result<FileData> readFile(const std::filesystem::path &path, std::size_t limit);
-Result<void> writeFileAtomic(const std::filesystem::path &path, std::string_view data,
-                             mode_t mode);
+Result<void> writeFileAtomic(const std::filesystem::path &path, std::string_view data, mode_t mode);
 Result<void> createFileNoClobber(const std::filesystem::path &path, std::string_view data,
                                  mode_t mode);
 

@@ -9,7 +9,6 @@
 #include "protocol/result.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 

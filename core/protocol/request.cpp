@@ -131,8 +131,8 @@ void checkParam(const Param &p, const std::string &at)
                         detail::typeName(*bound));
     }
     if (!p.min.is_null() && !p.max.is_null() && compareNumbers(p.min, p.max) > 0)
-        fail(at + ".min", "the minimum " + dumpLine(p.min) + " is above the maximum " +
-                              dumpLine(p.max));
+        fail(at + ".min",
+             "the minimum " + dumpLine(p.min) + " is above the maximum " + dumpLine(p.max));
     if (p.type == ParamType::Enum) {
         if (p.choices.empty())
             fail(at + ".choices", "an enum parameter needs at least one choice");
@@ -175,8 +175,8 @@ void checkRequest(const Request &r)
         defaults += r.options[i].isDefault ? 1 : 0;
     }
     if (defaults != 1)
-        fail("options", "exactly one option must be the default (found " +
-                            std::to_string(defaults) + ")");
+        fail("options",
+             "exactly one option must be the default (found " + std::to_string(defaults) + ")");
 
     checkCount(r.params.size(), kMaxParams, "params");
     std::set<std::string> paramNames;
@@ -461,8 +461,9 @@ bool sameQuestion(const Request &a, const Request &b)
 {
     return a.id == b.id && a.title == b.title && a.body == b.body && a.options == b.options &&
            a.params == b.params && a.metrics == b.metrics && a.attachments == b.attachments &&
-           a.timeoutOption() == b.timeoutOption() && a.deadline.has_value() == b.deadline.has_value() &&
-           a.approvers == b.approvers && a.task == b.task;
+           a.timeoutOption() == b.timeoutOption() &&
+           a.deadline.has_value() == b.deadline.has_value() && a.approvers == b.approvers &&
+           a.task == b.task;
 }
 
 Result<void> checkParamValue(const Param &param, const json &value, std::string_view field)

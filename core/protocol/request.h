@@ -6,9 +6,8 @@
 #include "protocol/result.h"
 #include "protocol/timeutil.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -34,8 +34,7 @@ struct Error
     explicit Error(std::string msg, Kind k = Kind::Generic) : message(std::move(msg)), kind(k) {}
 };
 
-template <typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
@@ -60,8 +59,7 @@ private:
     std::variant<T, Error> m_v;
 };
 
-template <>
-class [[nodiscard]] Result<void>
+template <> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;

@@ -48,12 +48,9 @@ void checkId(const Fields &f, std::string_view key, const std::string &value, co
 json toJson(const RunInfo &run)
 {
     return {
-        {"format", formatHeader(kRunFormat)},
-        {"run_id", run.runId},
-        {"workflow_name", run.workflowName},
-        {"created_at", formatUtc(run.createdAt)},
-        {"created_by_uid", run.createdByUid},
-        {"group_readable", run.groupReadable},
+        {"format", formatHeader(kRunFormat)}, {"run_id", run.runId},
+        {"workflow_name", run.workflowName},  {"created_at", formatUtc(run.createdAt)},
+        {"created_by_uid", run.createdByUid}, {"group_readable", run.groupReadable},
     };
 }
 

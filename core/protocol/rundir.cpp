@@ -86,10 +86,10 @@ Result<InitRunResult> initRun(const std::filesystem::path &path, RunInfo info)
         if (!entries)
             return Error(shown + ": " + entries.error().message, entries.error().kind);
         for (const DirEntry &e : *entries) {
-            const bool ours = e.name == RunLayout::metricsDir() ||
-                              e.name == RunLayout::tasksDir() ||
-                              e.name == RunLayout::checkpointsDir() ||
-                              e.name == RunLayout::eventsFile() || e.name.rfind(".run.json.", 0) == 0;
+            const bool ours =
+                e.name == RunLayout::metricsDir() || e.name == RunLayout::tasksDir() ||
+                e.name == RunLayout::checkpointsDir() || e.name == RunLayout::eventsFile() ||
+                e.name.rfind(".run.json.", 0) == 0;
             if (!ours)
                 return Error(shown + ": exists and is not a run directory (it contains " +
                                  quote(e.name) + ")",

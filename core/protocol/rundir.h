@@ -9,9 +9,8 @@
 #include "protocol/result.h"
 #include "protocol/run.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace vigil::protocol {
@@ -36,8 +35,7 @@ public:
 private:
     RunDir(std::filesystem::path path, Dir dir, RunInfo info)
         : m_path(std::move(path)), m_dir(std::move(dir)), m_info(std::move(info))
-    {
-    }
+    {}
 
     std::filesystem::path m_path;
     Dir m_dir;

@@ -158,8 +158,8 @@ json scanCheckpoint(const Dir &run, const std::string &id)
         const std::size_t first =
             names.size() > kMaxRefusedListed ? names.size() - kMaxRefusedListed : 0;
         for (std::size_t i = first; i < names.size(); ++i) {
-            json r = judgeFile(run, *request, RunLayout::checkpointDir(id) + "/" + names[i],
-                               nullptr);
+            json r =
+                judgeFile(run, *request, RunLayout::checkpointDir(id) + "/" + names[i], nullptr);
             if (r.is_null())
                 continue;
             r["file"] = names[i];

@@ -10,9 +10,8 @@
 #include "protocol/result.h"
 #include "protocol/timeutil.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 namespace vigil::protocol {

@@ -156,8 +156,7 @@ Result<std::uint32_t> resolveUid(std::string_view name, const UserLookup &how)
     }
     if (why.find("`") == std::string::npos)
         why += ", and no `id` command was found";
-    return Error("cannot resolve user " + quote(name) + " to a uid: " + why,
-                 Error::Kind::NotFound);
+    return Error("cannot resolve user " + quote(name) + " to a uid: " + why, Error::Kind::NotFound);
 }
 
 } // namespace vigil::protocol

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runinfo.h"
 
+#include "protocol/decision.h"
+#include "protocol/request.h"
+#include "protocol/run.h"
+
+#include <nlohmann/json.hpp>
+
 namespace vigil {
 
 QString CheckpointInfo::defaultOption() const
@@ -28,9 +34,165 @@ QString checkpointStatusName(CheckpointInfo::Status status)
     return {};
 }
 
-Result<QList<RunInfo>> parseScan(const QByteArray &, const QString &)
+namespace {
+
+using nlohmann::json;
+
+QString qs(const std::string &s)
 {
-    return QList<RunInfo>(); // TODO: awaits the scan format
+    return QString::fromStdString(s);
+}
+
+QString str(const json &obj, const char *key)
+{
+    const auto it = obj.find(key);
+    if (it == obj.end() || !it->is_string())
+        return {};
+    return qs(it->get<std::string>());
+}
+
+QDateTime time(const json &obj, const char *key)
+{
+    return QDateTime::fromString(str(obj, key), Qt::ISODate);
+}
+
+TaskRunInfo readTask(const json &t, QStringList *problems)
+{
+    TaskRunInfo task;
+    task.name = str(t, "name");
+    if (t.contains("error"))
+        *problems << str(t, "error");
+    const auto st = t.find("state");
+    if (st != t.end() && st->is_object()) {
+        task.state = str(*st, "state");
+        task.host = str(*st, "host");
+        task.jobId = str(*st, "slurm_job_id");
+        if (task.jobId.isEmpty() && st->contains("pid") && (*st)["pid"].is_number_integer())
+            task.jobId = QString::number((*st)["pid"].get<qint64>());
+        if (st->contains("exit_code") && (*st)["exit_code"].is_number_integer())
+            task.exitCode = (*st)["exit_code"].get<int>();
+        task.startedAt = time(*st, "started_at");
+        task.endedAt = time(*st, "ended_at");
+    }
+    return task;
+}
+
+CheckpointInfo readCheckpoint(const json &c, const QString &site, const QString &runId)
+{
+    CheckpointInfo cp;
+    cp.site = site;
+    cp.runId = runId;
+    cp.id = str(c, "id");
+    if (c.contains("error")) {
+        cp.status = CheckpointInfo::Status::Broken;
+        cp.problem = str(c, "error");
+        return cp;
+    }
+    auto request = protocol::requestFromJson(c.value("request", json()), "request.json");
+    if (!request) {
+        cp.status = CheckpointInfo::Status::Broken;
+        cp.problem = qs(request.errorString());
+        return cp;
+    }
+    const protocol::Request &r = *request;
+    cp.title = qs(r.title);
+    cp.body = qs(r.body);
+    cp.nonce = qs(r.nonce);
+    cp.task = r.task ? qs(*r.task) : QString();
+    cp.jobId = r.job.slurmJobId ? qs(*r.job.slurmJobId) : QString();
+    for (const protocol::Option &o : r.options)
+        cp.options << CheckpointOption{qs(o.name), qs(o.label), o.isDefault};
+    for (const protocol::MetricRef &m : r.metrics) {
+        MetricRef ref{qs(m.file), m.x ? qs(*m.x) : QString(), {}};
+        for (const std::string &col : m.columns)
+            ref.columns << qs(col);
+        cp.metrics << ref;
+    }
+    cp.createdAt = QDateTime::fromString(qs(protocol::formatUtc(r.createdAt)), Qt::ISODate);
+    if (r.deadline)
+        cp.deadline = QDateTime::fromString(qs(protocol::formatUtc(*r.deadline)), Qt::ISODate);
+    cp.defaultOnTimeout = qs(r.timeoutOption());
+
+    const json &d = c.value("decision", json());
+    if (d.is_object()) {
+        if (str(d, "status") == QLatin1String("valid")) {
+            cp.status = CheckpointInfo::Status::Decided;
+            cp.decidedBy = str(d, "decided_by");
+            cp.decidedOption = str(d, "option");
+            cp.decisionKind = str(d, "kind");
+            cp.decisionId = str(d, "decision_id");
+            cp.decidedAt = time(d, "decided_at");
+        } else {
+            cp.status = CheckpointInfo::Status::Refused;
+            cp.problem = str(d, "reason");
+        }
+    }
+    const json &a = c.value("ack", json());
+    if (a.is_object()) {
+        if (a.contains("error")) {
+            cp.problem = str(a, "error");
+        } else if (a.value("matches_decision", false)) {
+            cp.status = CheckpointInfo::Status::Applied;
+            cp.outcome = str(a, "outcome");
+            cp.appliedAt = time(a, "applied_at");
+        }
+    }
+    return cp;
+}
+
+} // namespace
+
+Result<QList<RunInfo>> parseScan(const QByteArray &bytes, const QString &site)
+{
+    json doc = json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object())
+        return Error(
+            QStringLiteral("vigil-job scan on %1 printed something that is not JSON").arg(site),
+            Error::Kind::Malformed);
+    const json &format = doc.value("format", json());
+    if (!format.is_object() || format.value("name", std::string()) != "vigil.scan")
+        return Error(QStringLiteral("vigil-job scan on %1: not a vigil.scan document").arg(site),
+                     Error::Kind::Malformed);
+    const std::string version = format.value("version", std::string());
+    if (version.rfind("1.", 0) != 0)
+        return Error(QStringLiteral("vigil-job on %1 speaks scan format %2; this Vigil understands "
+                                    "1.x: upgrade Vigil")
+                         .arg(site, qs(version)),
+                     Error::Kind::Malformed);
+    QList<RunInfo> runs;
+    const json &arr = doc.value("runs", json::array());
+    if (!arr.is_array())
+        return Error(QStringLiteral("vigil-job scan on %1: \"runs\" is not a list").arg(site),
+                     Error::Kind::Malformed);
+    for (const json &r : arr) {
+        if (!r.is_object())
+            continue;
+        RunInfo run;
+        run.site = site;
+        run.runId = str(r, "dir");
+        if (r.contains("error"))
+            run.problems << run.runId + QStringLiteral(": ") + str(r, "error");
+        const json &meta = r.value("run", json());
+        if (meta.is_object()) {
+            run.workflowName = str(meta, "workflow_name");
+            run.createdAt = time(meta, "created_at");
+        }
+        for (const json &t : r.value("tasks", json::array()))
+            if (t.is_object())
+                run.tasks << readTask(t, &run.problems);
+        for (const json &c : r.value("checkpoints", json::array())) {
+            if (!c.is_object())
+                continue;
+            CheckpointInfo cp = readCheckpoint(c, site, run.runId);
+            if (cp.id.isEmpty()) {
+                run.problems << cp.problem;
+                continue;
+            }
+            run.checkpoints << cp;
+        }
+        runs << run;
+    }
+    return runs;
 }
 
 } // namespace vigil

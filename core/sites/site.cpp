@@ -18,6 +18,35 @@ Site::Site(SiteSpec spec, Transport *transport, QObject *parent)
     : QObject(parent), m_spec(std::move(spec)), m_transport(transport)
 {
     m_transport->setParent(this);
+    connect(m_transport, &Transport::stateChanged, this,
+            [this](Transport::State state, const QString &message) {
+                if (state != Transport::State::Connected && state != Transport::State::Failed)
+                    return;
+                const auto waiters = std::exchange(m_connectWaiters, {});
+                for (const auto &w : waiters) {
+                    if (state == Transport::State::Connected)
+                        w(Result<void>());
+                    else
+                        w(Error(message.isEmpty() ? tr("cannot connect to %1").arg(m_spec.name)
+                                                  : message,
+                                Error::Kind::Network));
+                }
+            });
+}
+
+void Site::whenConnected(QObject *context, Callback<void> then)
+{
+    if (m_transport->state() == Transport::State::Connected) {
+        then(Result<void>());
+        return;
+    }
+    QPointer<QObject> ctx(context);
+    m_connectWaiters << [ctx, then = std::move(then)](Result<void> r) {
+        if (ctx)
+            then(std::move(r));
+    };
+    if (m_transport->state() != Transport::State::Connecting)
+        m_transport->open();
 }
 
 Site::~Site() = default;
@@ -89,6 +118,20 @@ void Site::ensureHelper(QObject *context, Callback<QString> done)
     if (m_helperBusy)
         return;
     m_helperBusy = true;
+    whenConnected(this, [this](Result<void> connected) {
+        if (!connected) {
+            m_helperBusy = false;
+            const auto waiters = std::exchange(m_helperWaiters, {});
+            for (const auto &w : waiters)
+                w(connected.error());
+            return;
+        }
+        deployHelper();
+    });
+}
+
+void Site::deployHelper()
+{
 
     auto finish = [this](Result<QString> r) {
         m_helperBusy = false;
@@ -181,7 +224,26 @@ void Site::scanRuns(QObject *context, Callback<QByteArray> done)
             done(helper.error());
             return;
         }
-        run({*helper, QStringLiteral("scan"), runRoot()}, ctx, std::move(done));
+        auto scan = [this, ctx, helperPath = *helper, done]() mutable {
+            if (ctx)
+                run({helperPath, QStringLiteral("scan"), runRoot()}, ctx, std::move(done));
+        };
+        if (m_runRootReady) {
+            scan();
+            return;
+        }
+        // The first scan of a site that never ran anything: make the run root.
+        m_transport->makeDirectories(runRoot(), 0700, this,
+                                     [this, ctx, scan, done](Result<void> mk) mutable {
+                                         if (!ctx)
+                                             return;
+                                         if (!mk) {
+                                             done(mk.error());
+                                             return;
+                                         }
+                                         m_runRootReady = true;
+                                         scan();
+                                     });
     });
 }
 

@@ -37,6 +37,10 @@ public:
     QString name() const { return m_spec.name; }
     Transport *transport() const { return m_transport; }
 
+    // Runs `then` once the transport is connected (at once if it is), or with
+    // the connection error. Paths below need the connection (home directory).
+    void whenConnected(QObject *context, Callback<void> then);
+
     // Absolute paths on the site; valid once the transport is connected.
     QString runRoot() const;
     QString runDirectory(const QString &runId) const;
@@ -69,14 +73,16 @@ protected:
     void run(const QStringList &argv, QObject *context, Callback<QByteArray> done);
 
 private:
-    void uploadHelper(const QString &remotePath, QObject *context, Callback<QString> done);
+    void deployHelper();
 
     SiteSpec m_spec;
     Transport *m_transport; // child
     QString m_helperPath;
     QString m_helperVersion;
     QList<Callback<QString>> m_helperWaiters;
+    QList<Callback<void>> m_connectWaiters;
     bool m_helperBusy = false;
+    bool m_runRootReady = false;
 };
 
 // SLURM over SSH: sbatch, squeue, sacct (or scontrol when there is no accounting).

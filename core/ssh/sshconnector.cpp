@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <libssh/callbacks.h>
 
 namespace vigil::ssh {
 
@@ -44,6 +45,23 @@ Result<QString> sha256Fingerprint(ssh_key key)
     const QString fingerprint = QString::fromUtf8(text);
     ssh_string_free_char(text);
     return fingerprint;
+}
+
+// libssh's own messages go to the trace category.
+void libsshLog(int priority, const char *function, const char *message, void *)
+{
+    Q_UNUSED(priority)
+    Q_UNUSED(function)
+    qCDebug(lcSshTrace).noquote() << "libssh:" << message;
+}
+
+// libssh keeps its log callback and level per thread: set them on the session's.
+void routeLibsshLogs(ssh_session s)
+{
+    ssh_set_log_callback(&libsshLog);
+    const int level = lcSshTrace().isDebugEnabled() ? SSH_LOG_PROTOCOL : SSH_LOG_WARNING;
+    ssh_set_log_level(level);
+    ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &level);
 }
 
 } // namespace
@@ -95,6 +113,7 @@ Connector::Step Connector::start()
     ssh_session s = m_session->ssh.get();
     if (!s)
         return fail(Error(QStringLiteral("cannot create an SSH session (out of memory?)")));
+    routeLibsshLogs(s);
 
     // The host (alias) first: the config file's Host blocks match it. Then the
     // config file, then the explicit values, which win over it.

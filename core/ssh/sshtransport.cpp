@@ -7,6 +7,7 @@
 #include "sshworker.h"
 #include "workerthread.h"
 
+#include <QMetaMethod>
 #include <QPointer>
 
 namespace vigil {
@@ -26,10 +27,29 @@ SshTransport::SshTransport(SshTarget target, QObject *parent)
                     m_home = home;
                 Q_EMIT stateChanged(state, message);
             });
-    connect(m_worker, &ssh::Worker::hostKeyUnknown, this, &SshTransport::hostKeyUnknown);
-    connect(m_worker, &ssh::Worker::authPromptsRequested, this,
-            &SshTransport::authPromptsRequested);
-    connect(m_worker, &ssh::Worker::passphraseRequested, this, &SshTransport::passphraseRequested);
+    // Questions for the user. With nobody connected to ask, the answer is
+    // "no" at once: refuse the key, cancel the prompts, skip the key file.
+    connect(m_worker, &ssh::Worker::hostKeyUnknown, this,
+            [this](const QString &host, const QString &fingerprint) {
+                if (isSignalConnected(QMetaMethod::fromSignal(&SshTransport::hostKeyUnknown)))
+                    Q_EMIT hostKeyUnknown(host, fingerprint);
+                else
+                    answerHostKey(false);
+            });
+    connect(
+        m_worker, &ssh::Worker::authPromptsRequested, this,
+        [this](const QString &name, const QString &instruction, const QList<AuthPrompt> &prompts) {
+            if (isSignalConnected(QMetaMethod::fromSignal(&SshTransport::authPromptsRequested)))
+                Q_EMIT authPromptsRequested(name, instruction, prompts);
+            else
+                answerAuthPrompts({});
+        });
+    connect(m_worker, &ssh::Worker::passphraseRequested, this, [this](const QString &keyFile) {
+        if (isSignalConnected(QMetaMethod::fromSignal(&SshTransport::passphraseRequested)))
+            Q_EMIT passphraseRequested(keyFile);
+        else
+            answerPassphrase({});
+    });
     m_thread->start();
 }
 

@@ -99,6 +99,7 @@ void Worker::connectNow()
 
 void Worker::onStep(Connector::Step step)
 {
+    m_asking = step;
     switch (step) {
     case Connector::Step::Connected:
         m_session = m_connector->takeSession();
@@ -136,20 +137,26 @@ void Worker::onStep(Connector::Step step)
 
 void Worker::answerHostKey(bool trust)
 {
-    if (m_connector)
+    if (m_connector && m_asking == Connector::Step::AskHostKey)
         onStep(m_connector->answerHostKey(trust));
+    else
+        qCInfo(lcSsh) << "ignoring an answer to a question that is not open";
 }
 
 void Worker::answerAuthPrompts(const QStringList &answers)
 {
-    if (m_connector)
+    if (m_connector && m_asking == Connector::Step::AskPrompts)
         onStep(m_connector->answerPrompts(answers));
+    else
+        qCInfo(lcSsh) << "ignoring an answer to a question that is not open";
 }
 
 void Worker::answerPassphrase(const QString &passphrase)
 {
-    if (m_connector)
+    if (m_connector && m_asking == Connector::Step::AskPassphrase)
         onStep(m_connector->answerPassphrase(passphrase));
+    else
+        qCInfo(lcSsh) << "ignoring an answer to a question that is not open";
 }
 
 // One operation per event-loop turn, so that close() and answers get in between.

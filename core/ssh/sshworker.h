@@ -65,8 +65,9 @@ private:
 
     SshTarget m_target;
     Transport::State m_state = Transport::State::Disconnected;
-    std::unique_ptr<Connector> m_connector; // while connecting
-    std::unique_ptr<Session> m_session;     // while connected
+    std::unique_ptr<Connector> m_connector;             // while connecting
+    Connector::Step m_asking = Connector::Step::Failed; // the open question, if any
+    std::unique_ptr<Session> m_session;                 // while connected
     std::deque<Operation> m_queue;
     QTimer m_retryTimer;
     int m_backoffMs = 0; // wait before the next attempt, after a failed one

@@ -14,7 +14,6 @@
 #include <QString>
 #include <QStringList>
 #include <QTest>
-
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -116,8 +115,7 @@ inline protocol::Request sampleRequest(const std::string &id = "lr-check")
     r.nonce = "0123456789abcdef0123456789abcdef";
     r.title = "Lower the learning rate?";
     r.body = "Loss is **flat** since step 1200.\n\n- a\n- b\n";
-    r.options = {{"continue", "Continue", true}, {"lower", "Lower it", false},
-                 {"stop", "", false}};
+    r.options = {{"continue", "Continue", true}, {"lower", "Lower it", false}, {"stop", "", false}};
     Param lr;
     lr.name = "lr";
     lr.label = "Learning rate";

@@ -55,8 +55,8 @@ void TestIds::validateId_data()
     QTest::newRow("space") << QByteArray("a b") << false << QStringLiteral("byte 0x20");
     QTest::newRow("double quote") << QByteArray("a\"b") << false << QStringLiteral("'\"'");
     QTest::newRow("single quote") << QByteArray("it's") << false << QStringLiteral("'''");
-    QTest::newRow("command substitution") << QByteArray("$(reboot)") << false
-                                          << QStringLiteral("'$' (0x24) at position 0");
+    QTest::newRow("command substitution")
+        << QByteArray("$(reboot)") << false << QStringLiteral("'$' (0x24) at position 0");
     QTest::newRow("backticks") << QByteArray("`id`") << false << QStringLiteral("'`'");
     QTest::newRow("semicolon") << QByteArray("a;rm -rf ~") << false << QStringLiteral("';'");
     QTest::newRow("newline") << QByteArray("a\nb") << false << QStringLiteral("byte 0x0a");
@@ -64,8 +64,8 @@ void TestIds::validateId_data()
     QTest::newRow("nul") << QByteArray("a\0b", 3) << false << QStringLiteral("byte 0x00");
     QTest::newRow("unicode") << QByteArray("caf\xc3\xa9") << false << QStringLiteral("byte 0xc3");
     QTest::newRow("slash") << QByteArray("a/b") << false << QStringLiteral("'/'");
-    QTest::newRow("absolute path") << QByteArray("/etc/passwd") << false
-                                   << QStringLiteral("'/' (0x2f) at position 0");
+    QTest::newRow("absolute path")
+        << QByteArray("/etc/passwd") << false << QStringLiteral("'/' (0x2f) at position 0");
     QTest::newRow("parent escape") << QByteArray("../../etc") << false << QStringLiteral("'/'");
     QTest::newRow("glob") << QByteArray("*") << false << QStringLiteral("'*'");
     QTest::newRow("pipe") << QByteArray("a|b") << false << QStringLiteral("'|'");
@@ -181,8 +181,8 @@ void TestIds::parseTime_data()
                               << QStringLiteral("2025-03-01T14:05:09Z");
     QTest::newRow("offset") << QStringLiteral("2025-03-01T16:05:09+02:00")
                             << QStringLiteral("2025-03-01T14:05:09Z");
-    QTest::newRow("negative offset") << QStringLiteral("2025-03-01T00:05:09-01:00")
-                                     << QStringLiteral("2025-03-01T01:05:09Z");
+    QTest::newRow("negative offset")
+        << QStringLiteral("2025-03-01T00:05:09-01:00") << QStringLiteral("2025-03-01T01:05:09Z");
     QTest::newRow("leap day") << QStringLiteral("2024-02-29T00:00:00Z")
                               << QStringLiteral("2024-02-29T00:00:00Z");
     QTest::newRow("no zone") << QStringLiteral("2025-03-01T14:05:09") << QString();

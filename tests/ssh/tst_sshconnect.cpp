@@ -25,6 +25,7 @@ private Q_SLOTS:
     void unknownHostKeyAcceptNewIsAdded();
     void unknownHostKeyAskRejected();
     void unknownHostKeyAskAccepted();
+    void unknownHostKeyAskWithoutListenerIsRefused();
     void changedHostKeyIsRefused();
     void wrongKeyIsAuthError();
     void encryptedKeyAsksForPassphrase();
@@ -153,6 +154,16 @@ void TestSshConnect::unknownHostKeyAskAccepted()
     QFile f(target.knownHostsFile);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.readAll().contains(hostLabel().toUtf8()));
+}
+
+void TestSshConnect::unknownHostKeyAskWithoutListenerIsRefused()
+{
+    SshTarget target = sandboxTarget(m_env, HostKeyPolicy::Ask);
+    target.knownHostsFile = writeFile(QStringLiteral("known_hosts"), {});
+    SshTransport t(target); // nobody listens to hostKeyUnknown(): no one to ask
+    auto r = execWait(t, {QStringLiteral("true")});
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().kind, Error::Kind::HostKeyUnknown);
 }
 
 void TestSshConnect::changedHostKeyIsRefused()

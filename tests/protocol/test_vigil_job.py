@@ -1,0 +1,263 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests of python/vigil_job.py (run with PYTHONPATH=python)."""
+
+import json
+import os
+import tempfile
+import time
+import unittest
+
+import vigil_job as vj
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.run_dir = os.path.join(self.tmp.name, "run")
+        vj.init_run(self.run_dir, "run")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def path(self, *parts):
+        return os.path.join(self.run_dir, *parts)
+
+    def events(self, kind=None):
+        with open(self.path("events.jsonl"), encoding="utf-8") as f:
+            records = [json.loads(line) for line in f]
+        return [r for r in records if kind is None or r["type"] == kind]
+
+    def post(self, cid="c", **kw):
+        kw.setdefault("options", ["go=Go", "stop"])
+        return vj.checkpoint(cid, kw.pop("title", "Title"), run_dir=self.run_dir, **kw)
+
+    def request(self, cid="c"):
+        with open(self.path("checkpoints", cid, "request.json"), "rb") as f:
+            return vj.request_from_json(vj.parse_json(f.read(), "request.json"))
+
+    def write_decision(self, cid="c", option="go", params=None, nonce=None, owner=None,
+                       kind="human"):
+        r = self.request(cid)
+        d = {"format": vj.format_header("vigil.decision"), "checkpoint": cid,
+             "nonce": nonce or r["nonce"], "decision_id": os.urandom(16).hex(), "option": option,
+             "params": params or {}, "comment": "", "decided_by": "root",
+             "decided_at": vj.format_utc(vj.now()), "client_host": "desk",
+             "evidence_sha256": "", "kind": kind}
+        path = self.path("checkpoints", cid, "decision.json")
+        d_dir = vj._Dir(os.path.dirname(path))
+        try:
+            d_dir.create_no_clobber("decision.json", vj.dump_file(d).encode(), 0o600)
+        finally:
+            d_dir.close()
+        if owner is not None:
+            os.chown(path, owner, owner)
+        return d
+
+
+class Names(unittest.TestCase):
+    def test_ids(self):
+        for good in ("a", "lr-check", "v1.2_x", "x" * 64, ".hidden"):
+            with self.subTest(good=good):
+                vj.validate_id(good)
+        for bad in ("", ".", "..", "-rf", "a b", "$(id)", "`id`", "a;b", "a\nb", "caf\u00e9",
+                    "/etc", "../x", "x" * 65, "a/b", "'"):
+            with self.subTest(bad=bad):
+                with self.assertRaises(vj.VigilError) as cm:
+                    vj.validate_id(bad, "checkpoint id")
+                self.assertTrue(str(cm.exception).startswith("invalid checkpoint id"))
+                self.assertNotIn("\n", str(cm.exception))
+
+    def test_durations_and_times(self):
+        self.assertEqual(vj.parse_duration("1h30m"), 5400)
+        self.assertEqual(vj.parse_duration("45"), 45)
+        for bad in ("", "h", "2w", "-1m", "1h30"):
+            with self.subTest(bad=bad), self.assertRaises(vj.VigilError):
+                vj.parse_duration(bad)
+        self.assertEqual(vj.format_utc(vj.parse_utc("2025-03-01T16:05:09.5+02:00")),
+                         "2025-03-01T14:05:09Z")
+        for bad in ("2025-03-01T14:05:09", "2025-02-30T00:00:00Z", "tomorrow"):
+            with self.subTest(bad=bad), self.assertRaises(vj.VigilError):
+                vj.parse_utc(bad)
+
+    def test_param_spec(self):
+        p = vj.parse_param_spec("arch:enum=vit,choices=resnet|vit,label=A\\, b")
+        self.assertEqual(p["choices"], ["resnet", "vit"])
+        self.assertEqual(p["default"], "vit")
+        self.assertEqual(p["label"], "A, b")
+        self.assertEqual(vj.parse_param_spec("n:integer=3,min=1")["min"], 1)
+        self.assertEqual(vj.parse_param_spec("x:number=1")["default"], 1.0)
+        with self.assertRaises(vj.VigilError):
+            vj.parse_param_spec("x:number")
+
+
+class Formats(Base):
+    def test_round_trip_and_versions(self):
+        self.post(params=[{"name": "lr", "type": "number", "default": 0.1, "min": 0, "max": 1}])
+        raw = open(self.path("checkpoints", "c", "request.json"), "rb").read()
+        r = self.request()
+        self.assertEqual(vj.dump_file(r).encode(), raw)
+        doc = json.loads(raw)
+        doc["format"]["version"] = "1.9"
+        doc["future"] = True
+        vj.request_from_json(doc)
+        doc["format"]["version"] = "2.0"
+        with self.assertRaises(vj.VigilError) as cm:
+            vj.request_from_json(doc)
+        self.assertEqual(str(cm.exception), "request.json has format version 2.0; this "
+                         "vigil_job.py understands 1.x: upgrade it")
+
+    def test_malformed(self):
+        self.post()
+        base = json.loads(open(self.path("checkpoints", "c", "request.json"), "rb").read())
+        cases = [
+            (lambda d: d.__setitem__("title", 5), 'field "title": expected a string'),
+            (lambda d: d.pop("nonce"), 'field "nonce": is missing'),
+            (lambda d: d["options"][1].__setitem__("default", True), "exactly one option"),
+            (lambda d: d.__setitem__("attachments", ["/etc/shadow"]), "invalid attachment"),
+            (lambda d: d.__setitem__("approver_uids", [True]), "expected a numeric uid"),
+        ]
+        for mutate, message in cases:
+            with self.subTest(message=message):
+                doc = json.loads(json.dumps(base))
+                mutate(doc)
+                with self.assertRaises(vj.VigilError) as cm:
+                    vj.request_from_json(doc)
+                self.assertIn(message, str(cm.exception))
+        with self.assertRaises(vj.VigilError):
+            vj.parse_json(b'{"x": NaN}', "request.json")
+
+    def test_event_lines_stay_short(self):
+        run = vj._Run(self.run_dir)
+        run.event("checkpoint_posted", vj.now(), checkpoint="c", title="t" * 10000)
+        run.close()
+        line = open(self.path("events.jsonl"), "rb").read().splitlines()[-1]
+        self.assertLessEqual(len(line) + 1, vj.MAX_EVENT_LINE)
+        self.assertTrue(json.loads(line)["truncated"])
+
+
+class Files(Base):
+    def test_atomic_write_leaves_no_temporaries(self):
+        d = vj._Dir(self.tmp.name)
+        for i in range(10):
+            d.write_atomic("f.json", b"v%d" % i, 0o640)
+        d.close()
+        self.assertEqual(sorted(os.listdir(self.tmp.name)), ["f.json", "run"])
+        self.assertEqual(os.stat(os.path.join(self.tmp.name, "f.json")).st_mode & 0o777, 0o640)
+
+    def test_no_clobber_race(self):
+        target = os.path.join(self.tmp.name, "race.json")
+        r, w = os.pipe()
+        pids = []
+        for i in range(6):
+            pid = os.fork()
+            if pid == 0:
+                os.close(w)
+                os.read(r, 1)
+                d = vj._Dir(self.tmp.name)
+                try:
+                    d.create_no_clobber("race.json", b"writer %d" % i, 0o600)
+                    os._exit(0)
+                except vj.VigilError as e:
+                    if e.kind != "exists":
+                        os._exit(1)
+                    won = open(target, "rb").read()
+                    os._exit(10 + int(won.split()[1]))
+            pids.append(pid)
+        os.close(r)
+        os.close(w)
+        codes = [os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in pids]
+        self.assertEqual(codes.count(0), 1)
+        winner = codes.index(0)
+        self.assertTrue(all(c == 10 + winner for i, c in enumerate(codes) if i != winner))
+        self.assertEqual(sorted(os.listdir(self.tmp.name)), ["race.json", "run"])
+
+    def test_reads_refused(self):
+        d = vj._Dir(self.tmp.name)
+        with open(os.path.join(self.tmp.name, "big"), "wb") as f:
+            f.write(b" " * (vj.MAX_FILE_SIZE + 1))
+        os.symlink("big", os.path.join(self.tmp.name, "link"))
+        with self.assertRaises(vj.VigilError) as cm:
+            d.read("big")
+        self.assertEqual(cm.exception.kind, "too_large")
+        with self.assertRaises(vj.VigilError) as cm:
+            d.read("link")
+        self.assertEqual(str(cm.exception), "link: is a symbolic link: refused")
+        os.symlink(self.tmp.name, os.path.join(self.run_dir, "checkpoints", "up"))
+        with self.assertRaises(vj.VigilError) as cm:
+            vj._Dir(self.run_dir).read("checkpoints/up/big")
+        self.assertIn("is a symbolic link", str(cm.exception))
+        d.close()
+
+
+class Flow(Base):
+    def test_pending_decided_ack(self):
+        out = self.post(params=[{"name": "k", "type": "integer", "default": 2, "max": 5}])
+        self.assertFalse(out["existing"])
+        self.assertIsNone(vj.decision("c", run_dir=self.run_dir))
+        with self.assertRaises(vj.VigilError) as cm:
+            vj.ack("c", "early", run_dir=self.run_dir)
+        self.assertEqual(cm.exception.kind, "pending")
+        d = self.write_decision(option="stop")
+        got = vj.decision("c", run_dir=self.run_dir)
+        self.assertEqual(got["decision_id"], d["decision_id"])
+        self.assertEqual(got["params"], {"k": 2})
+        a = vj.ack("c", "stopped", run_dir=self.run_dir)
+        self.assertEqual(a["decision_id"], d["decision_id"])
+        self.assertEqual(len(self.events("ack_written")), 1)
+        # Same question again: idempotent; another question: conflict.
+        self.assertTrue(self.post(params=[{"name": "k", "type": "integer", "default": 2,
+                                           "max": 5}])["existing"])
+        with self.assertRaises(vj.VigilError) as cm:
+            self.post(title="Other")
+        self.assertEqual(cm.exception.kind, "conflict")
+
+    @unittest.skipUnless(os.geteuid() == 0, "chown needs root")
+    def test_forged_refused_and_logged(self):
+        self.post()
+        self.write_decision(owner=65534)
+        self.assertIsNone(vj.decision("c", run_dir=self.run_dir))
+        refused = self.events("decision_refused")
+        self.assertEqual(len(refused), 1)
+        self.assertIn("owned by uid 65534", refused[0]["reason"])
+        self.assertFalse(os.path.lexists(self.path("checkpoints", "c", "decision.json")))
+        self.assertTrue(refused[0]["moved_to"].startswith("decision.refused-"))
+        good = self.write_decision()
+        self.assertEqual(vj.decision("c", run_dir=self.run_dir)["decision_id"],
+                         good["decision_id"])
+
+    def test_wrong_nonce_refused(self):
+        self.post()
+        self.write_decision(nonce="f" * 32)
+        self.assertIsNone(vj.decision("c", run_dir=self.run_dir))
+        self.assertIn("nonce does not match", self.events("decision_refused")[0]["reason"])
+
+    def test_timeout_default_once(self):
+        self.post(deadline="2020-01-01T00:00:00Z", timeout_default="stop",
+                  params=[{"name": "lr", "type": "number", "default": 0.5}])
+        first = vj.decision("c", run_dir=self.run_dir)
+        second = vj.decision("c", run_dir=self.run_dir)
+        self.assertEqual(first["kind"], "timeout-default")
+        self.assertEqual(first["option"], "stop")
+        self.assertEqual(first["params"], {"lr": 0.5})
+        self.assertEqual(first["decision_id"], second["decision_id"])
+        self.assertEqual(len(self.events("timeout_default")), 1)
+
+    def test_wait_times_out(self):
+        self.post()
+        start = time.monotonic()
+        self.assertIsNone(vj.decision("c", wait=True, timeout="1s", run_dir=self.run_dir))
+        self.assertGreaterEqual(time.monotonic() - start, 0.9)
+
+    def test_cli_exit_codes(self):
+        self.post()
+        self.assertEqual(vj.main(["decision", "--id", "c", "--run-dir", self.run_dir]),
+                         vj.EXIT_PENDING)
+        self.assertEqual(vj.main(["decision", "--id", "$(x)", "--run-dir", self.run_dir]),
+                         vj.EXIT_ERROR)
+        with self.assertRaises(SystemExit) as cm:
+            vj.main(["decision", "--bogus"])
+        self.assertEqual(cm.exception.code, vj.EXIT_USAGE)
+
+
+if __name__ == "__main__":
+    unittest.main()
