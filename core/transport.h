@@ -58,8 +58,10 @@ void deliver(QObject *home, QPointer<QObject> context, Callback<T> callback, Res
 }
 
 // How Vigil reaches a machine: over SSH, or directly for the local machine.
-// Every call is asynchronous: the work happens on the transport's own thread
-// and the callback runs later on the thread of `context` (never re-entrantly).
+// Every call is asynchronous: the work happens on the transport's own worker
+// thread and the callback runs later on the thread the Transport object lives
+// in (never re-entrantly), unless `context` has been destroyed meanwhile.
+// Callers pass a context that lives in the transport's thread.
 // Commands are argv vectors; a transport that needs a shell quotes them.
 // Paths are absolute or relative to the account's home directory.
 class Transport : public QObject
@@ -83,7 +85,7 @@ public:
 
     virtual void exec(const QStringList &argv, const QByteArray &standardInput, QObject *context,
                       Callback<ExecResult> done) = 0;
-    // Reads at most maxBytes from offset. A symlink is refused unless allowSymlink.
+    // Reads at most maxBytes from offset. A symlink is refused, never followed.
     virtual void readFile(const QString &path, qint64 offset, qint64 maxBytes, QObject *context,
                           Callback<FileChunk> done) = 0;
     // Writes a temp file in the same directory, then renames it over path.

@@ -31,7 +31,6 @@ private Q_SLOTS:
     void encryptedKeyAsksForPassphrase();
     void unreachablePortIsNetworkError();
     void operationsQueuedWhileConnectingAllGetTheError();
-    void keyboardInteractiveAfterPartialPublickey();
 
 private:
     // The sandbox by host name and port, without its ssh_config: only what is set here counts.
@@ -298,40 +297,6 @@ void TestSshConnect::operationsQueuedWhileConnectingAllGetTheError()
         });
     QTRY_COMPARE_WITH_TIMEOUT(kinds.size(), 5, 20000);
     QCOMPARE(kinds.count(Error::Kind::HostKeyUnknown), 5);
-}
-
-// Needs an sshd with "AuthenticationMethods publickey,keyboard-interactive"
-// and PAM, which the sandbox does not have: set VIGIL_SSH_KBDINT_PORT (same
-// host, user, key and known_hosts as the sandbox) and VIGIL_SSH_KBDINT_PASSWORD.
-void TestSshConnect::keyboardInteractiveAfterPartialPublickey()
-{
-    const int port = qEnvironmentVariableIntValue("VIGIL_SSH_KBDINT_PORT");
-    const QString password = qEnvironmentVariable("VIGIL_SSH_KBDINT_PASSWORD");
-    if (port <= 0)
-        QSKIP("set VIGIL_SSH_KBDINT_PORT and VIGIL_SSH_KBDINT_PASSWORD to run this test");
-    SshTarget target = bareTarget(HostKeyPolicy::Strict, m_env.knownHosts, m_env.key);
-    target.port = port;
-    SshTransport t(target);
-    QSignalSpy asked(&t, &SshTransport::authPromptsRequested);
-    std::optional<Result<ExecResult>> got;
-    QObject context;
-    t.exec({QStringLiteral("true")}, {}, &context,
-           [&](Result<ExecResult> r) { got.emplace(std::move(r)); });
-    QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 1, 20000);
-    auto prompts = asked.at(0).at(2).value<QList<AuthPrompt>>();
-    QVERIFY(!prompts.isEmpty());
-    QVERIFY(!prompts.first().echo);
-    qInfo().noquote() << "prompt:" << prompts.first().text;
-    t.answerAuthPrompts({QStringLiteral("wrong password")});
-    QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 2, 20000); // asked again
-    QVERIFY(!got);
-    prompts = asked.at(1).at(2).value<QList<AuthPrompt>>();
-    QStringList answers;
-    for (qsizetype i = 0; i < prompts.size(); ++i)
-        answers << password;
-    t.answerAuthPrompts(answers);
-    QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 20000);
-    VIGIL_VERIFY_OK(*got);
 }
 
 QTEST_GUILESS_MAIN(TestSshConnect)
