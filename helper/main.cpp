@@ -7,6 +7,7 @@
 #include "protocol/version.h"
 
 #include <cstdio>
+#include <exception>
 #include <string_view>
 
 namespace {
@@ -33,9 +34,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 pending (or --wait timed out),
 4 refused (conflicting checkpoint or run). See docs/protocol.md.
 )";
 
-} // namespace
-
-int main(int argc, char **argv)
+int run(int argc, char **argv)
 {
     using namespace vigil::job;
     if (argc < 2)
@@ -65,4 +64,16 @@ int main(int argc, char **argv)
     if (command == "init-run")
         return runInitRun(args);
     return usage("vigil-job", "unknown command " + vigil::protocol::quote(command));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &e) {
+        // Not expected: every parser reports errors as values. Never a crash.
+        return vigil::job::fail("internal error", e.what());
+    }
 }

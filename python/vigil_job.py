@@ -206,9 +206,17 @@ def _reject_constant(name):
     raise ValueError("%s is not valid JSON" % name)
 
 
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number overflow parsing %r" % text)
+    return value
+
+
 def parse_json(data, file):
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=_reject_constant,
+                          parse_float=_finite_float)
     except UnicodeDecodeError:
         raise VigilError("%s: not valid JSON: invalid UTF-8" % file, "malformed")
     except (ValueError, RecursionError) as e:
@@ -986,10 +994,11 @@ def checkpoint(id, title, options, body="", default=None, params=None, metrics=N
                                                               stored["created_at"]), "conflict")
             return {"id": id, "nonce": stored["nonce"], "existing": True}
         if any(u != os.geteuid() for u in (r["approver_uids"] or [r["created_by_uid"]])):
-            fd = os.open(os.path.join(run.path, "checkpoints", id),
-                         os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-            os.fchmod(fd, 0o1770)
-            os.close(fd)
+            fd, _ = run.dir.parent("checkpoints/%s/request.json" % id)  # the checkpoint dir
+            try:
+                os.fchmod(fd, 0o1770)
+            finally:
+                os.close(fd)
             if not run.info["group_readable"]:
                 _warn("an approver is not the job owner, but the run is not group-readable: "
                       "they cannot reach this checkpoint")
@@ -1060,25 +1069,26 @@ def _poll(run, cid, commit_timeout, reported):
 def _move_aside(run, cid, seen):
     name = "%s%s-%s.json" % (_REFUSED_PREFIX, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
                              os.urandom(4).hex())
-    cp = _Dir(os.path.join(run.path, "checkpoints", cid))
+    cp, _ = run.dir.parent("checkpoints/%s/decision.json" % cid)  # the checkpoint dir
     try:
-        os.rename("decision.json", name, src_dir_fd=cp.fd, dst_dir_fd=cp.fd)
-        moved = os.stat(name, dir_fd=cp.fd, follow_symlinks=False)
+        os.rename("decision.json", name, src_dir_fd=cp, dst_dir_fd=cp)
+        moved = os.stat(name, dir_fd=cp, follow_symlinks=False)
         if (moved.st_dev, moved.st_ino) != (seen.st_dev, seen.st_ino):
+            # Another file took its place between the check and the move: put it back.
             try:
-                os.link(name, "decision.json", src_dir_fd=cp.fd, dst_dir_fd=cp.fd,
+                os.link(name, "decision.json", src_dir_fd=cp, dst_dir_fd=cp,
                         follow_symlinks=False)
             except OSError:
                 pass
-            os.unlink(name, dir_fd=cp.fd)
+            os.unlink(name, dir_fd=cp)
             return None
-        os.fsync(cp.fd)
+        os.fsync(cp)
         return name
     except OSError as e:
         _warn("cannot move the refused decision aside: %s" % e.strerror)
         return None
     finally:
-        cp.close()
+        os.close(cp)
 
 
 def _public(request, d):

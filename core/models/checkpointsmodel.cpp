@@ -259,6 +259,14 @@ int CheckpointsModel::pendingCount() const
     return m_pending;
 }
 
+QString CheckpointsModel::firstPendingKey(const QString &runId, const QString &task) const
+{
+    for (const CheckpointInfo &c : m_rows) // pending ones come first, newest first
+        if (c.status == CheckpointInfo::Status::Pending && c.runId == runId && c.task == task)
+            return c.key();
+    return {};
+}
+
 int CheckpointsModel::insertPosition(const CheckpointInfo &c) const
 {
     return int(std::lower_bound(m_rows.cbegin(), m_rows.cend(), c, &CheckpointsModel::lessThan) -

@@ -58,6 +58,8 @@ public:
     std::optional<CheckpointInfo> checkpoint(const QString &key) const;
     int rowOf(const QString &key) const;
     int pendingCount() const;
+    // The newest pending checkpoint of a task of a run; empty when none.
+    QString firstPendingKey(const QString &runId, const QString &task) const;
 
     void setClock(Clock clock);
     // How often the relative times are refreshed; 0 stops the timer.

@@ -115,7 +115,7 @@ TaskStatus WorkflowStatus::compute(const TaskSpec &task) const
         s.stateText = recorded->state;
         s.jobId = recorded->jobId;
         if (recorded->exitCode > 0)
-            s.detail = QStringLiteral("exit %1").arg(recorded->exitCode);
+            s.detail = tr("exit %1").arg(recorded->exitCode);
         else if (!recorded->host.isEmpty())
             s.detail = recorded->host;
     }

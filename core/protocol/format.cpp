@@ -105,8 +105,9 @@ Result<nlohmann::json> parseJson(std::string_view text, std::string_view file)
 {
     try {
         return nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error &e) {
-        // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
+    } catch (const nlohmann::json::exception &e) {
+        // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 2: ...";
+        // out_of_range.406 for numbers such as 1e999.
         std::string why = e.what();
         const std::size_t p = why.find("] ");
         if (p != std::string::npos)

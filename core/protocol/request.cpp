@@ -375,7 +375,8 @@ const Option &Request::defaultOption() const
         if (o.isDefault)
             return o;
     }
-    return options.front();
+    static const Option kNone;
+    return options.empty() ? kNone : options.front();
 }
 
 std::string Request::timeoutOption() const

@@ -96,7 +96,8 @@ struct Request
 
     const Option *findOption(std::string_view name) const;
     const Param *findParam(std::string_view name) const;
-    const Option &defaultOption() const; // valid requests have exactly one
+    // Valid requests have exactly one (an empty Option when there is no option at all).
+    const Option &defaultOption() const;
     // default_on_timeout, or the default option.
     std::string timeoutOption() const;
     // The uids whose decisions are accepted: approver_uids, or the job owner.

@@ -49,9 +49,11 @@ void ProcessSite::cancel(const QString &jobId, QObject *context, Callback<void> 
         done(Error(QStringLiteral("\"%1\" is not a process id").arg(jobId)));
         return;
     }
-    // setsid made the task a process group leader: signal the whole group.
-    run({QStringLiteral("kill"), QStringLiteral("-TERM"), QStringLiteral("--"),
-         QLatin1Char('-') + jobId},
+    // The id is the task's process; when it leads a process group (setsid),
+    // the whole group is signalled so that its children stop too.
+    run({QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+         QStringLiteral("kill -TERM -- \"-$1\" 2>/dev/null || kill -TERM -- \"$1\""),
+         QStringLiteral("vigil-cancel"), jobId},
         context, [done = std::move(done)](Result<QByteArray> out) {
             if (!out)
                 done(out.error());

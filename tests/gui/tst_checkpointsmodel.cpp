@@ -43,6 +43,7 @@ private Q_SLOTS:
     void statusChangeMovesRow();
     void displayTexts();
     void tickTouchesOnlyTimeColumns();
+    void pendingProxy();
 };
 
 void TestCheckpointsModel::pendingFirstNewestFirst()
@@ -58,6 +59,9 @@ void TestCheckpointsModel::pendingFirstNewestFirst()
     QCOMPARE(ids(model), (QStringList{QStringLiteral("new"), QStringLiteral("mid"),
                                       QStringLiteral("old"), QStringLiteral("done")}));
     QCOMPARE(model.pendingCount(), 3);
+    QCOMPARE(model.firstPendingKey(QStringLiteral("run1"), QStringLiteral("train")),
+             QStringLiteral("mn5/run1/new"));
+    QCOMPARE(model.firstPendingKey(QStringLiteral("run1"), QStringLiteral("other")), QString());
     QCOMPARE(model.checkpointAt(1).site, QStringLiteral("edge"));
     QCOMPARE(model.rowOf(QStringLiteral("edge/run1/mid")), 1);
     QVERIFY(model.checkpoint(QStringLiteral("mn5/run1/new")).has_value());
@@ -169,6 +173,31 @@ void TestCheckpointsModel::tickTouchesOnlyTimeColumns()
     const auto br = changed.at(0).at(1).value<QModelIndex>();
     QCOMPARE(tl.column(), int(CheckpointsModel::Created));
     QCOMPARE(br.column(), int(CheckpointsModel::Deadline));
+}
+
+void TestCheckpointsModel::pendingProxy()
+{
+    CheckpointsModel model;
+    model.setTickInterval(0);
+    PendingCheckpointsProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCheckpoints(QStringLiteral("mn5"),
+                         {cp(QStringLiteral("a"), 1), cp(QStringLiteral("b"), 2),
+                          cp(QStringLiteral("z"), 3, CheckpointInfo::Status::Applied)});
+    QCOMPARE(proxy.rowCount(), 2);
+    QCOMPARE(proxy.index(0, 0).data(CheckpointsModel::KeyRole).toString(),
+             QStringLiteral("mn5/run1/a"));
+    // Deciding "a" takes it out of the inbox.
+    model.setCheckpoints(QStringLiteral("mn5"),
+                         {cp(QStringLiteral("a"), 1, CheckpointInfo::Status::Decided),
+                          cp(QStringLiteral("b"), 2),
+                          cp(QStringLiteral("z"), 3, CheckpointInfo::Status::Applied)});
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data(CheckpointsModel::KeyRole).toString(),
+             QStringLiteral("mn5/run1/b"));
+    proxy.setShowAll(true);
+    QCOMPARE(proxy.rowCount(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestCheckpointsModel)

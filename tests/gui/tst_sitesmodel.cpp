@@ -45,6 +45,7 @@ private Q_SLOTS:
     void staleAndErrors();
     void issuesNewestFirst();
     void issuesTrimAndClear();
+    void issuesRepeatedMoveToTop();
 };
 
 void TestSitesModel::updateInsertsThenChangesColumns()
@@ -181,6 +182,24 @@ void TestSitesModel::issuesTrimAndClear()
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(removed.count(), 1);
     QCOMPARE(reset.count(), 0);
+}
+
+void TestSitesModel::issuesRepeatedMoveToTop()
+{
+    IssuesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.append(issue(QStringLiteral("a")));
+    model.append(issue(QStringLiteral("b")));
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy moved(&model, &QAbstractItemModel::rowsMoved);
+    Issue again = issue(QStringLiteral("a"));
+    again.when = kNow.addSecs(60);
+    model.append(again);
+    QCOMPARE(inserted.count(), 0);
+    QCOMPARE(moved.count(), 1);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, IssuesModel::Subject).data().toString(), QStringLiteral("a"));
+    QCOMPARE(model.index(0, 0).data(IssuesModel::WhenRole).toDateTime(), kNow.addSecs(60));
 }
 
 QTEST_GUILESS_MAIN(TestSitesModel)

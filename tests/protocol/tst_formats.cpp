@@ -345,6 +345,9 @@ void TestFormats::notJson_data()
                                << QStringLiteral("request.json: not valid JSON");
     QTest::newRow("NaN") << QByteArray("{\"x\": NaN}")
                          << QStringLiteral("request.json: not valid JSON");
+    QTest::newRow("number overflow")
+        << QByteArray("{\"x\": 1e999}")
+        << QStringLiteral("request.json: not valid JSON: number overflow");
     QTest::newRow("invalid UTF-8")
         << QByteArray("{\"title\": \"\xff\"}") << QStringLiteral("request.json: not valid JSON");
     QTest::newRow("array") << QByteArray("[1,2]")

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// vigil: the desktop application.
+
+#include "screenshot.h"
+#include "supervisor.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+using namespace vigil;
+
+namespace {
+
+struct Options
+{
+    QString workflow;
+    QString sshConfig;
+    bool acceptNewHostKey = false;
+    int pollSeconds = 20;
+    QString screenshot;
+    int screenshotDelayMs = 15000;
+};
+
+// Prints what is wrong and returns nothing when the arguments are not usable.
+std::optional<Options> parseArguments(const QApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Supervise AI workflows on HPC clusters, SSH hosts and "
+                                        "this computer."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("workflow"),
+                                 QApplication::translate("main", "The workflow file (TOML)."),
+                                 QStringLiteral("[WORKFLOW.toml]"));
+    const QCommandLineOption sshConfig(
+        {QStringLiteral("F"), QStringLiteral("ssh-config")},
+        QApplication::translate("main", "Use this ssh_config file instead of ~/.ssh/config."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption acceptNew(
+        QStringLiteral("accept-new-host-key"),
+        QApplication::translate("main", "Trust and remember host keys seen for the first time "
+                                        "(like OpenSSH's accept-new); changed keys are still "
+                                        "refused."));
+    const QCommandLineOption poll(
+        QStringLiteral("poll"),
+        QApplication::translate("main", "Refresh every site every SECONDS (default 20)."),
+        QStringLiteral("SECONDS"), QStringLiteral("20"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Save a picture of the window to PATH once every site "
+                                        "has been refreshed, then quit."),
+        QStringLiteral("PATH"));
+    const QCommandLineOption screenshotDelay(
+        QStringLiteral("screenshot-delay-ms"),
+        QApplication::translate("main", "Take the screenshot after N ms at the latest "
+                                        "(default 15000)."),
+        QStringLiteral("N"), QStringLiteral("15000"));
+    parser.addOptions({sshConfig, acceptNew, poll, screenshot, screenshotDelay});
+    parser.process(app);
+
+    Options o;
+    const QStringList args = parser.positionalArguments();
+    if (args.size() > 1) {
+        std::fprintf(stderr, "vigil: %s\n",
+                     qPrintable(QApplication::translate("main", "give at most one workflow file")));
+        return std::nullopt;
+    }
+    o.workflow = args.value(0);
+    o.sshConfig = parser.value(sshConfig);
+    o.acceptNewHostKey = parser.isSet(acceptNew);
+    bool ok = false;
+    o.pollSeconds = parser.value(poll).toInt(&ok);
+    if (!ok || o.pollSeconds < 1 || o.pollSeconds > 86400) {
+        std::fprintf(stderr, "vigil: %s\n",
+                     qPrintable(QApplication::translate(
+                         "main", "--poll needs a number of seconds between 1 and 86400")));
+        return std::nullopt;
+    }
+    o.screenshot = parser.value(screenshot);
+    o.screenshotDelayMs = parser.value(screenshotDelay).toInt(&ok);
+    if (!ok || o.screenshotDelayMs < 0) {
+        std::fprintf(stderr, "vigil: %s\n",
+                     qPrintable(QApplication::translate(
+                         "main", "--screenshot-delay-ms needs a number of milliseconds")));
+        return std::nullopt;
+    }
+    return o;
+}
+
+void installTranslations(QApplication &app)
+{
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    auto *own = new QTranslator(&app);
+    if (own->load(QLocale(), QStringLiteral("vigil"), QStringLiteral("_"),
+                  QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Vigil"));
+    QApplication::setApplicationName(QStringLiteral("vigil"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Vigil"));
+    QApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("vigil"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("vigil"),
+                                                 QIcon(QStringLiteral(":/vigil/icons/vigil.svg"))));
+    installTranslations(app);
+
+    const std::optional<Options> parsed = parseArguments(app);
+    if (!parsed)
+        return 2;
+    const Options &options = *parsed;
+
+    SupervisorOptions so;
+    so.sshConfigFile = options.sshConfig;
+    so.hostKeyPolicy = options.acceptNewHostKey ? HostKeyPolicy::AcceptNew : HostKeyPolicy::Ask;
+    so.pollSeconds = options.pollSeconds;
+    Supervisor supervisor(so);
+
+    MainWindow window(&supervisor);
+    if (!options.workflow.isEmpty()) {
+        const Result<Workflow> wf = loadWorkflow(options.workflow);
+        if (wf) {
+            window.setWorkflow(*wf);
+            for (const SiteSpec &site : wf->sites)
+                supervisor.addSite(site);
+        } else {
+            std::fprintf(stderr, "vigil: %s\n", qPrintable(wf.errorString()));
+            Issue issue;
+            issue.severity = Issue::Severity::Error;
+            issue.subject = QApplication::translate("main", "workflow");
+            issue.message = wf.errorString();
+            issue.when = QDateTime::currentDateTimeUtc();
+            window.reportIssue(issue);
+        }
+    }
+
+    std::unique_ptr<ScreenshotTaker> shot;
+    if (!options.screenshot.isEmpty())
+        shot = std::make_unique<ScreenshotTaker>(&supervisor, &window, options.screenshot,
+                                                 options.screenshotDelayMs);
+    supervisor.start();
+    window.show();
+    return app.exec();
+}

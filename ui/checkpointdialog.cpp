@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "checkpointdialog.h"
+
+#include "metricschart.h"
+#include "statecolors.h"
+
+#include <QDesktopServices>
+#include <QDialogButtonBox>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QScreen>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace vigil {
+
+namespace {
+
+// Renders the job's Markdown without loading anything it points to: a
+// checkpoint body must not make the desktop read local files or the network.
+class BodyBrowser : public QTextBrowser
+{
+public:
+    using QTextBrowser::QTextBrowser;
+    QVariant loadResource(int, const QUrl &) override { return {}; }
+};
+
+QString optionText(const CheckpointOption &o)
+{
+    return o.label.isEmpty() ? o.name : o.label;
+}
+
+} // namespace
+
+CheckpointDialog::CheckpointDialog(const CheckpointInfo &checkpoint, QWidget *parent)
+    : QDialog(parent), m_checkpoint(checkpoint), m_timer(new QTimer(this))
+{
+    setObjectName(QStringLiteral("checkpointDialog"));
+    build();
+    m_timer->setInterval(15 * 1000);
+    connect(m_timer, &QTimer::timeout, this, &CheckpointDialog::updateTimes);
+    m_timer->start();
+}
+
+CheckpointDialog::~CheckpointDialog() = default;
+
+void CheckpointDialog::build()
+{
+    const CheckpointInfo &c = m_checkpoint;
+    setWindowTitle(tr("Checkpoint: %1").arg(c.title.isEmpty() ? c.id : c.title));
+
+    m_title = new QLabel(c.title.isEmpty() ? c.id : c.title, this);
+    QFont big = m_title->font();
+    big.setBold(true);
+    big.setPointSizeF(big.pointSizeF() * 1.35);
+    m_title->setFont(big);
+    m_title->setWordWrap(true);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    const auto value = [this](const QString &text) {
+        auto *l = new QLabel(text, this);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        return l;
+    };
+    const auto name = [this](const QString &text) {
+        auto *l = new QLabel(text, this);
+        l->setForegroundRole(QPalette::PlaceholderText);
+        return l;
+    };
+    auto *grid = new QGridLayout;
+    grid->setHorizontalSpacing(12);
+    grid->setVerticalSpacing(4);
+    m_where = value(QString());
+    QStringList where{tr("run %1").arg(c.runId)};
+    if (!c.task.isEmpty())
+        where << tr("task %1").arg(c.task);
+    if (!c.jobId.isEmpty())
+        where << tr("job %1").arg(c.jobId);
+    where << tr("site %1").arg(c.site);
+    m_where->setText(where.join(QStringLiteral(" · ")));
+    m_posted = value(QString());
+    m_deadline = value(QString());
+    grid->addWidget(name(tr("Where")), 0, 0);
+    grid->addWidget(m_where, 0, 1, 1, 3);
+    grid->addWidget(name(tr("Posted")), 1, 0);
+    grid->addWidget(m_posted, 1, 1);
+    grid->addWidget(name(tr("Deadline")), 1, 2);
+    grid->addWidget(m_deadline, 1, 3);
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(3, 2);
+
+    m_body = new BodyBrowser(this);
+    m_body->setObjectName(QStringLiteral("checkpointBody"));
+    m_body->setOpenLinks(false);
+    m_body->setMarkdown(c.body.isEmpty() ? tr("*The job gave no details.*") : c.body);
+    connect(m_body, &QTextBrowser::anchorClicked, this, [](const QUrl &url) {
+        if (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http"))
+            QDesktopServices::openUrl(url);
+    });
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setChildrenCollapsible(false);
+    split->addWidget(m_body);
+    if (!c.metrics.isEmpty()) {
+        m_metrics = new QTabWidget(this);
+        m_metrics->setDocumentMode(true);
+        for (const MetricRef &ref : c.metrics) {
+            auto *chart = new MetricsChart(m_metrics);
+            chart->setMessage(tr("Metrics not loaded"));
+            m_metrics->addTab(chart, QFileInfo(ref.file).fileName());
+            m_metrics->setTabToolTip(m_metrics->count() - 1, ref.file);
+            m_charts << chart;
+        }
+        split->addWidget(m_metrics);
+        split->setStretchFactor(0, 1);
+        split->setStretchFactor(1, 2);
+        split->setSizes({160, 320});
+    }
+
+    m_comment = new QPlainTextEdit(this);
+    m_comment->setObjectName(QStringLiteral("decisionComment"));
+    m_comment->setPlaceholderText(tr("Comment (optional): recorded with the decision"));
+    m_comment->setTabChangesFocus(true);
+    const int line = m_comment->fontMetrics().lineSpacing();
+    m_comment->setFixedHeight(3 * line + 12);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("decisionStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *buttons = new QHBoxLayout;
+    int i = 0;
+    for (const CheckpointOption &o : c.options) {
+        const bool isDefault = o.isDefault || o.name == c.defaultOnTimeout;
+        auto *b = new QPushButton(isDefault ? tr("%1 (default)").arg(optionText(o)) : optionText(o),
+                                  this);
+        b->setObjectName(QStringLiteral("option-") + o.name);
+        b->setProperty("option", o.name);
+        b->setAutoDefault(false);
+        b->setDefault(false);
+        if (isDefault) {
+            QFont f = b->font();
+            f.setBold(true);
+            b->setFont(f);
+        }
+        ++i;
+        QString tip = tr("Decide \"%1\"").arg(o.name);
+        if (i <= 9) {
+            b->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + i)));
+            tip = tr("Decide \"%1\" (%2)")
+                      .arg(o.name, b->shortcut().toString(QKeySequence::NativeText));
+        }
+        b->setToolTip(tip);
+        const QString option = o.name;
+        connect(b, &QPushButton::clicked, this, [this, option] { choose(option); });
+        buttons->addWidget(b);
+        m_optionButtons << b;
+    }
+    buttons->addStretch(1);
+    auto *close = new QPushButton(tr("Close"), this);
+    close->setAutoDefault(false);
+    connect(close, &QPushButton::clicked, this, &QDialog::reject);
+    buttons->addWidget(close);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_title);
+    layout->addLayout(grid);
+    layout->addWidget(split, 1);
+    layout->addWidget(m_comment);
+    layout->addWidget(m_status);
+    layout->addLayout(buttons);
+
+    QSize size = c.metrics.isEmpty() ? QSize(640, 520) : QSize(780, 720);
+    if (const QScreen *screen = parentWidget() ? parentWidget()->screen() : this->screen())
+        size = size.boundedTo(screen->availableGeometry().size() - QSize(40, 60));
+    resize(size);
+    updateTimes();
+    updateState();
+}
+
+void CheckpointDialog::setClock(Clock clock)
+{
+    m_clock = std::move(clock);
+    updateTimes();
+}
+
+void CheckpointDialog::updateTimes()
+{
+    const CheckpointInfo &c = m_checkpoint;
+    const QDateTime now = m_clock();
+    m_posted->setText(c.createdAt.isValid() ? tr("%1 (%2)").arg(formatDateTime(c.createdAt),
+                                                                formatRelative(c.createdAt, now))
+                                            : emDash());
+    if (!c.deadline.isValid()) {
+        m_deadline->setText(tr("none"));
+        return;
+    }
+    QString text = tr("%1 (%2)").arg(formatDateTime(c.deadline), formatRelative(c.deadline, now));
+    const QString def = c.defaultOnTimeout.isEmpty() ? QString() : c.defaultOnTimeout;
+    if (!def.isEmpty())
+        text = tr("%1, then \"%2\"").arg(text, def);
+    m_deadline->setText(text);
+}
+
+void CheckpointDialog::setStatus(const QString &text, const QColor &color)
+{
+    m_status->setText(text);
+    QPalette pal = palette();
+    if (color.isValid())
+        pal.setColor(QPalette::WindowText, color);
+    m_status->setPalette(pal);
+}
+
+void CheckpointDialog::updateState()
+{
+    const CheckpointInfo &c = m_checkpoint;
+    const bool pending = c.status == CheckpointInfo::Status::Pending;
+    const bool canDecide = pending && !m_sending && !m_sent;
+    for (QPushButton *b : std::as_const(m_optionButtons)) {
+        b->setEnabled(canDecide);
+        const bool chosen = !pending && b->property("option").toString() == c.decidedOption;
+        QFont f = b->font();
+        f.setUnderline(chosen);
+        b->setFont(f);
+    }
+    m_comment->setReadOnly(!canDecide);
+
+    switch (c.status) {
+    case CheckpointInfo::Status::Pending:
+        if (!m_sending && !m_sent)
+            setStatus(c.options.isEmpty() ? tr("The job offers no options to choose from.")
+                                          : QString());
+        break;
+    case CheckpointInfo::Status::Decided:
+    case CheckpointInfo::Status::Applied: {
+        QStringList text;
+        if (m_sent && m_won)
+            text << tr("Decision sent.");
+        text << (c.decisionKind == QLatin1String("timeout-default")
+                     ? tr("The deadline passed; the job took the default: %1.").arg(c.decidedOption)
+                     : tr("Decided by %1 at %2: %3.")
+                           .arg(c.decidedBy, formatDateTime(c.decidedAt), c.decidedOption));
+        if (c.status == CheckpointInfo::Status::Applied)
+            text << (c.outcome.isEmpty() ? tr("The job applied it.")
+                                         : tr("The job applied it: %1").arg(c.outcome));
+        else
+            text << tr("The job has not read it yet.");
+        setStatus(text.join(QLatin1Char(' ')),
+                  m_sent && m_won ? stateColor(StateClass::Succeeded) : QColor());
+        break;
+    }
+    case CheckpointInfo::Status::Refused:
+        setStatus(tr("The job refused the decision: %1").arg(c.problem),
+                  stateColor(StateClass::Failed));
+        break;
+    case CheckpointInfo::Status::Broken:
+        setStatus(tr("This checkpoint cannot be decided: %1").arg(c.problem),
+                  stateColor(StateClass::Failed));
+        break;
+    }
+}
+
+void CheckpointDialog::setCheckpoint(const CheckpointInfo &checkpoint)
+{
+    m_checkpoint = checkpoint;
+    updateTimes();
+    if (!m_sending) // else the outcome of our own decision will tell
+        updateState();
+}
+
+void CheckpointDialog::choose(const QString &option)
+{
+    if (m_sending || m_sent || m_checkpoint.status != CheckpointInfo::Status::Pending)
+        return;
+    m_sending = true;
+    updateState();
+    setStatus(tr("Sending the decision \"%1\"…").arg(option));
+    DecisionInput input;
+    input.site = m_checkpoint.site;
+    input.runId = m_checkpoint.runId;
+    input.checkpointId = m_checkpoint.id;
+    input.option = option;
+    input.comment = m_comment->toPlainText().trimmed();
+    Q_EMIT decisionRequested(input);
+}
+
+void CheckpointDialog::showOutcome(const Result<DecisionOutcome> &outcome)
+{
+    m_sending = false;
+    if (!outcome.ok()) {
+        updateState();
+        setStatus(tr("Could not send the decision: %1").arg(outcome.errorString()),
+                  stateColor(StateClass::Failed));
+        return;
+    }
+    const DecisionOutcome &o = *outcome;
+    m_sent = true;
+    m_won = o.won;
+    updateState();
+    if (o.won)
+        setStatus(tr("Decision sent: %1").arg(o.option), stateColor(StateClass::Succeeded));
+    else
+        setStatus(tr("Already decided by %1 at %2: option %3")
+                      .arg(o.decidedBy, formatDateTime(o.decidedAt), o.option),
+                  attentionColor());
+}
+
+QPushButton *CheckpointDialog::optionButton(const QString &option) const
+{
+    for (QPushButton *b : m_optionButtons)
+        if (b->property("option").toString() == option)
+            return b;
+    return nullptr;
+}
+
+QString CheckpointDialog::statusText() const
+{
+    return m_status->text();
+}
+
+void CheckpointDialog::setComment(const QString &comment)
+{
+    m_comment->setPlainText(comment);
+}
+
+void CheckpointDialog::setRunFileFetcher(RunFileFetcher fetch)
+{
+    for (qsizetype i = 0; i < m_charts.size(); ++i) {
+        MetricsChart *chart = m_charts.at(i);
+        const MetricRef ref = m_checkpoint.metrics.at(i);
+        if (!fetch) {
+            chart->setMessage(tr("Metrics not available"));
+            continue;
+        }
+        chart->setMessage(tr("Loading %1…").arg(ref.file));
+        fetch(ref.file, chart, [chart = QPointer<MetricsChart>(chart), ref](Result<QByteArray> r) {
+            if (!chart)
+                return;
+            if (!r) {
+                chart->setMessage(tr("Could not read %1: %2").arg(ref.file, r.errorString()));
+                return;
+            }
+            auto table = parseMetrics(*r, ref);
+            if (!table)
+                chart->setMessage(table.errorString());
+            else
+                chart->setTable(*table);
+        });
+    }
+}
+
+} // namespace vigil

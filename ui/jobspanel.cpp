@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "jobspanel.h"
+
+#include "decoratingdelegate.h"
+#include "models/jobsfilterproxy.h"
+#include "models/jobsmodel.h"
+#include "sitespanel.h"
+#include "statecolors.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace vigil {
+
+namespace {
+
+// Keeps the current choice of a filter combo box while its items change.
+void setChoices(QComboBox *box, const QString &allText, const QStringList &values)
+{
+    const QString current = box->currentData().toString();
+    const QSignalBlocker block(box);
+    box->clear();
+    box->addItem(allText, QString());
+    for (const QString &v : values)
+        box->addItem(v, v);
+    const int at = box->findData(current);
+    box->setCurrentIndex(at < 0 ? 0 : at);
+}
+
+} // namespace
+
+JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
+    : QWidget(parent), m_model(model), m_proxy(new JobsFilterProxy(this)),
+      m_view(new QTableView(this)), m_state(new QComboBox(this)), m_site(new QComboBox(this)),
+      m_run(new QComboBox(this)), m_text(new QLineEdit(this)),
+      m_cancel(new QAction(tr("&Cancel Job"), this)),
+      m_copyId(new QAction(tr("Copy Job &ID"), this)),
+      m_showRun(new QAction(tr("Show &Run in Workflow"), this))
+{
+    m_proxy->setSourceModel(model);
+
+    m_state->addItem(tr("All jobs"), int(JobsFilterProxy::StateFilter::All));
+    m_state->addItem(tr("Active"), int(JobsFilterProxy::StateFilter::Active));
+    m_state->addItem(tr("Finished"), int(JobsFilterProxy::StateFilter::Finished));
+    m_state->setToolTip(tr("Show jobs by state"));
+    m_site->setToolTip(tr("Show the jobs of one site"));
+    m_run->setToolTip(tr("Show the jobs of one run"));
+    m_site->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_run->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_text->setPlaceholderText(tr("Filter…"));
+    m_text->setClearButtonEnabled(true);
+    m_text->setObjectName(QStringLiteral("jobsFilter"));
+    updateChoices();
+
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 4, 6, 0);
+    bar->addWidget(m_state);
+    bar->addWidget(m_site);
+    bar->addWidget(m_run);
+    bar->addWidget(m_text, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addLayout(bar);
+    layout->addWidget(m_view);
+
+    configureTable(m_view);
+    m_view->setObjectName(QStringLiteral("jobsView"));
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->setTextElideMode(Qt::ElideMiddle); // run ids differ at their end
+    m_view->sortByColumn(JobsModel::JobId, Qt::DescendingOrder);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->setItemDelegate(new DecoratingDelegate(
+        [](QStyleOptionViewItem *option, const QModelIndex &index) {
+            if (index.column() == JobsModel::State)
+                DecoratingDelegate::setIcon(
+                    option,
+                    dotIcon(stateColor(StateClass(index.data(JobsModel::StateClassRole).toInt()))));
+        },
+        m_view));
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setStretchLastSection(false); // keep "Time left" next to its values
+    const QFontMetrics fm(font());
+    const int em = fm.horizontalAdvance(QLatin1Char('M'));
+    for (auto [col, width] : {std::pair{JobsModel::Site, 7}, std::pair{JobsModel::JobId, 6},
+                              std::pair{JobsModel::Name, 10}, std::pair{JobsModel::Run, 12},
+                              std::pair{JobsModel::Task, 7}, std::pair{JobsModel::State, 9},
+                              std::pair{JobsModel::Reason, 9}, std::pair{JobsModel::Elapsed, 6},
+                              std::pair{JobsModel::TimeLeft, 6}})
+        header->resizeSection(col, std::max(width * em, header->sectionSizeHint(col)));
+
+    // TODO: enable once the Supervisor offers a way to cancel a job (it must
+    // go through the Supervisor so the cancellation is logged and refreshed).
+    m_cancel->setEnabled(false);
+    m_cancel->setToolTip(tr("Cancelling jobs is not available yet"));
+    m_cancel->setObjectName(QStringLiteral("cancelJobAction"));
+    m_copyId->setShortcut(QKeySequence::Copy);
+    m_copyId->setShortcutContext(Qt::WidgetShortcut);
+    m_view->addAction(m_copyId);
+
+    connect(m_copyId, &QAction::triggered, this, [this] {
+        const QModelIndex idx = m_view->currentIndex();
+        if (idx.isValid())
+            QApplication::clipboard()->setText(idx.data(JobsModel::JobIdRole).toString());
+    });
+    connect(m_showRun, &QAction::triggered, this, [this] {
+        const QModelIndex idx = m_view->currentIndex();
+        if (idx.isValid() && !idx.data(JobsModel::RunRole).toString().isEmpty())
+            Q_EMIT showRunRequested(idx.data(JobsModel::RunRole).toString());
+    });
+    connect(m_view, &QWidget::customContextMenuRequested, this, &JobsPanel::showContextMenu);
+    connect(m_state, &QComboBox::currentIndexChanged, this, [this] {
+        m_proxy->setStateFilter(JobsFilterProxy::StateFilter(m_state->currentData().toInt()));
+    });
+    connect(m_site, &QComboBox::currentIndexChanged, this,
+            [this] { m_proxy->setSiteFilter(m_site->currentData().toString()); });
+    connect(m_run, &QComboBox::currentIndexChanged, this,
+            [this] { m_proxy->setRunFilter(m_run->currentData().toString()); });
+    connect(m_text, &QLineEdit::textChanged, m_proxy, &JobsFilterProxy::setText);
+    connect(model, &JobsModel::namesChanged, this, &JobsPanel::updateChoices);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &JobsPanel::updateActions);
+    updateActions();
+}
+
+void JobsPanel::updateChoices()
+{
+    setChoices(m_site, tr("All sites"), m_model->siteNames());
+    setChoices(m_run, tr("All runs"), m_model->runIds());
+    m_proxy->setSiteFilter(m_site->currentData().toString());
+    m_proxy->setRunFilter(m_run->currentData().toString());
+}
+
+void JobsPanel::updateActions()
+{
+    const QModelIndex idx = m_view->currentIndex();
+    m_copyId->setEnabled(idx.isValid());
+    m_showRun->setEnabled(idx.isValid() && !idx.data(JobsModel::RunRole).toString().isEmpty());
+}
+
+void JobsPanel::showContextMenu(const QPoint &pos)
+{
+    if (!m_view->indexAt(pos).isValid())
+        return;
+    updateActions();
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(m_copyId);
+    menu->addAction(m_showRun);
+    menu->addSeparator();
+    menu->addAction(m_cancel);
+    menu->popup(m_view->viewport()->mapToGlobal(pos));
+}
+
+void JobsPanel::setFilterText(const QString &text)
+{
+    m_text->setText(text);
+}
+
+QByteArray JobsPanel::saveState() const
+{
+    return m_view->horizontalHeader()->saveState();
+}
+
+void JobsPanel::restoreState(const QByteArray &state)
+{
+    if (!state.isEmpty())
+        m_view->horizontalHeader()->restoreState(state);
+}
+
+} // namespace vigil

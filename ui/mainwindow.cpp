@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "mainwindow.h"
+
+#include "checkpointreview.h"
+#include "hostkeyprompt.h"
+#include "inboxpanel.h"
+#include "issuespanel.h"
+#include "jobspanel.h"
+#include "models/checkpointsmodel.h"
+#include "models/issuesmodel.h"
+#include "models/jobsmodel.h"
+#include "models/sitesmodel.h"
+#include "models/supervisorfeed.h"
+#include "models/workflowstatus.h"
+#include "notifier.h"
+#include "settings.h"
+#include "sitespanel.h"
+#include "supervisor.h"
+#include "workflowview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScreen>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+
+namespace vigil {
+
+MainWindow::MainWindow(Supervisor *supervisor, QWidget *parent)
+    : QMainWindow(parent), m_supervisor(supervisor), m_feed(new SupervisorFeed(supervisor, this)),
+      m_workflowView(new WorkflowView(m_feed->workflowStatus(), this)),
+      m_jobs(new JobsPanel(m_feed->jobs(), this)),
+      m_inbox(new InboxPanel(m_feed->checkpoints(), this)),
+      m_review(new CheckpointReview(supervisor, m_feed->checkpoints(), this)),
+      m_hostKeys(new HostKeyPrompt(supervisor, this)),
+      m_notifier(new Notifier(QApplication::windowIcon(), this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Vigil"));
+    setCentralWidget(m_workflowView);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+
+    m_sitesDock = addPanel(QStringLiteral("sitesDock"), tr("Sites"),
+                           new SitesPanel(m_feed->sites(), this), Qt::TopDockWidgetArea);
+    m_inboxDock =
+        addPanel(QStringLiteral("inboxDock"), tr("Inbox"), m_inbox, Qt::RightDockWidgetArea);
+    m_jobsDock = addPanel(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::BottomDockWidgetArea);
+    m_issuesDock = addPanel(QStringLiteral("issuesDock"), tr("Issues"),
+                            new IssuesPanel(m_feed->issues(), this), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_jobsDock, m_issuesDock);
+    m_jobsDock->raise();
+
+    createActions();
+
+    m_pendingLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_pendingLabel);
+
+    connect(m_inbox, &InboxPanel::openRequested, this, &MainWindow::openCheckpoint);
+    connect(m_workflowView, &WorkflowView::taskActivated, this, &MainWindow::openTaskCheckpoint);
+    connect(m_jobs, &JobsPanel::showRunRequested, this,
+            [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
+    connect(m_notifier, &Notifier::activated, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+        m_inboxDock->show();
+        m_inboxDock->raise();
+    });
+    connect(supervisor, &Supervisor::checkpointArrived, this, &MainWindow::checkpointArrived);
+    CheckpointsModel *checkpoints = m_feed->checkpoints();
+    connect(checkpoints, &CheckpointsModel::pendingCountChanged, this, &MainWindow::updateCounts);
+    connect(m_feed->issues(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(m_feed->issues(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
+    connect(m_feed->jobs(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(m_feed->jobs(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
+    WorkflowStatus *ws = m_feed->workflowStatus();
+    connect(ws, &WorkflowStatus::runsListChanged, this, &MainWindow::updateRunChoices);
+    connect(ws, &WorkflowStatus::currentRunChanged, this, &MainWindow::updateRunChoices);
+
+    updateRunChoices();
+    updateCounts();
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addPanel(const QString &objectName, const QString &title, QWidget *panel,
+                                  Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(panel);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_refresh = view->addAction(tr("&Refresh"), this, [this] { m_supervisor->refresh(); });
+    m_refresh->setObjectName(QStringLiteral("refreshAction"));
+    m_refresh->setShortcut(QKeySequence::Refresh);
+    m_refresh->setIcon(QIcon::fromTheme(QStringLiteral("view-refresh"),
+                                        style()->standardIcon(QStyle::SP_BrowserReload)));
+    m_refresh->setToolTip(tr("Ask every site for fresh data now (%1)")
+                              .arg(m_refresh->shortcut().toString(QKeySequence::NativeText)));
+    m_openCheckpoint =
+        view->addAction(tr("&Review Next Checkpoint"), this, &MainWindow::openNextCheckpoint);
+    m_openCheckpoint->setObjectName(QStringLiteral("reviewAction"));
+    m_openCheckpoint->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_openCheckpoint->setIcon(QIcon(QStringLiteral(":/vigil/icons/review.svg")));
+    m_openCheckpoint->setToolTip(
+        tr("Review the selected or newest pending checkpoint (%1)")
+            .arg(m_openCheckpoint->shortcut().toString(QKeySequence::NativeText)));
+    view->addSeparator();
+    for (QDockWidget *dock : {m_sitesDock, m_inboxDock, m_jobsDock, m_issuesDock})
+        view->addAction(dock->toggleViewAction());
+    m_sitesDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
+    m_inboxDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    m_jobsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
+    m_issuesDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_4));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Vigil"), this, [this] {
+        QMessageBox::about(
+            this, tr("About Vigil"),
+            tr("<h3>Vigil %1</h3><p>Supervise AI workflows on HPC clusters, SSH hosts and this "
+               "computer: follow jobs, and answer the questions they ask.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_refresh);
+    bar->addAction(m_openCheckpoint);
+    bar->addSeparator();
+    auto *runLabel = new QLabel(tr("Run:"), bar);
+    runLabel->setContentsMargins(6, 0, 4, 0);
+    bar->addWidget(runLabel);
+    m_runChoice = new QComboBox(bar);
+    m_runChoice->setObjectName(QStringLiteral("runChoice"));
+    m_runChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_runChoice->setToolTip(tr("The run the workflow view shows"));
+    runLabel->setBuddy(m_runChoice);
+    bar->addWidget(m_runChoice);
+    connect(m_runChoice, &QComboBox::activated, this, [this](int index) {
+        m_feed->workflowStatus()->setCurrentRun(m_runChoice->itemData(index).toString());
+    });
+}
+
+void MainWindow::setWorkflow(const Workflow &workflow)
+{
+    m_feed->workflowStatus()->setWorkflow(workflow);
+    setWindowTitle(workflow.name.isEmpty() ? tr("Vigil") : tr("%1 — Vigil").arg(workflow.name));
+}
+
+void MainWindow::reportIssue(const Issue &issue)
+{
+    m_feed->issues()->append(issue);
+    if (issue.severity == Issue::Severity::Error) {
+        m_issuesDock->show();
+        m_issuesDock->raise();
+    }
+}
+
+void MainWindow::openCheckpoint(const QString &key)
+{
+    if (!key.isEmpty())
+        m_review->open(key);
+}
+
+void MainWindow::openNextCheckpoint()
+{
+    const QString key = m_inbox->currentKey();
+    if (key.isEmpty()) {
+        statusBar()->showMessage(tr("No checkpoint is waiting."), 4000);
+        return;
+    }
+    openCheckpoint(key);
+}
+
+void MainWindow::openTaskCheckpoint(const QString &task)
+{
+    const QString key =
+        m_feed->checkpoints()->firstPendingKey(m_feed->workflowStatus()->currentRun(), task);
+    if (!key.isEmpty()) {
+        openCheckpoint(key);
+        return;
+    }
+    // Nothing to decide: show the task's jobs instead.
+    m_jobsDock->show();
+    m_jobsDock->raise();
+    m_jobs->setFilterText(task);
+}
+
+void MainWindow::checkpointArrived(const CheckpointInfo &c)
+{
+    m_notifier->notify(
+        c.title.isEmpty() ? tr("Checkpoint %1").arg(c.id) : c.title,
+        tr("Run %1, task %2 on %3 is waiting for a decision.").arg(c.runId, c.task, c.site));
+}
+
+void MainWindow::updateCounts()
+{
+    const int pending = m_feed->checkpoints()->pendingCount();
+    m_inboxDock->setWindowTitle(pending > 0 ? tr("Inbox (%1)").arg(pending) : tr("Inbox"));
+    const int issues = m_feed->issues()->rowCount();
+    m_issuesDock->setWindowTitle(issues > 0 ? tr("Issues (%1)").arg(issues) : tr("Issues"));
+    const int jobs = m_feed->jobs()->rowCount();
+    m_jobsDock->setWindowTitle(jobs > 0 ? tr("Jobs (%1)").arg(jobs) : tr("Jobs"));
+    const QString status =
+        pending > 0 ? tr("Checkpoints waiting: %1").arg(pending) : tr("No checkpoint waiting");
+    m_pendingLabel->setText(status);
+    m_openCheckpoint->setEnabled(pending > 0);
+    m_notifier->setStatus(tr("Vigil: %1").arg(status));
+}
+
+void MainWindow::updateRunChoices()
+{
+    const WorkflowStatus *ws = m_feed->workflowStatus();
+    const QSignalBlocker block(m_runChoice);
+    m_runChoice->clear();
+    const QStringList runs = ws->runIds();
+    if (runs.isEmpty()) {
+        m_runChoice->addItem(tr("(no run)"), QString());
+        m_runChoice->setEnabled(false);
+        return;
+    }
+    m_runChoice->setEnabled(true);
+    m_runChoice->addItem(tr("Newest (%1)").arg(runs.first()), QString());
+    for (const QString &id : runs)
+        m_runChoice->addItem(id, id);
+    // The "newest" entry stands for following new runs as they appear.
+    const int chosen = m_runChoice->findData(ws->currentRun());
+    m_runChoice->setCurrentIndex(ws->currentRun() == runs.first() || chosen < 0 ? 0 : chosen);
+}
+
+void MainWindow::restoreSettings()
+{
+    const QByteArray geometry = settings::windowGeometry.value();
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1280, 800);
+        resize(std::min(1240, avail.width() - 40), std::min(780, avail.height() - 40));
+    }
+    m_defaultLayout = !restoreState(settings::windowState.value());
+    m_jobs->restoreState(settings::jobsHeader.value());
+    m_inbox->setShowAll(settings::inboxShowAll.value());
+}
+
+void MainWindow::saveSettings() const
+{
+    settings::windowGeometry.set(saveGeometry());
+    settings::windowState.set(saveState());
+    settings::jobsHeader.set(m_jobs->saveState());
+    settings::inboxShowAll.set(m_inbox->showAll());
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_defaultLayout)
+        return;
+    m_defaultLayout = false;
+    resizeDocks({m_inboxDock}, {std::clamp(width() * 27 / 100, 300, 400)}, Qt::Horizontal);
+    resizeDocks({m_sitesDock, m_jobsDock}, {90, std::max(200, height() * 3 / 10)}, Qt::Vertical);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace vigil

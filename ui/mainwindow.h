@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QMainWindow>
+
+class QAction;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+
+namespace vigil {
+
+class CheckpointReview;
+class HostKeyPrompt;
+class InboxPanel;
+class JobsPanel;
+class Notifier;
+class Supervisor;
+class SupervisorFeed;
+class WorkflowView;
+struct Issue;
+struct Workflow;
+struct CheckpointInfo;
+
+// Composes the docks (Sites, Jobs, Inbox, Issues), the workflow view and the
+// actions. Everything it shows comes from the SupervisorFeed's models;
+// everything it does goes through the Supervisor.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(Supervisor *supervisor, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void setWorkflow(const Workflow &workflow);
+    // A problem found outside the Supervisor (loading the workflow file).
+    void reportIssue(const Issue &issue);
+
+    SupervisorFeed *feed() const { return m_feed; }
+    WorkflowView *workflowView() const { return m_workflowView; }
+    CheckpointReview *review() const { return m_review; }
+    Notifier *notifier() const { return m_notifier; }
+
+    // Opens the review dialog of a checkpoint (by CheckpointInfo::key()).
+    void openCheckpoint(const QString &key);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    QDockWidget *addPanel(const QString &objectName, const QString &title, QWidget *panel,
+                          Qt::DockWidgetArea area);
+    void createActions();
+    void openNextCheckpoint();
+    void openTaskCheckpoint(const QString &task);
+    void checkpointArrived(const CheckpointInfo &checkpoint);
+    void updateCounts();
+    void updateRunChoices();
+    void restoreSettings();
+    void saveSettings() const;
+
+    Supervisor *m_supervisor;
+    SupervisorFeed *m_feed;
+    WorkflowView *m_workflowView;
+    JobsPanel *m_jobs;
+    InboxPanel *m_inbox;
+    CheckpointReview *m_review;
+    HostKeyPrompt *m_hostKeys;
+    Notifier *m_notifier;
+    QDockWidget *m_sitesDock = nullptr;
+    QDockWidget *m_jobsDock = nullptr;
+    QDockWidget *m_inboxDock = nullptr;
+    QDockWidget *m_issuesDock = nullptr;
+    QComboBox *m_runChoice = nullptr;
+    QLabel *m_pendingLabel = nullptr;
+    QAction *m_refresh = nullptr;
+    QAction *m_openCheckpoint = nullptr;
+    bool m_defaultLayout = false; // no saved state: size the docks when first shown
+};
+
+} // namespace vigil
