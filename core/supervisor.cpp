@@ -204,11 +204,25 @@ void Supervisor::finishCycle(SiteData &d)
     // Attach run/task names to jobs from the run directories (a job started by
     // Vigil on a process site has no scheduler comment).
     QHash<QString, QPair<QString, QString>> byJob;
+    QHash<QString, TaskRunInfo> taskByJob;
     for (const RunInfo &r : std::as_const(d.runs))
         for (const TaskRunInfo &t : r.tasks)
-            if (!t.jobId.isEmpty())
+            if (!t.jobId.isEmpty()) {
                 byJob.insert(t.jobId, {r.runId, t.name});
+                taskByJob.insert(t.jobId, t);
+            }
     for (JobInfo &j : d.jobs) {
+        // A process that has exited: its outcome is in the run directory.
+        if (j.state == QLatin1String("EXITED") && taskByJob.contains(j.jobId)) {
+            const TaskRunInfo &t = taskByJob[j.jobId];
+            if (t.state == QLatin1String("completed"))
+                j.state = QStringLiteral("COMPLETED");
+            else if (t.state == QLatin1String("failed"))
+                j.state = QStringLiteral("FAILED");
+            j.exitCode = t.exitCode;
+            if (t.startedAt.isValid() && t.endedAt.isValid())
+                j.elapsedSeconds = t.startedAt.secsTo(t.endedAt);
+        }
         if (j.runId.isEmpty() && byJob.contains(j.jobId)) {
             j.runId = byJob.value(j.jobId).first;
             j.task = byJob.value(j.jobId).second;
@@ -321,6 +335,28 @@ void Supervisor::raise(Issue::Severity severity, const QString &site, const QStr
     m_issues << issue;
     qCWarning(lcEngine).noquote() << site << subject << message;
     Q_EMIT issueRaised(issue);
+}
+
+void Supervisor::cancelJob(const QString &siteName, const QString &jobId, QObject *context,
+                           Callback<void> done)
+{
+    Site *s = site(siteName);
+    if (!s) {
+        done(Error(tr("no site named \"%1\"").arg(siteName), Error::Kind::NotFound));
+        return;
+    }
+    QPointer<QObject> ctx(context);
+    s->cancel(jobId, this, [this, siteName, jobId, ctx, done](Result<void> r) {
+        if (r) {
+            qCInfo(lcEngine).noquote() << "cancelled job" << jobId << "on" << siteName;
+            refresh(siteName);
+        } else {
+            raise(Issue::Severity::Error, siteName, tr("cancel job %1").arg(jobId),
+                  r.errorString());
+        }
+        if (ctx)
+            done(r);
+    });
 }
 
 void Supervisor::answerHostKey(const QString &siteName, bool trust)

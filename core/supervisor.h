@@ -104,6 +104,11 @@ public:
     // decider wins; a later one learns who won.
     void decide(const DecisionInput &input, QObject *context, Callback<DecisionOutcome> done);
 
+    // Cancels a job (scancel on SLURM; SIGTERM to the process group elsewhere),
+    // then refreshes that site. A failure is also listed as an issue.
+    void cancelJob(const QString &site, const QString &jobId, QObject *context,
+                   Callback<void> done);
+
     // Reads a file of a run (metrics, logs, attachments). relativePath is
     // checked against the protocol's path rules; symlinks are refused.
     void readRunFile(const QString &site, const QString &runId, const QString &relativePath,

@@ -167,7 +167,7 @@ int runTaskExec(const std::vector<std::string> &argv)
     ::close(goPipe[0]);
 
     // state.json says "running" before the command starts.
-    state.pid = pid;
+    state.pid = ::getpid(); // this process: signalling it reaches the command
     writeState(*run, state);
     nlohmann::json started = makeEvent(event::kTaskStarted, state.startedAt);
     started["task"] = state.task;

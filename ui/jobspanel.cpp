@@ -94,17 +94,20 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
     const QFontMetrics fm(font());
     const int em = fm.horizontalAdvance(QLatin1Char('M'));
     for (auto [col, width] : {std::pair{JobsModel::Site, 7}, std::pair{JobsModel::JobId, 6},
-                              std::pair{JobsModel::Name, 10}, std::pair{JobsModel::Run, 12},
-                              std::pair{JobsModel::Task, 7}, std::pair{JobsModel::State, 9},
+                              std::pair{JobsModel::Name, 10}, std::pair{JobsModel::Run, 20},
+                              std::pair{JobsModel::Task, 7}, std::pair{JobsModel::State, 11},
                               std::pair{JobsModel::Reason, 9}, std::pair{JobsModel::Elapsed, 6},
                               std::pair{JobsModel::TimeLeft, 6}})
         header->resizeSection(col, std::max(width * em, header->sectionSizeHint(col)));
 
-    // TODO: enable once the Supervisor offers a way to cancel a job (it must
-    // go through the Supervisor so the cancellation is logged and refreshed).
     m_cancel->setEnabled(false);
-    m_cancel->setToolTip(tr("Cancelling jobs is not available yet"));
     m_cancel->setObjectName(QStringLiteral("cancelJobAction"));
+    connect(m_cancel, &QAction::triggered, this, [this] {
+        const QModelIndex idx = m_view->currentIndex();
+        if (idx.isValid())
+            Q_EMIT cancelRequested(idx.data(JobsModel::SiteRole).toString(),
+                                   idx.data(JobsModel::JobIdRole).toString());
+    });
     m_copyId->setShortcut(QKeySequence::Copy);
     m_copyId->setShortcutContext(Qt::WidgetShortcut);
     m_view->addAction(m_copyId);
@@ -146,6 +149,10 @@ void JobsPanel::updateActions()
 {
     const QModelIndex idx = m_view->currentIndex();
     m_copyId->setEnabled(idx.isValid());
+    const auto cls = StateClass(idx.data(JobsModel::StateClassRole).toInt());
+    m_cancel->setEnabled(
+        idx.isValid() &&
+        (cls == StateClass::Pending || cls == StateClass::Running || cls == StateClass::Suspended));
     m_showRun->setEnabled(idx.isValid() && !idx.data(JobsModel::RunRole).toString().isEmpty());
 }
 

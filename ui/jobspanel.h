@@ -32,6 +32,8 @@ public:
 Q_SIGNALS:
     // The user wants to see this run in the workflow view.
     void showRunRequested(const QString &runId);
+    // The user asked to cancel this job (the window confirms and cancels).
+    void cancelRequested(const QString &site, const QString &jobId);
 
 private:
     void updateChoices();

@@ -67,6 +67,7 @@ MainWindow::MainWindow(Supervisor *supervisor, QWidget *parent)
     connect(m_workflowView, &WorkflowView::taskActivated, this, &MainWindow::openTaskCheckpoint);
     connect(m_jobs, &JobsPanel::showRunRequested, this,
             [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
+    connect(m_jobs, &JobsPanel::cancelRequested, this, &MainWindow::cancelJob);
     connect(m_notifier, &Notifier::activated, this, [this] {
         showNormal();
         raise();
@@ -288,6 +289,28 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::cancelJob(const QString &site, const QString &jobId)
+{
+    // Window-modal, not a nested event loop: the answer arrives as a signal.
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Cancel job"),
+        tr("Cancel job %1 on %2? Its work since the last checkpoint is lost.").arg(jobId, site),
+        QMessageBox::Yes | QMessageBox::No, this);
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, site, jobId](int result) {
+        if (result != QMessageBox::Yes)
+            return;
+        m_supervisor->cancelJob(site, jobId, this, [this, site, jobId](Result<void> r) {
+            statusBar()->showMessage(
+                r ? tr("Cancelled job %1 on %2").arg(jobId, site)
+                  : tr("Could not cancel job %1: %2").arg(jobId, r.errorString()),
+                8000);
+        });
+    });
+    box->open();
 }
 
 } // namespace vigil

@@ -54,6 +54,7 @@ private:
     void createActions();
     void openNextCheckpoint();
     void openTaskCheckpoint(const QString &task);
+    void cancelJob(const QString &site, const QString &jobId);
     void checkpointArrived(const CheckpointInfo &checkpoint);
     void updateCounts();
     void updateRunChoices();

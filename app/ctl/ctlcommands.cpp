@@ -63,6 +63,9 @@ void addOptions(QCommandLineParser &p)
         {QStringLiteral("poll"), QStringLiteral("Seconds between refreshes (wait)."),
          QStringLiteral("seconds"), QStringLiteral("2")},
         {QStringLiteral("all"), QStringLiteral("checkpoints: list decided ones too.")},
+        {QStringLiteral("job"), QStringLiteral("Job id (cancel)."), QStringLiteral("id")},
+        {QStringLiteral("site"), QStringLiteral("Site name (cancel; default: the only site)."),
+         QStringLiteral("name")},
         {QStringLiteral("json"), QStringLiteral("Machine-readable output.")},
     });
 }
@@ -96,7 +99,7 @@ void Command::run()
     static const QStringList known{QStringLiteral("validate"),    QStringLiteral("launch"),
                                    QStringLiteral("jobs"),        QStringLiteral("runs"),
                                    QStringLiteral("checkpoints"), QStringLiteral("decide"),
-                                   QStringLiteral("wait")};
+                                   QStringLiteral("wait"),        QStringLiteral("cancel")};
     if (!known.contains(m_name)) {
         fail(QStringLiteral("unknown command \"%1\" (see --help)").arg(m_name), Usage);
         return;
@@ -137,6 +140,8 @@ void Command::run()
         doDecide();
     else if (m_name == QLatin1String("wait"))
         doWait();
+    else if (m_name == QLatin1String("cancel"))
+        doCancel();
 }
 
 // One refresh of every site; fails on the first site that cannot be read.
@@ -388,8 +393,48 @@ void Command::doWait()
                 }
             }
         }
+        // A job that ended without its task ever reporting (cancelled while
+        // pending, killed by the scheduler before the helper ran).
+        for (const JobInfo &j : m_supervisor->jobs()) {
+            if (j.runId == run && j.task == task && j.isFinished() &&
+                j.state != QLatin1String("COMPLETED")) {
+                bool reported = false;
+                for (const RunInfo &r : m_supervisor->runs())
+                    for (const TaskRunInfo &t : r.tasks)
+                        reported = reported || (r.runId == run && t.name == task &&
+                                                (t.state == QLatin1String("completed") ||
+                                                 t.state == QLatin1String("failed")));
+                if (!reported) {
+                    m_deadline.stop();
+                    out(QStringLiteral("task %1 job %2 ended %3").arg(task, j.jobId, j.state));
+                    finish(Failed);
+                    return;
+                }
+            }
+        }
     });
     m_supervisor->start();
+}
+
+void Command::doCancel()
+{
+    const QString job = option(QStringLiteral("job"));
+    QString site = option(QStringLiteral("site"));
+    if (site.isEmpty() && m_workflow.sites.size() == 1)
+        site = m_workflow.sites.first().name;
+    if (job.isEmpty() || site.isEmpty()) {
+        fail(QStringLiteral("cancel needs --job (and --site when the workflow has several sites)"),
+             Usage);
+        return;
+    }
+    m_supervisor->cancelJob(site, job, this, [this, site, job](Result<void> r) {
+        if (!r) {
+            fail(r.errorString());
+            return;
+        }
+        out(QStringLiteral("cancelled job %1 on %2").arg(job, site));
+        finish(Ok);
+    });
 }
 
 } // namespace vigil::ctl

@@ -36,6 +36,7 @@ private:
     void doCheckpoints();
     void doDecide();
     void doWait();
+    void doCancel();
     void finish(int code);
     void fail(const QString &message, int code = Failed);
     QString option(const QString &name) const;

@@ -26,7 +26,8 @@ int main(int argc, char **argv)
         "  runs WORKFLOW                     runs and task states on the workflow's sites\n"
         "  checkpoints WORKFLOW [--all]      pending checkpoints (--all: decided ones too)\n"
         "  decide WORKFLOW --run R --checkpoint C --option O [--comment T]\n"
-        "  wait WORKFLOW --run R --task T [--timeout S]   until the task has ended"));
+        "  wait WORKFLOW --run R --task T [--timeout S]   until the task has ended\n"
+        "  cancel WORKFLOW --job ID [--site S]            cancel a job"));
     parser.addHelpOption();
     parser.addVersionOption();
     vigil::ctl::addOptions(parser);

@@ -2,6 +2,8 @@
 #include "launcher.h"
 
 #include "logging.h"
+#include "protocol/format.h"
+#include "protocol/timeutil.h"
 #include "shellquote.h"
 #include "sites/site.h"
 #include "supervisor.h"
@@ -11,11 +13,23 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <nlohmann/json.hpp>
 
 namespace vigil {
 
 namespace {
 constexpr qint64 kMaxInputBytes = 256 * 1024 * 1024;
+
+QByteArray submissionJson(const QString &site, const QString &jobId)
+{
+    nlohmann::json doc = {
+        {"format", protocol::formatHeader(protocol::kSubmissionFormat)},
+        {"job_id", jobId.toStdString()},
+        {"site", site.toStdString()},
+        {"submitted_at", protocol::formatUtc(protocol::now())},
+    };
+    return QByteArray::fromStdString(protocol::dumpFile(doc));
+}
 
 QList<TaskSpec> topologicalOrder(const Workflow &wf)
 {
@@ -239,7 +253,21 @@ void Launcher::submitTask(int index)
                 qCInfo(lcEngine).noquote()
                     << "submitted" << task.name << "as job" << *id << "on" << site->name();
                 m_result.jobIds.insert(task.name, *id);
-                submitTask(index + 1);
+                // The run directory records the job id at once, so that every
+                // desktop can follow the job before the task itself reports.
+                const QString jobId = *id;
+                site->transport()->writeFileAtomic(
+                    taskDir + QStringLiteral("/submission.json"),
+                    submissionJson(site->name(), jobId), 0600, this, [=, this](Result<void> rec) {
+                        if (!rec) {
+                            fail(Error(
+                                tr("task %1 was submitted as job %2 on %3, but recording it in "
+                                   "the run directory failed: %4")
+                                    .arg(task.name, jobId, site->name(), rec.errorString())));
+                            return;
+                        }
+                        submitTask(index + 1);
+                    });
             });
         });
     });

@@ -20,6 +20,7 @@ inline constexpr std::string_view kDecisionFormat = "vigil.decision";
 inline constexpr std::string_view kAckFormat = "vigil.ack";
 inline constexpr std::string_view kTaskStateFormat = "vigil.task-state";
 inline constexpr std::string_view kScanFormat = "vigil.scan";
+inline constexpr std::string_view kSubmissionFormat = "vigil.submission";
 
 // Hard size limit of every JSON file (run.json, request.json, decision.json,
 // ack.json, state.json): larger files are refused unread.

@@ -20,6 +20,11 @@ std::string RunLayout::taskDir(std::string_view task)
     return join(tasksDir(), task);
 }
 
+std::string RunLayout::taskSubmission(std::string_view task)
+{
+    return join(taskDir(task), "submission.json");
+}
+
 std::string RunLayout::taskState(std::string_view task)
 {
     return join(taskDir(task), "state.json");

@@ -43,6 +43,8 @@ public:
 
     static std::string taskDir(std::string_view task);
     static std::string taskState(std::string_view task);
+    // Written by the desktop when it submits the task: {"job_id", "site", ...}.
+    static std::string taskSubmission(std::string_view task);
     static std::string taskStdout(std::string_view task);
     static std::string taskStderr(std::string_view task);
     static std::string taskDoneMarker(std::string_view task);

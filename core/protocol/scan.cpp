@@ -61,6 +61,35 @@ std::vector<std::string> subdirectories(const Dir &run, const std::string &rel, 
     return names;
 }
 
+// tasks/<name>/submission.json: the scheduler's job id, known from the
+// moment the task is submitted (before state.json exists). Null when absent;
+// {"error": ...} when unreadable.
+json scanSubmission(const Dir &run, const std::string &name)
+{
+    const std::string file = RunLayout::taskSubmission(name);
+    auto data = run.read(file, kMaxFileSize);
+    if (!data)
+        return data.error().kind == Error::Kind::NotFound ? json(nullptr)
+                                                          : json{{"error", data.error().message}};
+    auto doc = parseJson(data->bytes, file);
+    if (!doc)
+        return {{"error", doc.error().message}};
+    if (auto v = checkFormat(*doc, kSubmissionFormat, file); !v)
+        return {{"error", v.error().message}};
+    const auto id = doc->find("job_id");
+    if (id == doc->end() || !id->is_string() || id->get<std::string>().empty() ||
+        id->get<std::string>().size() > 64 ||
+        id->get<std::string>().find_first_not_of("0123456789_") != std::string::npos)
+        return {{"error", file + ": \"job_id\" must be a job id (digits, '_')"}};
+    json out = {{"job_id", *id}};
+    for (const char *key : {"site", "submitted_at"}) {
+        const auto it = doc->find(key);
+        if (it != doc->end() && it->is_string() && it->get<std::string>().size() <= 256)
+            out[key] = *it;
+    }
+    return out;
+}
+
 json scanTask(const Dir &run, const std::string &name)
 {
     json entry = {{"name", name}};
@@ -80,6 +109,7 @@ json scanTask(const Dir &run, const std::string &name)
     } else {
         entry["error"] = data.error().message;
     }
+    entry["submission"] = scanSubmission(run, name);
     entry["done"] = isFile(run, RunLayout::taskDoneMarker(name));
     entry["failed"] = isFile(run, RunLayout::taskFailedMarker(name));
     entry["stdout_size"] = sizeOf(run, RunLayout::taskStdout(name));

@@ -62,11 +62,19 @@ TaskRunInfo readTask(const json &t, QStringList *problems)
     task.name = str(t, "name");
     if (t.contains("error"))
         *problems << str(t, "error");
+    const auto sub = t.find("submission");
+    if (sub != t.end() && sub->is_object()) {
+        if (sub->contains("error"))
+            *problems << str(*sub, "error");
+        task.jobId = str(*sub, "job_id");
+        task.state = QStringLiteral("submitted");
+    }
     const auto st = t.find("state");
     if (st != t.end() && st->is_object()) {
         task.state = str(*st, "state");
         task.host = str(*st, "host");
-        task.jobId = str(*st, "slurm_job_id");
+        if (task.jobId.isEmpty())
+            task.jobId = str(*st, "slurm_job_id");
         if (task.jobId.isEmpty() && st->contains("pid") && (*st)["pid"].is_number_integer())
             task.jobId = QString::number((*st)["pid"].get<qint64>());
         if (st->contains("exit_code") && (*st)["exit_code"].is_number_integer())

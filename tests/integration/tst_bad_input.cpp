@@ -216,7 +216,8 @@ private Q_SLOTS:
             "[workflow]\nname = \"x\"\n[tasks.a]\nsite = \"nowhere\"\ncommand = [\"true\"]\n");
         const CtlResult r = runCtl({QStringLiteral("validate"), wf});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(QByteArray(wf.toUtf8() + ":3:1:")) && r.err.contains("site \"nowhere\""),
+        QVERIFY2(r.err.contains(QByteArray(wf.toUtf8() + ":3:1:")) &&
+                     r.err.contains("site \"nowhere\""),
                  qPrintable(r.describe()));
     }
 };

@@ -159,6 +159,40 @@ private Q_SLOTS:
                             QLatin1String("COMPLETED");
         QVERIFY2(completed, qPrintable(finished.describe()));
     }
+
+    void cancelStopsTheJob()
+    {
+        const CtlResult launch = runCtl(ctl(QStringLiteral("launch"), {QStringLiteral("--json")}));
+        QVERIFY2(launch.exitCode == 0, qPrintable(launch.describe()));
+        const QString run = launch.jsonObject().value(QStringLiteral("run")).toString();
+        const QString job = launch.jsonObject()
+                                .value(QStringLiteral("jobs"))
+                                .toObject()
+                                .value(QStringLiteral("train"))
+                                .toString();
+        QVERIFY2(!job.isEmpty(), qPrintable(launch.describe()));
+
+        const CtlResult cancel =
+            runCtl(ctl(QStringLiteral("cancel"), {QStringLiteral("--job"), job}));
+        QVERIFY2(cancel.exitCode == 0, qPrintable(cancel.describe()));
+        QVERIFY(cancel.out.contains(QByteArray("cancelled job " + job.toUtf8())));
+
+        // wait reports the end, and SLURM's accounting says CANCELLED.
+        const CtlResult wait =
+            runCtl(ctl(QStringLiteral("wait"), {QStringLiteral("--run"), run,
+                                                QStringLiteral("--task"), QStringLiteral("train"),
+                                                QStringLiteral("--timeout"), QStringLiteral("60")}),
+                   90000);
+        QCOMPARE(wait.exitCode, 1);
+        QVERIFY2(wait.out.contains("CANCELLED") || wait.out.contains("failed"),
+                 qPrintable(wait.describe()));
+        const CtlResult jobs = runCtl(ctl(QStringLiteral("jobs"), {QStringLiteral("--json")}));
+        QString state;
+        for (const QJsonValue &v : jobs.jsonArray())
+            if (v.toObject().value(QStringLiteral("job")).toString() == job)
+                state = v.toObject().value(QStringLiteral("state")).toString();
+        QCOMPARE(state, QStringLiteral("CANCELLED"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCheckpointE2E)
