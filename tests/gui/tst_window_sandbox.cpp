@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The window against the real sandbox cluster: it lists the site, the job
+// with its live SLURM state and the pending checkpoint, and a click on an
+// option in the review dialog sends the decision that the job then applies.
+#include "../common/sandboxenv.h"
+#include "checkpointdialog.h"
+#include "engine/launcher.h"
+#include "mainwindow.h"
+#include "models/checkpointsmodel.h"
+#include "models/jobsmodel.h"
+#include "models/sitesmodel.h"
+#include "models/supervisorfeed.h"
+#include "supervisor.h"
+
+#include <QFile>
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vigil;
+
+class TestWindowSandbox : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void decideFromTheWindow()
+    {
+        const test::SandboxEnv env = test::SandboxEnv::load();
+        QVERIFY2(env.ok(), qPrintable(env.error));
+        QTemporaryDir dir;
+        QVERIFY(QFile::copy(qEnvironmentVariable("VIGIL_SOURCE_DIR") +
+                                QStringLiteral("/examples/train-review/train.py"),
+                            dir.filePath(QStringLiteral("train.py"))));
+        QFile f(dir.filePath(QStringLiteral("workflow.toml")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            QStringLiteral(
+                "[workflow]\nname = \"window-test\"\n"
+                "[sites.cluster]\nkind = \"slurm\"\nhost = \"%1\"\nrun_root = \"vigil-test-runs\"\n"
+                "[tasks.train]\nsite = \"cluster\"\ninputs = [\"train.py\"]\n"
+                "command = [\"python3\", \"train.py\", \"--epochs\", \"60\", \"--epoch-seconds\", "
+                "\"0.5\"]\n")
+                .arg(env.hostAlias)
+                .toUtf8());
+        f.close();
+        auto wf = loadWorkflow(f.fileName());
+        QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
+
+        SupervisorOptions options;
+        options.sshConfigFile = env.sshConfig;
+        options.hostKeyPolicy = HostKeyPolicy::Strict;
+        options.pollSeconds = 1;
+        Supervisor supervisor(options);
+        for (const SiteSpec &s : wf->sites)
+            supervisor.addSite(s);
+        MainWindow window(&supervisor);
+        window.setWorkflow(*wf);
+        window.show();
+
+        Launcher launcher(&supervisor, *wf);
+        std::optional<Result<LaunchResult>> launched;
+        launcher.start(QString(), [&](Result<LaunchResult> r) { launched.emplace(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(launched.has_value(), 30000);
+        QVERIFY2(launched->ok(), qPrintable(launched->errorString()));
+        const QString run = (*launched)->runId;
+        const QString job = (*launched)->jobIds.value(QStringLiteral("train"));
+        supervisor.start();
+
+        // The site, connected, with data.
+        SitesModel *sites = window.feed()->sites();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            sites->rowCount() == 1 &&
+                supervisor.siteStatus(QStringLiteral("cluster")).lastRefresh.isValid(),
+            30000);
+        QCOMPARE(sites->index(0, 0).data().toString(), QStringLiteral("cluster"));
+
+        // The job with its live SLURM state.
+        JobsModel *jobs = window.feed()->jobs();
+        auto jobState = [&]() -> QString {
+            for (int row = 0; row < jobs->rowCount(); ++row) {
+                const QModelIndex i = jobs->index(row, 0);
+                if (i.data(JobsModel::JobIdRole).toString() == job)
+                    return i.data(JobsModel::StateRole).toString();
+            }
+            return {};
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(jobState(), QStringLiteral("RUNNING"), 30000);
+
+        // The pending checkpoint in the inbox.
+        const QString key = QStringLiteral("cluster/%1/epoch-3").arg(run);
+        auto status = [&]() {
+            auto c =
+                supervisor.checkpoint(QStringLiteral("cluster"), run, QStringLiteral("epoch-3"));
+            return c ? c->status : CheckpointInfo::Status::Broken;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(status() == CheckpointInfo::Status::Pending, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.feed()->checkpoints()->checkpoint(key).has_value(), 10000);
+
+        // Review and click "Stop early".
+        window.openCheckpoint(key);
+        CheckpointDialog *dialog = nullptr;
+        for (CheckpointDialog *d : window.findChildren<CheckpointDialog *>())
+            dialog = d;
+        QVERIFY(dialog);
+        QPushButton *stop = dialog->optionButton(QStringLiteral("stop"));
+        QVERIFY(stop);
+        stop->click();
+
+        // The job applies it: the checkpoint becomes "applied" and the job ends.
+        QTRY_VERIFY_WITH_TIMEOUT(status() == CheckpointInfo::Status::Applied, 60000);
+        const auto c =
+            supervisor.checkpoint(QStringLiteral("cluster"), run, QStringLiteral("epoch-3"));
+        QCOMPARE(c->decidedOption, QStringLiteral("stop"));
+        QVERIFY2(c->outcome.startsWith(QStringLiteral("stopped early after epoch")),
+                 qPrintable(c->outcome));
+        QTRY_COMPARE_WITH_TIMEOUT(jobState(), QStringLiteral("COMPLETED"), 60000);
+        window.close();
+    }
+};
+
+QTEST_MAIN(TestWindowSandbox)
+#include "tst_window_sandbox.moc"
