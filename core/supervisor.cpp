@@ -425,11 +425,22 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
         done(Error(tr("no site named \"%1\"").arg(in.site), Error::Kind::NotFound));
         return;
     }
-    s->whenConnected(context, [=, this](Result<void> connected) {
+    // The caller (a dialog) may close before the decision is written: the
+    // work goes on regardless, and only the reply is dropped. A failure is
+    // always listed as an issue, so it is never silent.
+    QPointer<QObject> ctx(context);
+    Callback<DecisionOutcome> reply = [this, in, ctx, done](Result<DecisionOutcome> r) {
+        if (!r)
+            raise(Issue::Severity::Error, in.site,
+                  tr("decision on %1/%2").arg(in.runId, in.checkpointId), r.errorString());
+        if (ctx)
+            done(std::move(r));
+    };
+    s->whenConnected(this, [=, this](Result<void> connected) {
         if (!connected)
-            done(connected.error());
+            reply(connected.error());
         else
-            decideConnected(in, context, done);
+            decideConnected(in, this, reply);
     });
 }
 
@@ -448,15 +459,13 @@ void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
     Transport *t = site(in.site)->transport();
     const QString requestPath = *dir + QLatin1String("/request.json");
     const QString decisionPath = *dir + QLatin1String("/decision.json");
-    QPointer<QObject> ctx(context);
+    Q_UNUSED(context);
 
     // Read the request as it is now (never a cached copy): the nonce and the
     // options must be the job's.
     t->readFile(
         requestPath, 0, kMaxJsonBytes + 1, this,
-        [this, in, t, requestPath, decisionPath, ctx, done](Result<FileChunk> r) {
-            if (!ctx)
-                return;
+        [this, in, t, requestPath, decisionPath, done](Result<FileChunk> r) {
             if (!r) {
                 done(r.error());
                 return;
@@ -489,9 +498,7 @@ void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
                                        QDateTime::currentDateTimeUtc()};
             t->createExclusive(
                 decisionPath, bytes, 0600, this,
-                [this, in, t, decisionPath, ctx, done, mine](Result<void> w) {
-                    if (!ctx)
-                        return;
+                [this, in, t, decisionPath, done, mine](Result<void> w) {
                     if (w) {
                         qCInfo(lcEngine).noquote() << "decision" << mine.option << "sent for"
                                                    << in.site << in.runId << in.checkpointId;
@@ -506,9 +513,7 @@ void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
                     // Someone decided first: tell who.
                     t->readFile(
                         decisionPath, 0, kMaxJsonBytes, this,
-                        [decisionPath, ctx, done](Result<FileChunk> e) {
-                            if (!ctx)
-                                return;
+                        [decisionPath, done](Result<FileChunk> e) {
                             if (!e) {
                                 done(e.error());
                                 return;

@@ -396,8 +396,10 @@ void Command::doWait()
         // A job that ended without its task ever reporting (cancelled while
         // pending, killed by the scheduler before the helper ran).
         for (const JobInfo &j : m_supervisor->jobs()) {
+            // EXITED (a process site) is final only once the run directory
+            // says how it ended: the next cycle tells.
             if (j.runId == run && j.task == task && j.isFinished() &&
-                j.state != QLatin1String("COMPLETED")) {
+                j.state != QLatin1String("COMPLETED") && j.state != QLatin1String("EXITED")) {
                 bool reported = false;
                 for (const RunInfo &r : m_supervisor->runs())
                     for (const TaskRunInfo &t : r.tasks)

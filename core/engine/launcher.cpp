@@ -3,6 +3,7 @@
 
 #include "logging.h"
 #include "protocol/format.h"
+#include "protocol/ids.h"
 #include "protocol/timeutil.h"
 #include "shellquote.h"
 #include "sites/site.h"
@@ -95,10 +96,20 @@ void Launcher::start(const QString &runId, Callback<LaunchResult> done)
 {
     m_done = std::move(done);
     m_result.runId = runId.isEmpty() ? makeRunId(m_workflow.name) : runId;
+    if (auto ok = protocol::validateId(m_result.runId.toStdString(), "run id"); !ok) {
+        fail(Error(QString::fromStdString(ok.errorString()), Error::Kind::Malformed));
+        return;
+    }
     m_order = topologicalOrder(m_workflow);
     for (const TaskSpec &t : std::as_const(m_order)) {
         if (!m_siteNames.contains(t.site))
             m_siteNames << t.site;
+        if (!t.after.isEmpty() && m_workflow.site(t.site)->kind != SiteSpec::Kind::Slurm) {
+            fail(Error(tr("task %1 runs after %2 on site %3, which has no scheduler: ordered tasks "
+                          "there need the engine, which this version does not have yet")
+                           .arg(t.name, t.after.join(QStringLiteral(", ")), t.site)));
+            return;
+        }
         for (const QString &dep : t.after) {
             if (m_workflow.task(dep)->site != t.site) {
                 fail(Error(tr("task %1 on site %2 runs after %3 on site %4: edges between sites "
@@ -117,8 +128,16 @@ void Launcher::start(const QString &runId, Callback<LaunchResult> done)
 
 void Launcher::fail(const Error &error)
 {
+    Error e = error;
+    if (!m_result.jobIds.isEmpty()) {
+        QStringList submitted;
+        for (auto it = m_result.jobIds.cbegin(); it != m_result.jobIds.cend(); ++it)
+            submitted << QStringLiteral("%1 (job %2)").arg(it.key(), it.value());
+        e.message += tr(" (run %1 already has these tasks submitted: %2)")
+                         .arg(m_result.runId, submitted.join(QStringLiteral(", ")));
+    }
     if (auto done = std::exchange(m_done, nullptr))
-        done(error);
+        done(e);
 }
 
 void Launcher::prepareSites(int index)
@@ -156,6 +175,14 @@ void Launcher::prepareSites(int index)
                                            .arg(dir, site->name(),
                                                 QString::fromUtf8(r->err).trimmed()))
                                : r.error());
+                        return;
+                    }
+                    // A run id names one run: never launch into an existing one.
+                    const auto out = nlohmann::json::parse(r->out.toStdString(), nullptr, false);
+                    if (!out.is_object() || !out.value("created", false)) {
+                        fail(Error(tr("run %1 already exists on %2 (%3): choose another run id")
+                                       .arg(m_result.runId, site->name(), dir),
+                                   Error::Kind::AlreadyExists));
                         return;
                     }
                     QStringList files{QFileInfo(m_workflow.sourcePath).fileName()};

@@ -210,7 +210,8 @@ Result<void> makeDirectories(const QString &rawPath, quint32 permissions)
         struct stat st
         {
         };
-        if (::lstat(encoded(current).constData(), &st) == 0) {
+        // Existing components may be symlinks (/home -> /gpfs/home): follow them.
+        if (::stat(encoded(current).constData(), &st) == 0) {
             if (!S_ISDIR(st.st_mode))
                 return Error(QStringLiteral("%1 exists and is not a directory").arg(current));
             continue;

@@ -41,12 +41,24 @@ void ProcessSite::submit(const Submission &s, QObject *context, Callback<QString
     });
 }
 
+namespace {
+// A pid Vigil may signal: digits only, above 1 ("-1" or "0" would reach
+// every process of the account).
+bool isTaskPid(const QString &id)
+{
+    if (id.isEmpty() || id.size() > 10 || id.front() == QLatin1Char('0'))
+        return false;
+    for (QChar c : id)
+        if (!c.isDigit() || c.unicode() > 127)
+            return false;
+    return id.toLongLong() > 1;
+}
+} // namespace
+
 void ProcessSite::cancel(const QString &jobId, QObject *context, Callback<void> done)
 {
-    bool ok = false;
-    jobId.toLongLong(&ok);
-    if (!ok) {
-        done(Error(QStringLiteral("\"%1\" is not a process id").arg(jobId)));
+    if (!isTaskPid(jobId)) {
+        done(Error(tr("\"%1\" is not the process id of a task on %2").arg(jobId, name())));
         return;
     }
     // The id is the task's process; when it leads a process group (setsid),
@@ -65,42 +77,54 @@ void ProcessSite::cancel(const QString &jobId, QObject *context, Callback<void> 
 void ProcessSite::queryJobs(const QStringList &tracked, QObject *context,
                             Callback<QList<JobInfo>> done)
 {
-    if (tracked.isEmpty()) {
+    QStringList pids;
+    for (const QString &id : tracked)
+        if (isTaskPid(id))
+            pids << id;
+    if (pids.isEmpty()) {
         done(QList<JobInfo>());
         return;
     }
     // One `ps` for every tracked pid; those it does not list have exited and
     // their outcome is read from the run directory.
-    run({QStringLiteral("ps"), QStringLiteral("-o"), QStringLiteral("pid=,etimes="),
-         QStringLiteral("-p"), tracked.join(QLatin1Char(','))},
-        context, [this, tracked, done = std::move(done)](Result<QByteArray> out) {
-            // ps exits 1 when none of the pids exist: that is an answer, not an error.
-            const QByteArray text = out ? *out : QByteArray();
-            if (!out && out.error().kind != Error::Kind::Generic) {
-                done(out.error());
-                return;
-            }
-            QHash<QString, qint64> alive;
-            for (const QByteArray &line : text.split('\n')) {
-                const QList<QByteArray> f = line.simplified().split(' ');
-                if (f.size() == 2)
-                    alive.insert(QString::fromLatin1(f[0]), f[1].toLongLong());
-            }
-            QList<JobInfo> jobs;
-            for (const QString &id : tracked) {
-                JobInfo j;
-                j.site = name();
-                j.jobId = id;
-                if (alive.contains(id)) {
-                    j.state = QStringLiteral("RUNNING");
-                    j.elapsedSeconds = alive.value(id);
-                } else {
-                    j.state = QStringLiteral("EXITED");
-                }
-                jobs << j;
-            }
-            done(jobs);
-        });
+    transport()->exec({QStringLiteral("ps"), QStringLiteral("-o"), QStringLiteral("pid=,etimes="),
+                       QStringLiteral("-p"), pids.join(QLatin1Char(','))},
+                      {}, context, [this, pids, done = std::move(done)](Result<ExecResult> r) {
+                          if (!r) {
+                              done(r.error());
+                              return;
+                          }
+                          // ps exits 1 with nothing on stderr when none of the pids exist:
+                          // that is an answer. Anything else is a failure to report.
+                          if (r->exitCode != 0 &&
+                              !(r->exitCode == 1 && r->err.trimmed().isEmpty())) {
+                              done(Error(tr("ps on %1 failed (exit %2): %3")
+                                             .arg(name())
+                                             .arg(r->exitCode)
+                                             .arg(QString::fromUtf8(r->err).trimmed().left(500))));
+                              return;
+                          }
+                          QHash<QString, qint64> alive;
+                          for (const QByteArray &line : r->out.split('\n')) {
+                              const QList<QByteArray> f = line.simplified().split(' ');
+                              if (f.size() == 2)
+                                  alive.insert(QString::fromLatin1(f[0]), f[1].toLongLong());
+                          }
+                          QList<JobInfo> jobs;
+                          for (const QString &id : pids) {
+                              JobInfo j;
+                              j.site = name();
+                              j.jobId = id;
+                              if (alive.contains(id)) {
+                                  j.state = QStringLiteral("RUNNING");
+                                  j.elapsedSeconds = alive.value(id);
+                              } else {
+                                  j.state = QStringLiteral("EXITED"); // the run directory tells how
+                              }
+                              jobs << j;
+                          }
+                          done(jobs);
+                      });
 }
 
 } // namespace vigil

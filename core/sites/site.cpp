@@ -82,25 +82,28 @@ QString Site::localHelperBinary()
 
 void Site::run(const QStringList &argv, QObject *context, Callback<QByteArray> done)
 {
-    m_transport->exec(argv, {}, context, [argv, done = std::move(done)](Result<ExecResult> r) {
-        if (!r) {
-            done(r.error());
-            return;
-        }
-        if (r->exitCode != 0) {
-            QString err = QString::fromUtf8(r->err).trimmed();
-            if (err.isEmpty())
-                err = QString::fromUtf8(r->out).trimmed();
-            Error::Kind kind = r->exitCode == 127 ? Error::Kind::NotFound : Error::Kind::Generic;
-            done(Error(QStringLiteral("%1 failed (exit %2): %3")
-                           .arg(argv.value(0))
-                           .arg(r->exitCode)
-                           .arg(err.left(2000)),
-                       kind));
-            return;
-        }
-        done(r->out);
-    });
+    const QString siteName = m_spec.name;
+    m_transport->exec(argv, {}, context,
+                      [argv, siteName, done = std::move(done)](Result<ExecResult> r) {
+                          if (!r) {
+                              done(r.error());
+                              return;
+                          }
+                          if (r->exitCode != 0) {
+                              QString err = QString::fromUtf8(r->err).trimmed();
+                              if (err.isEmpty())
+                                  err = QString::fromUtf8(r->out).trimmed();
+                              Error::Kind kind =
+                                  r->exitCode == 127 ? Error::Kind::NotFound : Error::Kind::Generic;
+                              done(Error(QStringLiteral("%1 on %2 failed (exit %3): %4")
+                                             .arg(argv.value(0), siteName)
+                                             .arg(r->exitCode)
+                                             .arg(err.left(2000)),
+                                         kind));
+                              return;
+                          }
+                          done(r->out);
+                      });
 }
 
 void Site::ensureHelper(QObject *context, Callback<QString> done)

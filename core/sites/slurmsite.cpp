@@ -109,10 +109,15 @@ void SlurmSite::queryFinished(QList<JobInfo> active, const QStringList &missing,
         }
         return all;
     };
+    // Without accounting (sacct says so), scontrol knows finished jobs for
+    // MinJobAge. Any other sacct failure falls back for this cycle only.
     auto viaScontrol = [this, ctx, merge, done](const QString &why) mutable {
-        if (!m_noAccounting) {
-            qCInfo(lcSlurm) << name() << "has no usable accounting, using scontrol:" << why;
+        if (!m_noAccounting &&
+            why.contains(QLatin1String("accounting storage is disabled"), Qt::CaseInsensitive)) {
+            qCInfo(lcSlurm) << name() << "has no accounting, using scontrol from now on:" << why;
             m_noAccounting = true;
+        } else if (!why.isEmpty()) {
+            qCInfo(lcSlurm) << name() << "sacct failed, using scontrol this time:" << why;
         }
         run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"),
              QStringLiteral("-o")},
