@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTimer>
 #include <cstdio>
 
@@ -36,6 +37,10 @@ int main(int argc, char **argv)
     parser.addPositionalArgument(QStringLiteral("workflow"),
                                  QStringLiteral("A workflow TOML file."));
     parser.process(app);
+    // The developer log stays quiet unless asked for: what went wrong is the
+    // command's own message on stderr.
+    if (!parser.isSet(QStringLiteral("verbose")))
+        QLoggingCategory::setFilterRules(QStringLiteral("vigil.*.info=false\nvigil.*.warning=false"));
 
     const QStringList args = parser.positionalArguments();
     if (args.size() != 2) {
