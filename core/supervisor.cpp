@@ -436,6 +436,12 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
         if (ctx)
             done(std::move(r));
     };
+    if (auto known = checkpoint(in.site, in.runId, in.checkpointId);
+        known && known->status == CheckpointInfo::Status::Closed) {
+        reply(Error(tr("checkpoint %1 of run %2 is closed: %3")
+                        .arg(in.checkpointId, in.runId, known->problem)));
+        return;
+    }
     s->whenConnected(this, [=, this](Result<void> connected) {
         if (!connected)
             reply(connected.error());

@@ -266,6 +266,9 @@ void CheckpointDialog::updateState()
         setStatus(tr("This checkpoint cannot be decided: %1").arg(c.problem),
                   stateColor(StateClass::Failed));
         break;
+    case CheckpointInfo::Status::Closed:
+        setStatus(tr("No decision is needed any more: the %1").arg(c.problem), QColor());
+        break;
     }
 }
 

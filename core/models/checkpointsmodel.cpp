@@ -46,6 +46,8 @@ public:
             return tr("Refused");
         case CheckpointInfo::Status::Broken:
             return tr("Broken");
+        case CheckpointInfo::Status::Closed:
+            return tr("Closed");
         }
         return {};
     }

@@ -30,6 +30,8 @@ QString checkpointStatusName(CheckpointInfo::Status status)
         return QStringLiteral("refused");
     case CheckpointInfo::Status::Broken:
         return QStringLiteral("broken");
+    case CheckpointInfo::Status::Closed:
+        return QStringLiteral("closed");
     }
     return {};
 }
@@ -197,6 +199,18 @@ Result<QList<RunInfo>> parseScan(const QByteArray &bytes, const QString &site)
                 continue;
             }
             run.checkpoints << cp;
+        }
+        // A question whose task has ended can no longer be answered.
+        for (CheckpointInfo &cp : run.checkpoints) {
+            if (cp.status != CheckpointInfo::Status::Pending)
+                continue;
+            for (const TaskRunInfo &t : std::as_const(run.tasks)) {
+                if (t.name == cp.task &&
+                    (t.state == QLatin1String("completed") || t.state == QLatin1String("failed"))) {
+                    cp.status = CheckpointInfo::Status::Closed;
+                    cp.problem = QStringLiteral("task %1 ended (%2) before a decision").arg(t.name, t.state);
+                }
+            }
         }
         runs << run;
     }

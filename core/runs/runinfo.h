@@ -33,6 +33,7 @@ struct CheckpointInfo
         Applied, // ack.json exists: the job acted on it
         Refused, // a decision exists but the job's rules refuse it (owner, nonce)
         Broken,  // request.json is malformed: see problem
+        Closed,  // the task ended before any decision: nothing will read one now
     };
 
     QString site;
