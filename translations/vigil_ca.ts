@@ -186,6 +186,10 @@
         <source>Could not read %1: %2</source>
         <translation>No s&apos;ha pogut llegir %1: %2</translation>
     </message>
+    <message>
+        <source>No decision is needed any more: the %1</source>
+        <translation>Ja no cal cap decisió: la %1</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointReview</name>
@@ -271,6 +275,10 @@
     <message>
         <source>Deadline</source>
         <translation>Termini</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Tancat</translation>
     </message>
 </context>
 <context>
@@ -525,10 +533,6 @@ Confieu-hi només si coincideix amb l&apos;empremta que publiquen els administra
         <translation>Filtra…</translation>
     </message>
     <message>
-        <source>Cancelling jobs is not available yet</source>
-        <translation>Encara no es poden cancel·lar treballs</translation>
-    </message>
-    <message>
         <source>All sites</source>
         <translation>Tots els llocs</translation>
     </message>
@@ -666,6 +670,22 @@ Confieu-hi només si coincideix amb l&apos;empremta que publiquen els administra
     <message>
         <source>Newest (%1)</source>
         <translation>La més recent (%1)</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>Cancel·la el treball</translation>
+    </message>
+    <message>
+        <source>Cancel job %1 on %2? Its work since the last checkpoint is lost.</source>
+        <translation>Voleu cancel·lar el treball %1 a %2? Es perd el que ha calculat des de l’últim punt de control.</translation>
+    </message>
+    <message>
+        <source>Cancelled job %1 on %2</source>
+        <translation>S’ha cancel·lat el treball %1 a %2</translation>
+    </message>
+    <message>
+        <source>Could not cancel job %1: %2</source>
+        <translation>No s’ha pogut cancel·lar el treball %1: %2</translation>
     </message>
 </context>
 <context>

@@ -186,6 +186,10 @@
         <source>Could not read %1: %2</source>
         <translation>No se ha podido leer %1: %2</translation>
     </message>
+    <message>
+        <source>No decision is needed any more: the %1</source>
+        <translation>Ya no hace falta ninguna decisión: la %1</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointReview</name>
@@ -271,6 +275,10 @@
     <message>
         <source>Deadline</source>
         <translation>Plazo</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Cerrado</translation>
     </message>
 </context>
 <context>
@@ -525,10 +533,6 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <translation>Filtrar…</translation>
     </message>
     <message>
-        <source>Cancelling jobs is not available yet</source>
-        <translation>Aún no se pueden cancelar trabajos</translation>
-    </message>
-    <message>
         <source>All sites</source>
         <translation>Todos los sitios</translation>
     </message>
@@ -666,6 +670,22 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
     <message>
         <source>Newest (%1)</source>
         <translation>La más reciente (%1)</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>Cancelar trabajo</translation>
+    </message>
+    <message>
+        <source>Cancel job %1 on %2? Its work since the last checkpoint is lost.</source>
+        <translation>¿Cancelar el trabajo %1 en %2? Se pierde lo calculado desde el último punto de control.</translation>
+    </message>
+    <message>
+        <source>Cancelled job %1 on %2</source>
+        <translation>Trabajo %1 cancelado en %2</translation>
+    </message>
+    <message>
+        <source>Could not cancel job %1: %2</source>
+        <translation>No se pudo cancelar el trabajo %1: %2</translation>
     </message>
 </context>
 <context>
