@@ -84,12 +84,19 @@ Result<Param> parseParam(const std::string &spec)
     const std::string &head = parts.front();
     const std::size_t colon = head.find(':');
     if (colon == std::string::npos)
-        return Error(shown + ": expected NAME:TYPE[=DEFAULT][,min=X][,max=Y][,choices=A|B]");
+        return Error(shown +
+                     ": expected NAME:TYPE[=DEFAULT] or NAME:TYPE[:DEFAULT], then [,min=X][,max=Y]"
+                     "[,choices=A|B]");
     Param p;
     p.name = head.substr(0, colon);
     std::string typeName = head.substr(colon + 1);
     std::optional<std::string> defaultText;
-    if (const std::size_t eq = typeName.find('='); eq != std::string::npos) {
+    const std::size_t colon2 = typeName.find(':');
+    if (colon2 != std::string::npos && colon2 < typeName.find('=')) {
+        // NAME:TYPE:DEFAULT (the spelling)
+        defaultText = typeName.substr(colon2 + 1);
+        typeName.resize(colon2);
+    } else if (const std::size_t eq = typeName.find('='); eq != std::string::npos) {
         defaultText = typeName.substr(eq + 1);
         typeName.resize(eq);
     }
@@ -185,11 +192,14 @@ Result<std::string> readBody(const std::string &path)
 }
 
 const std::vector<OptionSpec> kSpecs = {
-    {"run-dir", true, false},         {"task", true, false},    {"id", true, false},
-    {"title", true, false},           {"body", true, false},    {"body-file", true, false},
-    {"option", true, true},           {"default", true, false}, {"param", true, true},
-    {"metrics", true, true},          {"attach", true, true},   {"deadline", true, false},
-    {"timeout-default", true, false}, {"approver", true, true},
+    {"run-dir", true, false}, {"task", true, false},
+    {"id", true, false},      {"title", true, false},
+    {"body", true, false},    {"body-file", true, false},
+    {"option", true, true},   {"default", true, false},
+    {"param", true, true},    {"metrics", true, true},
+    {"attach", true, true},   {"deadline", true, false},
+    {"timeout", true, false}, {"timeout-default", true, false},
+    {"approver", true, true},
 };
 
 } // namespace
@@ -211,8 +221,12 @@ int runCheckpoint(const std::vector<std::string> &argv)
         return usage(cmd, "at least one --option NAME[=LABEL] is required");
     if (args->has("body") && args->has("body-file"))
         return usage(cmd, "--body and --body-file exclude each other");
-    if (args->has("timeout-default") && !args->has("deadline"))
-        return usage(cmd, "--timeout-default needs --deadline");
+    if (args->has("timeout") && args->has("deadline"))
+        return usage(cmd, "--timeout is another name of --deadline: give one of them");
+    const std::optional<std::string> deadlineText =
+        args->has("timeout") ? args->value("timeout") : args->value("deadline");
+    if (args->has("timeout-default") && !deadlineText)
+        return usage(cmd, "--timeout-default needs --deadline (or --timeout)");
 
     Request r;
     r.id = *id;
@@ -257,10 +271,11 @@ int runCheckpoint(const std::vector<std::string> &argv)
     r.attachments = args->values("attach");
 
     r.createdAt = now();
-    if (auto d = args->value("deadline")) {
+    if (const auto &d = deadlineText) {
         auto deadline = parseDeadline(*d, r.createdAt);
         if (!deadline)
-            return usage(cmd, "--deadline: " + deadline.error().message);
+            return usage(cmd, std::string(args->has("timeout") ? "--timeout: " : "--deadline: ") +
+                                  deadline.error().message);
         r.deadline = *deadline;
         r.defaultOnTimeout = args->value("timeout-default").value_or(defaultName);
     }

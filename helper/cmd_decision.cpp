@@ -7,6 +7,7 @@
 #include "protocol/format.h"
 #include "protocol/ids.h"
 #include "protocol/rundir.h"
+#include "protocol/text.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -57,22 +58,33 @@ const std::vector<OptionSpec> kAckSpecs = {
 
 } // namespace
 
-int runDecision(const std::vector<std::string> &argv)
+namespace {
+
+const std::vector<OptionSpec> kWaitSpecs = {
+    {"run-dir", true, false},
+    {"id", true, false},
+    {"timeout", true, false},
+    {"json", false, false},
+};
+
+const std::vector<OptionSpec> kParamSpecs = {
+    {"run-dir", true, false},
+    {"id", true, false},
+    {"json", false, false},
+};
+
+// decision [--wait] and wait: poll until decided (when `wait`), committing a
+// due timeout default.
+int pollCommand(std::string_view cmd, const Args &args, bool wait)
 {
-    constexpr std::string_view cmd = "decision";
-    auto args = Args::parse(argv, kDecisionSpecs, 0, false);
-    if (!args)
-        return usage(cmd, args.error().message);
-    const auto runDir = runDirFrom(*args);
+    const auto runDir = runDirFrom(args);
     if (!runDir)
         return usage(cmd, "no run directory (--run-dir or VIGIL_RUN_DIR)");
-    const auto id = args->value("id");
+    const auto id = args.value("id");
     if (!id)
         return usage(cmd, "--id is required");
-    if (args->has("timeout") && !args->has("wait"))
-        return usage(cmd, "--timeout needs --wait");
     std::optional<milliseconds> timeout;
-    if (auto t = args->value("timeout")) {
+    if (auto t = args.value("timeout")) {
         auto d = parseDuration(*t);
         if (!d)
             return usage(cmd, "--timeout: " + d.error().message);
@@ -84,7 +96,6 @@ int runDecision(const std::vector<std::string> &argv)
     if (!run)
         return fail(cmd, run.error());
 
-    const bool wait = args->has("wait");
     const auto start = std::chrono::steady_clock::now();
     std::set<std::string> reported;
     std::set<std::string> warned;
@@ -102,7 +113,7 @@ int runDecision(const std::vector<std::string> &argv)
                 warn(w);
         }
         if (status->decision)
-            return printDecision(*status, args->has("json"));
+            return printDecision(*status, args.has("json"));
         if (!wait)
             return kExitPending;
 
@@ -123,6 +134,81 @@ int runDecision(const std::vector<std::string> &argv)
         sleepFor(pause);
         interval = std::min(interval * 2, kMaxPoll);
     }
+}
+
+std::string paramNames(const Request &request)
+{
+    std::string names;
+    for (const Param &p : request.params)
+        names += (names.empty() ? "" : ", ") + p.name;
+    return names.empty() ? std::string("none") : names;
+}
+
+} // namespace
+
+int runDecision(const std::vector<std::string> &argv)
+{
+    constexpr std::string_view cmd = "decision";
+    auto args = Args::parse(argv, kDecisionSpecs, 0, false);
+    if (!args)
+        return usage(cmd, args.error().message);
+    if (args->has("timeout") && !args->has("wait"))
+        return usage(cmd, "--timeout needs --wait");
+    return pollCommand(cmd, *args, args->has("wait"));
+}
+
+int runWait(const std::vector<std::string> &argv)
+{
+    constexpr std::string_view cmd = "wait";
+    auto args = Args::parse(argv, kWaitSpecs, 0, false);
+    if (!args)
+        return usage(cmd, args.error().message);
+    return pollCommand(cmd, *args, true);
+}
+
+int runParam(const std::vector<std::string> &argv)
+{
+    constexpr std::string_view cmd = "param";
+    auto args = Args::parse(argv, kParamSpecs, 1, false);
+    if (!args)
+        return usage(cmd, args.error().message);
+    const auto runDir = runDirFrom(*args);
+    if (!runDir)
+        return usage(cmd, "no run directory (--run-dir or VIGIL_RUN_DIR)");
+    const auto id = args->value("id");
+    if (!id)
+        return usage(cmd, "--id is required");
+    if (args->positional().size() != 1)
+        return usage(cmd, "expected one parameter NAME");
+    const std::string &name = args->positional().front();
+    if (auto ok = validateId(*id, "checkpoint id"); !ok)
+        return fail(cmd, ok.error());
+    if (auto ok = validateId(name, "parameter name"); !ok)
+        return fail(cmd, ok.error());
+    auto run = RunDir::open(*runDir);
+    if (!run)
+        return fail(cmd, run.error());
+    PollOptions options;
+    options.now = now();
+    options.host = hostName();
+    auto status = pollDecision(*run, *id, options);
+    if (!status)
+        return fail(cmd, status.error());
+    for (const std::string &w : status->warnings)
+        warn(w);
+    const Param *param = status->request.findParam(name);
+    if (param == nullptr)
+        return fail(cmd, "checkpoint " + quote(*id) + " has no parameter " + quote(name) +
+                             " (its parameters: " + paramNames(status->request) + ")");
+    if (!status->decision)
+        return kExitPending;
+    const json params = effectiveParams(status->request, *status->decision);
+    const auto it = params.find(name);
+    if (it == params.end())
+        return fail(cmd, "checkpoint " + quote(*id) + ": no value for " + quote(name));
+    if (it->is_string() && !args->has("json"))
+        return printLine(it->get<std::string>()) ? kExitOk : kExitError;
+    return printLine(dumpLine(*it)) ? kExitOk : kExitError;
 }
 
 int runAck(const std::vector<std::string> &argv)

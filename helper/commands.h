@@ -15,5 +15,10 @@ int runAck(const std::vector<std::string> &args);
 int runTaskExec(const std::vector<std::string> &args);
 int runScan(const std::vector<std::string> &args);
 int runInitRun(const std::vector<std::string> &args);
+int runWait(const std::vector<std::string> &args);
+int runParam(const std::vector<std::string> &args);
+int runLogMetrics(const std::vector<std::string> &args);
+int runStatus(const std::vector<std::string> &args);
+int runWatch(const std::vector<std::string> &args);
 
 } // namespace vigil::job

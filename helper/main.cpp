@@ -24,14 +24,21 @@ Commands (the run directory is --run-dir DIR or $VIGIL_RUN_DIR):
              [--approver USER]... [--task NAME]
       SPEC is NAME:TYPE[=DEFAULT][,min=X][,max=Y][,choices=A|B][,label=TEXT]
       with TYPE number, integer, string, boolean or enum ("\," is a comma).
+      (--param NAME:TYPE[:DEFAULT] is accepted too; --timeout is --deadline)
   decision --id ID [--wait [--timeout DURATION]] [--json]
+  wait --id ID [--timeout DURATION] [--json]
+  param --id ID NAME [--json]
   ack --id ID --outcome TEXT
+  log-metrics KEY=VALUE... [--step N] [--file metrics/NAME.csv]
+  status [--json]
+  watch [--root ROOT | --run-dir DIR] [--interval SECONDS] [--since CURSOR]
+        [--heartbeat SECONDS]
   task-exec --task NAME -- COMMAND [ARGS...]
   scan ROOT
   --version, --help
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 pending (or --wait timed out),
-4 refused (conflicting checkpoint or run). See docs/protocol.md.
+Exit codes: 0 ok, 1 error, 2 usage, 3 pending (or wait timed out),
+4 refused (conflicting checkpoint, run or metrics columns). See docs/protocol.md.
 )";
 
 int run(int argc, char **argv)
@@ -63,6 +70,16 @@ int run(int argc, char **argv)
         return runScan(args);
     if (command == "init-run")
         return runInitRun(args);
+    if (command == "wait")
+        return runWait(args);
+    if (command == "param")
+        return runParam(args);
+    if (command == "log-metrics")
+        return runLogMetrics(args);
+    if (command == "status")
+        return runStatus(args);
+    if (command == "watch")
+        return runWatch(args);
     return usage("vigil-job", "unknown command " + vigil::protocol::quote(command));
 }
 

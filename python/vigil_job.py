@@ -18,8 +18,8 @@ files, byte for byte, under the same rules (docs/protocol.md)::
         vigil_job.ack("lr-check", "lr set to %g" % d["params"]["lr"])
 
 The run directory is ``run_dir=`` or $VIGIL_RUN_DIR. Run as a script it offers
-the subcommands init-run, checkpoint, decision and ack with vigil-job's options
-and exit codes.
+the subcommands init-run, checkpoint, decision, wait, param, log-metrics and
+ack with vigil-job's options and exit codes.
 """
 
 import argparse
@@ -1153,6 +1153,187 @@ def ack(id, outcome, run_dir=None):
         run.close()
 
 
+def wait(id, timeout=None, run_dir=None):
+    """Blocks until checkpoint `id` is decided (committing a due timeout
+    default) and returns the decision dict; None when `timeout` (seconds or a
+    duration string) runs out first. The same as decision(id, wait=True)."""
+    return decision(id, wait=True, timeout=timeout, run_dir=run_dir)
+
+
+def param(id, name, run_dir=None):
+    """The effective value of parameter `name` of the decided checkpoint `id`
+    (the decision's value or the request's default). VigilError kind "pending"
+    while undecided, "not_found" for a parameter the request does not declare."""
+    validate_id(id, "checkpoint id")
+    validate_id(name, "parameter name")
+    run = _Run(run_dir)
+    try:
+        request, d = _poll(run, id, True, set())
+    finally:
+        run.close()
+    names = [p["name"] for p in request["params"]]
+    if name not in names:
+        raise VigilError("checkpoint %s has no parameter %s (its parameters: %s)"
+                         % (json.dumps(id), json.dumps(name), ", ".join(names) or "none"),
+                         "not_found")
+    if d is None:
+        raise VigilError("checkpoint %s has no valid decision yet" % json.dumps(id), "pending")
+    return effective_params(request, d)[name]
+
+
+_NUMBER_RE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+MAX_METRIC_LINE = 4000
+MAX_METRIC_COLUMNS = 64
+DEFAULT_METRICS_FILE = "metrics/metrics.csv"
+
+
+def is_metric_number(text):
+    """-?(digits[.digits]|.digits)([eE][+-]digits) and finite (as vigil-job)."""
+    if not isinstance(text, str) or len(text) > 64 or not _NUMBER_RE.fullmatch(text):
+        return False
+    return math.isfinite(float(text))
+
+
+def validate_metrics_file(rel):
+    shown = "metrics file %s" % json.dumps(rel)
+    if (not isinstance(rel, str) or not rel.startswith("metrics/") or not rel.endswith(".csv")
+            or len(rel) <= len("metrics/.csv")):
+        raise VigilError("%s: expected metrics/NAME.csv" % shown, "malformed")
+    try:
+        validate_id(rel[len("metrics/"):], "metrics file name")
+    except VigilError as e:
+        raise VigilError("%s: %s" % (shown, e), "malformed")
+
+
+def _metric_text(key, value):
+    if isinstance(value, bool):
+        raise VigilError("metric %s: %s is not a finite number" % (json.dumps(key), value),
+                         "malformed")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise VigilError("metric %s: %s is not a finite number" % (json.dumps(key),
+                                                                       json.dumps(str(value))),
+                             "malformed")
+        return repr(value)
+    if not is_metric_number(value):
+        raise VigilError("metric %s: %s is not a finite number (e.g. 0.25, -3, 1e-4)"
+                         % (json.dumps(key), json.dumps(value)), "malformed")
+    return value
+
+
+def log_metrics(values, step=None, file=DEFAULT_METRICS_FILE, run_dir=None):
+    """Appends one row to `file` (metrics/NAME.csv) in the run directory and
+    returns the line. `values`: a dict or (key, value) pairs, in column order
+    for a new file; values are numbers or number strings. The first row creates
+    the file with its header ("step" first when `step` is given); later rows
+    must use its columns (a new key raises VigilError kind "conflict")."""
+    validate_metrics_file(file)
+    pairs = list(values.items()) if isinstance(values, dict) else list(values)
+    if not pairs:
+        raise VigilError("no KEY=VALUE given", "malformed")
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 0):
+        raise VigilError("step %r: expected a non-negative integer" % (step,), "usage")
+    keys, cells = [], {}
+    if step is not None:
+        keys.append("step")
+        cells["step"] = str(step)
+    for key, value in pairs:
+        validate_id(key, "metric key")
+        text = _metric_text(key, value)
+        if key in cells:
+            raise VigilError("metric %s is given twice%s" % (
+                json.dumps(key), " (--step fills it)" if key == "step" and step is not None
+                else ""), "malformed")
+        keys.append(key)
+        cells[key] = text
+    if len(keys) > MAX_METRIC_COLUMNS:
+        raise VigilError("too many metrics in one row (at most %d)" % MAX_METRIC_COLUMNS,
+                         "malformed")
+    run = _Run(run_dir)
+    try:
+        run.dir.make_sub("metrics", run.dir_mode)
+        for _ in range(2):
+            header = _metrics_header(run, file)
+            if header is None:
+                line = ",".join(cells[k] for k in keys) + "\n"
+                data = ",".join(keys) + "\n" + line
+                if len(data.encode("utf-8")) > 2 * MAX_METRIC_LINE:
+                    raise VigilError("the row is too long", "too_large")
+                try:
+                    run.dir.create_no_clobber(file, data.encode("utf-8"), run.file_mode)
+                    return line
+                except VigilError as e:
+                    if e.kind != "exists":
+                        raise
+                    continue
+            columns = header.split(",")
+            for k in keys:
+                if k not in columns:
+                    raise VigilError("%s: %s is not a column (the header is %s; a file's columns "
+                                     "never change: use another --file)"
+                                     % (file, json.dumps(k), json.dumps(header)), "conflict")
+            line = ",".join(cells.get(c, "") for c in columns) + "\n"
+            if len(line.encode("utf-8")) > MAX_METRIC_LINE:
+                raise VigilError("the row is %d bytes long (at most %d)"
+                                 % (len(line.encode("utf-8")), MAX_METRIC_LINE), "too_large")
+            run.dir.append(file, line.encode("utf-8"), run.file_mode)
+            return line
+        raise VigilError("%s: cannot create or append" % file)
+    finally:
+        run.close()
+
+
+def _metrics_header(run, file):
+    """The first line of `file`, or None when it does not exist."""
+    pfd, leaf = run.dir.parent(file)
+    try:
+        try:
+            fd = os.open(leaf, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+                         | os.O_NOCTTY, dir_fd=pfd)
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise run.dir._oserror(file, e, pfd, leaf)
+    finally:
+        os.close(pfd)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise VigilError("%s: not a regular file: refused" % file, "unsupported")
+        data = b""
+        while b"\n" not in data and len(data) < 64 * 1024:
+            chunk = os.pread(fd, 64 * 1024 - len(data), len(data))
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    if b"\n" not in data:
+        raise VigilError("%s: has no complete header line: refused" % file, "malformed")
+    header = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+    return header[:-1] if header.endswith("\r") else header
+
+
+def ack_from_json(doc, file="ack.json"):
+    """ack.json as a dict (checked like vigil-job does)."""
+    check_format(doc, "vigil.ack", file)
+    f = _Fields(doc, file)
+    a = {"format": format_header("vigil.ack"), "checkpoint": f.get("checkpoint", "string"),
+         "decision_id": f.get("decision_id", "string"),
+         "applied_at": format_utc(f.time("applied_at")),
+         "outcome": f.get("outcome", "string", "", required=False)}
+    try:
+        validate_id(a["checkpoint"], "checkpoint id")
+    except VigilError as e:
+        f.fail("checkpoint", str(e))
+    if not _HEX32.match(a["decision_id"]):
+        f.fail("decision_id", "expected 32 lower-case hex digits")
+    if len(a["outcome"].encode("utf-8", "surrogatepass")) > 64 * 1024:
+        f.fail("outcome", "is longer than 65536 bytes")
+    return a
+
+
 # --- command line ------------------------------------------------------------------
 
 def _split_escaped(text, sep):
@@ -1195,13 +1376,18 @@ def _value(t, text, what):
 
 
 def parse_param_spec(spec):
-    """NAME:TYPE[=DEFAULT][,min=X][,max=Y][,choices=A|B][,label=TEXT] (as vigil-job)."""
+    """NAME:TYPE[=DEFAULT] or NAME:TYPE[:DEFAULT], then [,min=X][,max=Y][,choices=A|B]
+    [,label=TEXT] (as vigil-job)."""
     parts = _split_escaped(spec, ",")
     name, colon, t = parts[0].partition(":")
     if not colon:
         raise VigilError("--param %s: expected NAME:TYPE[=DEFAULT][,min=X][,max=Y][,choices=A|B]"
                          % json.dumps(spec), "usage")
-    t, eq, default_text = t.partition("=")
+    c2, eq = t.find(":"), t.find("=")
+    if c2 >= 0 and (eq < 0 or c2 < eq):  # NAME:TYPE:DEFAULT (the issue's spelling)
+        t, eq, default_text = t.partition(":")
+    else:
+        t, eq, default_text = t.partition("=")
     if t not in _PARAM_TYPES:
         raise VigilError("--param %s: unknown type %s (number, integer, string, boolean, enum)"
                          % (json.dumps(spec), json.dumps(t)), "usage")
@@ -1276,6 +1462,7 @@ def main(argv=None):
     p.add_argument("--metrics", action="append", default=[])
     p.add_argument("--attach", action="append", default=[])
     p.add_argument("--deadline")
+    p.add_argument("--timeout", help="another name of --deadline")
     p.add_argument("--timeout-default")
     p.add_argument("--approver", action="append", default=[])
     p = sub.add_parser("decision", allow_abbrev=False)
@@ -1284,6 +1471,21 @@ def main(argv=None):
     p.add_argument("--wait", action="store_true")
     p.add_argument("--timeout")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("wait", allow_abbrev=False)
+    p.add_argument("--run-dir")
+    p.add_argument("--id", required=True)
+    p.add_argument("--timeout")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("param", allow_abbrev=False)
+    p.add_argument("--run-dir")
+    p.add_argument("--id", required=True)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("name")
+    p = sub.add_parser("log-metrics", allow_abbrev=False)
+    p.add_argument("--run-dir")
+    p.add_argument("--step")
+    p.add_argument("--file", default=DEFAULT_METRICS_FILE)
+    p.add_argument("values", nargs="+", metavar="KEY=VALUE")
     p = sub.add_parser("ack", allow_abbrev=False)
     p.add_argument("--run-dir")
     p.add_argument("--id", required=True)
@@ -1304,8 +1506,12 @@ def main(argv=None):
                 if len(raw) > 512 * 1024:
                     raise VigilError("--body-file: over the limit of 512 KiB")
                 text = raw.decode("utf-8")
+            if args.timeout and args.deadline:
+                raise VigilError("--timeout is another name of --deadline: give one of them",
+                                 "usage")
+            args.deadline = args.deadline or args.timeout
             if args.timeout_default and not args.deadline:
-                raise VigilError("--timeout-default needs --deadline", "usage")
+                raise VigilError("--timeout-default needs --deadline (or --timeout)", "usage")
             out = checkpoint(args.id, args.title, args.option, body=text, default=args.default,
                              params=[parse_param_spec(s) for s in args.param],
                              metrics=[parse_metrics_spec(s) for s in args.metrics],
@@ -1320,6 +1526,33 @@ def main(argv=None):
             if d is None:
                 return EXIT_PENDING
             print(dump_line(d) if args.json else d["option"])
+        elif args.command == "wait":
+            d = wait(args.id, timeout=args.timeout, run_dir=args.run_dir)
+            if d is None:
+                return EXIT_PENDING
+            print(dump_line(d) if args.json else d["option"])
+        elif args.command == "param":
+            v = param(args.id, args.name, run_dir=args.run_dir)
+            print(v if isinstance(v, str) and not args.json else dump_line(v))
+        elif args.command == "log-metrics":
+            step = None
+            if args.step is not None:
+                if not re.fullmatch(r"[0-9]{1,18}", args.step):
+                    raise VigilError("--step %s: expected a non-negative integer"
+                                     % json.dumps(args.step), "usage")
+                step = int(args.step)
+            try:
+                validate_metrics_file(args.file)
+            except VigilError as e:
+                raise VigilError("--file: %s" % e, "usage")
+            pairs = []
+            for arg in args.values:
+                key, eq, value = arg.partition("=")
+                if not eq:
+                    raise VigilError("expected KEY=VALUE, got %s" % json.dumps(arg), "malformed")
+                validate_id(key, "metric key")
+                pairs.append((key, value))
+            log_metrics(pairs, step=step, file=args.file, run_dir=args.run_dir)
         elif args.command == "ack":
             ack(args.id, args.outcome, run_dir=args.run_dir)
         sys.stdout.flush()

@@ -90,7 +90,7 @@ json scanSubmission(const Dir &run, const std::string &name)
     return out;
 }
 
-json scanTask(const Dir &run, const std::string &name)
+json scanTaskImpl(const Dir &run, const std::string &name)
 {
     json entry = {{"name", name}};
     const std::string file = RunLayout::taskState(name);
@@ -149,7 +149,7 @@ json judgeFile(const Dir &run, const Request &request, const std::string &file,
     return decisionEntry(verdict);
 }
 
-json scanCheckpoint(const Dir &run, const std::string &id)
+json scanCheckpointImpl(const Dir &run, const std::string &id)
 {
     auto request = readRequest(run, id);
     if (!request)
@@ -201,7 +201,62 @@ json scanCheckpoint(const Dir &run, const std::string &id)
     return entry;
 }
 
+json scanHeader(const std::filesystem::path &root, TimePoint now)
+{
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(root, ec);
+    return json{
+        {"format", formatHeader(kScanFormat)},
+        {"root", ec ? root.string() : absolute.lexically_normal().string()},
+        {"host", hostName()},
+        {"uid", ::geteuid()},
+        {"scanned_at", formatUtc(now)},
+        {"helper_version", helperVersion()},
+    };
+}
+
 } // namespace
+
+json scanTask(const Dir &run, const std::string &name)
+{
+    return scanTaskImpl(run, name);
+}
+
+json scanCheckpoint(const Dir &run, const std::string &id)
+{
+    return scanCheckpointImpl(run, id);
+}
+
+std::string runDirName(const std::filesystem::path &path)
+{
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::absolute(path, ec);
+    if (ec)
+        p = path;
+    p = p.lexically_normal();
+    if (p.filename().empty())
+        p = p.parent_path();
+    return p.filename().string();
+}
+
+Result<json> scanRunDir(const std::filesystem::path &path, TimePoint now)
+{
+    auto dir = Dir::open(path, "");
+    if (!dir)
+        return std::move(dir).error();
+    if (!dir->stat(RunLayout::runFile()))
+        return Error(path.string() + ": not a run directory (no run.json)", Error::Kind::NotFound);
+    std::error_code ec;
+    std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+    if (ec)
+        absolute = path;
+    absolute = absolute.lexically_normal();
+    if (absolute.filename().empty())
+        absolute = absolute.parent_path();
+    json doc = scanHeader(absolute.parent_path(), now);
+    doc["runs"] = json::array({scanRun(*dir, runDirName(path))});
+    return doc;
+}
 
 json scanRun(const Dir &run, std::string_view name)
 {
@@ -221,12 +276,12 @@ json scanRun(const Dir &run, std::string_view name)
 
     json tasks = json::array();
     for (const std::string &task : subdirectories(run, RunLayout::tasksDir(), tasks))
-        tasks.push_back(scanTask(run, task));
+        tasks.push_back(scanTaskImpl(run, task));
     entry["tasks"] = std::move(tasks);
 
     json checkpoints = json::array();
     for (const std::string &id : subdirectories(run, RunLayout::checkpointsDir(), checkpoints))
-        checkpoints.push_back(scanCheckpoint(run, id));
+        checkpoints.push_back(scanCheckpointImpl(run, id));
     entry["checkpoints"] = std::move(checkpoints);
     return entry;
 }
@@ -261,17 +316,9 @@ Result<json> scanRoot(const std::filesystem::path &root, TimePoint now)
         runs.push_back(scanRun(*run, e.name));
     }
 
-    std::error_code ec;
-    const std::filesystem::path absolute = std::filesystem::absolute(root, ec);
-    return json{
-        {"format", formatHeader(kScanFormat)},
-        {"root", ec ? root.string() : absolute.lexically_normal().string()},
-        {"host", hostName()},
-        {"uid", ::geteuid()},
-        {"scanned_at", formatUtc(now)},
-        {"helper_version", helperVersion()},
-        {"runs", std::move(runs)},
-    };
+    json doc = scanHeader(root, now);
+    doc["runs"] = std::move(runs);
+    return doc;
 }
 
 } // namespace vigil::protocol

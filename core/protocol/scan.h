@@ -26,4 +26,16 @@ Result<nlohmann::json> scanRoot(const std::filesystem::path &root, TimePoint now
 // One run's entry (the "runs" array holds these); `name` is its directory name.
 nlohmann::json scanRun(const Dir &run, std::string_view name);
 
+// The "tasks" and "checkpoints" entries of one run (`vigil-job watch`).
+nlohmann::json scanTask(const Dir &run, const std::string &name);
+nlohmann::json scanCheckpoint(const Dir &run, const std::string &id);
+
+// The name a run directory has in a scan: the last component of its absolute path.
+std::string runDirName(const std::filesystem::path &path);
+
+// The scan document of one run directory (`vigil-job watch --run-dir`):
+// "root" is its parent and "runs" holds its one entry. Fails when `path`
+// cannot be opened or holds no run.json.
+Result<nlohmann::json> scanRunDir(const std::filesystem::path &path, TimePoint now);
+
 } // namespace vigil::protocol

@@ -259,5 +259,150 @@ class Flow(Base):
         self.assertEqual(cm.exception.code, vj.EXIT_USAGE)
 
 
+
+VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors")
+
+
+class SharedVectors(unittest.TestCase):
+    """tests/protocol/vectors: the same files and verdicts as tst_vectors.cpp."""
+
+    def load(self, name):
+        with open(os.path.join(VECTORS, name), "rb") as f:
+            return f.read()
+
+    def test_manifest(self):
+        manifest = json.loads(self.load("manifest.json"))
+        self.assertGreaterEqual(len(manifest["vectors"]), 20)
+        checked = 0
+        for v in manifest["vectors"]:
+            if v["kind"] == "state":
+                continue  # vigil_job.py does not read task states
+            with self.subTest(file=v["file"]):
+                name, data = v["file"], self.load(v["file"])
+                try:
+                    if v["kind"] == "request":
+                        vj.request_from_json(vj.parse_json(data, name), name)
+                    elif v["kind"] == "decision":
+                        req_name = v["request"]
+                        r = vj.request_from_json(vj.parse_json(self.load(req_name), req_name))
+                        d = vj.decision_from_json(vj.parse_json(data, name), name)
+                        # The owner rule is not part of the vectors: pass the job owner.
+                        vj.check_decision(r, d, r["created_by_uid"], name)
+                    elif v["kind"] == "ack":
+                        vj.ack_from_json(vj.parse_json(data, name), name)
+                    else:
+                        self.fail("unknown kind %s" % v["kind"])
+                    error = None
+                except vj.VigilError as e:
+                    error = str(e)
+                if v["valid"]:
+                    self.assertIsNone(error)
+                else:
+                    self.assertIsNotNone(error, "accepted an invalid file")
+                    self.assertIn(v["error"], error)
+                    self.assertTrue(error.startswith(name), error)
+                checked += 1
+        self.assertGreaterEqual(checked, 20)
+
+
+class NewCommands(Base):
+    def test_wait_returns_when_another_process_decides(self):
+        self.post("w")
+        import threading
+        t = threading.Timer(0.8, lambda: self.write_decision("w", option="stop"))
+        t.start()
+        start = time.monotonic()
+        d = vj.wait("w", timeout="20s", run_dir=self.run_dir)
+        t.join()
+        self.assertIsNotNone(d)
+        self.assertEqual(d["option"], "stop")
+        self.assertGreaterEqual(time.monotonic() - start, 0.7)
+
+    def test_wait_times_out(self):
+        self.post("w")
+        start = time.monotonic()
+        self.assertIsNone(vj.wait("w", timeout=1, run_dir=self.run_dir))
+        self.assertGreaterEqual(time.monotonic() - start, 0.9)
+
+    def test_param_types(self):
+        params = [vj.parse_param_spec(s) for s in (
+            "lr:number:0.001,min=0,max=1", "n:integer=3", "s:string:hello", "b:boolean",
+            "opt:enum,choices=adam|sgd")]
+        self.post("p", params=params)
+        with self.assertRaises(vj.VigilError) as cm:
+            vj.param("p", "lr", run_dir=self.run_dir)
+        self.assertEqual(cm.exception.kind, "pending")
+        with self.assertRaises(vj.VigilError) as cm:
+            vj.param("p", "nope", run_dir=self.run_dir)
+        self.assertEqual(cm.exception.kind, "not_found")
+        self.assertIn('has no parameter "nope" (its parameters: lr, n, s, b, opt)',
+                      str(cm.exception))
+        self.write_decision("p", params={"lr": 0.0005, "b": True, "opt": "sgd"})
+        got = {n: vj.param("p", n, run_dir=self.run_dir) for n in ("lr", "n", "s", "b", "opt")}
+        self.assertEqual(got, {"lr": 0.0005, "n": 3, "s": "hello", "b": True, "opt": "sgd"})
+        self.assertIsInstance(got["n"], int)
+
+    def test_log_metrics(self):
+        vj.log_metrics({"loss": 0.5, "acc": "1e-3"}, step=1, run_dir=self.run_dir)
+        vj.log_metrics([("acc", -2)], step=2, run_dir=self.run_dir)
+        with open(self.path("metrics", "metrics.csv"), "rb") as f:
+            self.assertEqual(f.read(), b"step,loss,acc\n1,0.5,1e-3\n2,,-2\n")
+        for bad, kind in (({"x": "inf"}, "malformed"), ({"x": float("nan")}, "malformed"),
+                          ({"x": "0x10"}, "malformed"), ({"x": True}, "malformed"),
+                          ({"a b": 1}, "malformed"), ({"lr": 1}, "conflict")):
+            with self.subTest(bad=bad), self.assertRaises(vj.VigilError) as cm:
+                vj.log_metrics(bad, run_dir=self.run_dir)
+            self.assertEqual(cm.exception.kind, kind)
+        self.assertIn('"lr" is not a column', str(cm.exception))
+        for bad in ("../x.csv", "metrics/a/b.csv", "metrics/x.txt"):
+            with self.subTest(file=bad), self.assertRaises(vj.VigilError):
+                vj.log_metrics({"x": 1}, file=bad, run_dir=self.run_dir)
+
+    def test_checkpoint_spellings(self):
+        self.assertEqual(vj.parse_param_spec("s:string:a=b")["default"], "a=b")
+        self.assertEqual(vj.parse_param_spec("lr:number:0.5,max=1")["max"], 1.0)
+        self.assertEqual(vj.parse_param_spec("lr:number=0.5")["default"], 0.5)
+
+
+@unittest.skipUnless(os.environ.get("VIGIL_JOB_BINARY"), "VIGIL_JOB_BINARY is not set")
+class CrossWithHelper(unittest.TestCase):
+    """vigil-job and vigil_job.py write the same metrics bytes and read each other's."""
+
+    def test_same_metrics_bytes_and_params(self):
+        import subprocess
+        job = os.environ["VIGIL_JOB_BINARY"]
+        script = os.path.join(os.path.dirname(vj.__file__), "vigil_job.py")
+        with tempfile.TemporaryDirectory() as tmp:
+            files = []
+            for n, cmd in (("a", [job]), ("b", ["python3", script])):
+                run = os.path.join(tmp, n)
+                vj.init_run(run, n)
+                for args in (["loss=0.5", "acc=1e-3", "--step", "1"], ["acc=2", "--step", "2"],
+                             ["loss=-.5", "--file", "metrics/other.csv"]):
+                    out = subprocess.run(cmd + ["log-metrics", "--run-dir", run] + args,
+                                         capture_output=True, check=False)
+                    self.assertEqual(out.returncode, 0, out.stderr)
+                for args, code in ((["new=1"], 4), (["acc=nan"], 1), (["x=1", "--step", "-1"], 2)):
+                    out = subprocess.run(cmd + ["log-metrics", "--run-dir", run] + args,
+                                         capture_output=True, check=False)
+                    self.assertEqual(out.returncode, code, (cmd, args, out.stderr))
+                with open(os.path.join(run, "metrics", "metrics.csv"), "rb") as f:
+                    files.append(f.read())
+            self.assertEqual(files[0], files[1])
+            # Python posts, vigil-job reads the parameter (and the other way round).
+            run = os.path.join(tmp, "a")
+            vj.checkpoint("c", "t", ["go", "lr"], params=[vj.parse_param_spec("lr:number:0.25")],
+                          deadline="1s", run_dir=run)
+            time.sleep(1.1)
+            out = subprocess.run([job, "param", "--run-dir", run, "--id", "c", "lr"],
+                                 capture_output=True, check=False)
+            self.assertEqual((out.returncode, out.stdout), (0, b"0.25\n"), out.stderr)
+            subprocess.run([job, "checkpoint", "--run-dir", run, "--id", "d", "--title", "t",
+                            "--option", "go", "--param", "n:integer:7", "--timeout", "1s"],
+                           capture_output=True, check=True)
+            time.sleep(1.1)
+            self.assertEqual(vj.param("d", "n", run_dir=run), 7)
+
+
 if __name__ == "__main__":
     unittest.main()
