@@ -502,8 +502,11 @@ void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
                 QByteArray::fromStdString(protocol::serializeDecision(*decision));
             const DecisionOutcome mine{true, qs(decision->decidedBy), qs(decision->option),
                                        QDateTime::currentDateTimeUtc()};
+            // When the request names approvers, the decider may not be the job's
+            // owner: the job then reads the file through the run's group.
+            const quint32 mode = request->approverUids.empty() ? 0600 : 0640;
             t->createExclusive(
-                decisionPath, bytes, 0600, this,
+                decisionPath, bytes, mode, this,
                 [this, in, t, decisionPath, done, mine](Result<void> w) {
                     if (w) {
                         qCInfo(lcEngine).noquote() << "decision" << mine.option << "sent for"

@@ -103,7 +103,13 @@ Result<TimePoint> parseUtc(std::string_view text)
     if (!ymd.ok() || h > 23 || mi > 59 || s > 60)
         return badTime(text, "out of range");
     const TimePoint t = sys_days(ymd) + hours(h) + minutes(mi) + seconds(s);
-    return TimePoint(t - minutes(offsetMinutes));
+    const TimePoint utc = t - minutes(offsetMinutes);
+    // The zone offset may carry a time across year 0000 or 9999; such a time
+    // could not be written back in four digits, so it is refused here.
+    const int utcYear = int(year_month_day(floor<days>(utc)).year());
+    if (utcYear < 0 || utcYear > 9999)
+        return badTime(text, "out of range (years 0000-9999 in UTC)");
+    return utc;
 }
 
 Result<std::chrono::seconds> parseDuration(std::string_view text)

@@ -166,7 +166,8 @@ Result<QList<JobInfo>> parseScontrolJobs(const QByteArray &output)
                 kv[lastKey] += QLatin1Char(' ') + tok.toString();
             }
         }
-        if (!kv.contains(QStringLiteral("JobId")) || !kv.contains(QStringLiteral("JobState")))
+        if (kv.value(QStringLiteral("JobId")).isEmpty() ||
+            kv.value(QStringLiteral("JobState")).isEmpty())
             return malformed(QStringLiteral("scontrol show job"), lineNo, line);
         JobInfo j;
         j.jobId = kv.value(QStringLiteral("JobId"));
@@ -208,13 +209,16 @@ Result<qint64> parseDuration(const QString &raw)
         text == QLatin1String("NOT_SET") || text == QLatin1String("N/A") || text.isEmpty() ||
         text == QLatin1String("Partition_Limit"))
         return qint64(-1);
+    // Bounds keep every product below overflow: nobody runs a job for 10^6 days.
+    constexpr qint64 kMaxDays = 1000000;
+    constexpr qint64 kMaxField = 1000000000;
     qint64 days = 0;
     QString clock = text;
     const qsizetype dash = text.indexOf(QLatin1Char('-'));
     bool ok = true;
     if (dash >= 0) {
         days = text.left(dash).toLongLong(&ok);
-        if (!ok || days < 0)
+        if (!ok || days < 0 || days > kMaxDays)
             return Error(QStringLiteral("bad SLURM duration \"%1\"").arg(text),
                          Error::Kind::Malformed);
         clock = text.mid(dash + 1);
@@ -227,7 +231,7 @@ Result<qint64> parseDuration(const QString &raw)
         // Strip fractional seconds ("00:00:01.234" from sacct).
         const QString p = parts[i].section(QLatin1Char('.'), 0, 0);
         v[i] = p.toLongLong(&ok);
-        if (!ok || v[i] < 0)
+        if (!ok || v[i] < 0 || v[i] > kMaxField)
             return Error(QStringLiteral("bad SLURM duration \"%1\"").arg(text),
                          Error::Kind::Malformed);
     }
@@ -252,7 +256,8 @@ int parseExitCode(const QString &text)
     bool ok1 = false, ok2 = false;
     const int code = p.value(0).toInt(&ok1);
     const int sig = p.value(1).toInt(&ok2);
-    if (!ok1)
+    // Exit codes are 0-255 and signals 1-127: anything else is unknown (-1).
+    if (!ok1 || code < 0 || code > 255 || (ok2 && (sig < 0 || sig > 127)))
         return -1;
     if (ok2 && sig != 0)
         return 128 + sig;

@@ -153,8 +153,22 @@ private Q_SLOTS:
     }
     void badDurations()
     {
-        for (const char *s : {"1:2:3:4", "ab:cd", "-5", "x-01:00"})
+        // The last two overflowed qint64 before fields were bounded (found by fuzz_squeue).
+        for (const char *s : {"1:2:3:4", "ab:cd", "-5", "x-01:00", "1:0555555555555555550:00",
+                              "99999999999-00:00:00"})
             QVERIFY2(!slurm::parseDuration(QString::fromLatin1(s)).ok(), s);
+    }
+
+    void exitCodes()
+    {
+        QCOMPARE(slurm::parseExitCode(QStringLiteral("0:0")), 0);
+        QCOMPARE(slurm::parseExitCode(QStringLiteral("3:0")), 3);
+        QCOMPARE(slurm::parseExitCode(QStringLiteral("0:9")), 128 + 9);
+        // Out of range is unknown, never an overflow (found by fuzz_sacct).
+        QCOMPARE(slurm::parseExitCode(QStringLiteral("0:2147483647")), -1);
+        QCOMPARE(slurm::parseExitCode(QStringLiteral("-3:0")), -1);
+        QCOMPARE(slurm::parseExitCode(QStringLiteral("300:0")), -1);
+        QVERIFY(!slurm::parseScontrolJobs("JobId= JobState=RUNNING\n").ok());
     }
 
     void sbatch()

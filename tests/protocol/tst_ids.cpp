@@ -191,6 +191,12 @@ void TestIds::parseTime_data()
     QTest::newRow("bad hour") << QStringLiteral("2025-03-01T25:00:00Z") << QString();
     QTest::newRow("trailing") << QStringLiteral("2025-03-01T14:05:09Zjunk") << QString();
     QTest::newRow("space") << QStringLiteral("2025-03-01 14:05:09Z") << QString();
+    // An offset that moves the time past year 9999 or before 0000 (found by
+    // fuzz_timeutil: accepted, then written back as a five-digit year).
+    QTest::newRow("past 9999") << QStringLiteral("9999-12-31T23:59:59-05:30") << QString();
+    QTest::newRow("before 0000") << QStringLiteral("0000-01-01T00:00:00+01:00") << QString();
+    QTest::newRow("last second") << QStringLiteral("9999-12-31T23:59:59Z")
+                                 << QStringLiteral("9999-12-31T23:59:59Z");
 }
 
 void TestIds::parseTime()
