@@ -40,7 +40,8 @@ int main(int argc, char **argv)
     // The developer log stays quiet unless asked for: what went wrong is the
     // command's own message on stderr.
     if (!parser.isSet(QStringLiteral("verbose")))
-        QLoggingCategory::setFilterRules(QStringLiteral("vigil.*.info=false\nvigil.*.warning=false"));
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("vigil.*.info=false\nvigil.*.warning=false"));
 
     const QStringList args = parser.positionalArguments();
     if (args.size() != 2) {

@@ -208,7 +208,8 @@ Result<QList<RunInfo>> parseScan(const QByteArray &bytes, const QString &site)
                 if (t.name == cp.task &&
                     (t.state == QLatin1String("completed") || t.state == QLatin1String("failed"))) {
                     cp.status = CheckpointInfo::Status::Closed;
-                    cp.problem = QStringLiteral("task %1 ended (%2) before a decision").arg(t.name, t.state);
+                    cp.problem =
+                        QStringLiteral("task %1 ended (%2) before a decision").arg(t.name, t.state);
                 }
             }
         }

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The small SLURM parsers: durations, exit codes, sbatch --parsable, job comments.
 
-#include "sites/slurmparse.h"
 #include "fuzzcheck.h"
+#include "sites/slurmparse.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    const QByteArray input = QByteArray::fromRawData(reinterpret_cast<const char *>(data),
-                                                     static_cast<qsizetype>(size));
+    const QByteArray input =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
     const QString text = QString::fromUtf8(input);
     if (auto seconds = vigil::slurm::parseDuration(text))
         FUZZ_CHECK(*seconds >= -1);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // squeue -o with the unit separator: vigil::slurm::parseSqueue.
 
-#include "sites/slurmparse.h"
 #include "fuzzcheck.h"
+#include "sites/slurmparse.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    const QByteArray input = QByteArray::fromRawData(reinterpret_cast<const char *>(data),
-                                                     static_cast<qsizetype>(size));
+    const QByteArray input =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
     if (auto jobs = vigil::slurm::parseSqueue(input)) {
         for (const vigil::JobInfo &job : *jobs)
             FUZZ_CHECK(!job.jobId.isEmpty());

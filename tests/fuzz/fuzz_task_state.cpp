@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// parseTaskState and serializeTaskState: whatever is accepted is written back and read again unchanged.
+// parseTaskState and serializeTaskState: whatever is accepted is written back and read again
+// unchanged.
 
 #include "protocol/run.h"
 #include "roundtrip.h"

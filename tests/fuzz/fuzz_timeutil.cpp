@@ -2,9 +2,9 @@
 // The small parsers of the protocol: ISO-8601 times, durations and deadlines
 // (vigil-job --deadline), ids, relative paths and user names.
 
+#include "fuzzcheck.h"
 #include "protocol/ids.h"
 #include "protocol/timeutil.h"
-#include "fuzzcheck.h"
 
 using namespace vigil::protocol;
 

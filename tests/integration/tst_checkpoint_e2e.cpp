@@ -87,7 +87,8 @@ private Q_SLOTS:
         QVERIFY2(!pending.isEmpty(), "the job never posted checkpoint epoch-3");
         QCOMPARE(pending.value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
         QCOMPARE(pending.value(QStringLiteral("options")).toArray(),
-                 (QJsonArray{QStringLiteral("continue*"), QStringLiteral("stop"), QStringLiteral("lr")}));
+                 (QJsonArray{QStringLiteral("continue*"), QStringLiteral("stop"),
+                             QStringLiteral("lr")}));
 
         // The job is live in SLURM while the checkpoint waits: it did not stop for us.
         const CtlResult jobs = runCtl(ctl(QStringLiteral("jobs"), {QStringLiteral("--json")}));

@@ -29,7 +29,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-
 #include <sys/stat.h>
 
 using namespace vigil::test;
@@ -79,7 +78,8 @@ QList<QJsonObject> eventsOf(const QString &runDir, const QString &type)
 int lastStep(const QString &path)
 {
     const QList<QByteArray> lines = readLocal(path).trimmed().split('\n');
-    return lines.isEmpty() ? 0 : QString::fromUtf8(lines.last()).section(QLatin1Char(' '), 1).toInt();
+    return lines.isEmpty() ? 0
+                           : QString::fromUtf8(lines.last()).section(QLatin1Char(' '), 1).toInt();
 }
 
 } // namespace
@@ -106,10 +106,9 @@ private:
         for (const QString &a : argv)
             words << shellWord(a);
         QProcess p;
-        p.start(QStringLiteral("ssh"),
-                {QStringLiteral("-F"), m_env.sshConfig, QStringLiteral("-o"),
-                 QStringLiteral("BatchMode=yes"), alias, QStringLiteral("--"),
-                 words.join(QLatin1Char(' '))});
+        p.start(QStringLiteral("ssh"), {QStringLiteral("-F"), m_env.sshConfig, QStringLiteral("-o"),
+                                        QStringLiteral("BatchMode=yes"), alias,
+                                        QStringLiteral("--"), words.join(QLatin1Char(' '))});
         SshResult r;
         if (!p.waitForStarted(10000)) {
             r.err = "could not start ssh: " + p.errorString().toUtf8();
@@ -228,17 +227,19 @@ echo "ran to the end" >>"$progress"
         QElapsedTimer timer;
         timer.start();
         while (pending.isEmpty() && timer.elapsed() < 45000) {
-            const CtlResult cps = runCtl(ctl(QStringLiteral("checkpoints"),
-                                             {QStringLiteral("--json"), QStringLiteral("--run"), shared}));
+            const CtlResult cps =
+                runCtl(ctl(QStringLiteral("checkpoints"),
+                           {QStringLiteral("--json"), QStringLiteral("--run"), shared}));
             for (const QJsonValue &v : cps.jsonArray())
                 if (v.toObject().value(QStringLiteral("id")).toString() == QLatin1String("gate"))
                     pending = v.toObject();
             if (pending.isEmpty())
                 QThread::msleep(300);
         }
-        QVERIFY2(!pending.isEmpty(), qPrintable(QStringLiteral("the job never posted its checkpoint; "
-                                                               "job %1 is %2")
-                                                    .arg(job, jobState(job))));
+        QVERIFY2(!pending.isEmpty(),
+                 qPrintable(QStringLiteral("the job never posted its checkpoint; "
+                                           "job %1 is %2")
+                                .arg(job, jobState(job))));
         QCOMPARE(pending.value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
         const QJsonObject run0 =
             QJsonDocument::fromJson(readLocal(sharedDir + QStringLiteral("/run.json"))).object();
@@ -281,8 +282,7 @@ echo "ran to the end" >>"$progress"
             {QStringLiteral("params"), QJsonObject{}},
             {QStringLiteral("comment"), QStringLiteral("forged")},
             {QStringLiteral("decided_by"), m_env.user}, // a lie: the field is not trusted
-            {QStringLiteral("decided_at"),
-             QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+            {QStringLiteral("decided_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
             {QStringLiteral("client_host"), QStringLiteral("sandbox")},
             {QStringLiteral("evidence_sha256"), QString()},
             {QStringLiteral("kind"), QStringLiteral("human")},
@@ -296,7 +296,9 @@ echo "ran to the end" >>"$progress"
              QStringLiteral("sh"), cpDir},
             QJsonDocument(forged).toJson());
         QVERIFY2(forge.exitCode == 0, qPrintable(forge.describe()));
-        struct stat st{};
+        struct stat st
+        {
+        };
         QVERIFY(::stat(QFile::encodeName(cpDir + QStringLiteral("/decision.json")).constData(),
                        &st) == 0 ||
                 !eventsOf(sharedDir, QStringLiteral("decision_refused")).isEmpty());
@@ -325,7 +327,8 @@ echo "ran to the end" >>"$progress"
         const QString movedTo = ev.value(QStringLiteral("moved_to")).toString();
         QVERIFY2(movedTo.startsWith(QStringLiteral("decision.refused-")), qPrintable(movedTo));
         QVERIFY(!QFile::exists(cpDir + QStringLiteral("/decision.json")));
-        QVERIFY(::stat(QFile::encodeName(cpDir + QLatin1Char('/') + movedTo).constData(), &st) == 0);
+        QVERIFY(::stat(QFile::encodeName(cpDir + QLatin1Char('/') + movedTo).constData(), &st) ==
+                0);
         QCOMPARE(static_cast<int>(st.st_uid), forgerUid); // the forger's own file, kept as evidence
         QVERIFY(eventsOf(sharedDir, QStringLiteral("ack_written")).isEmpty());
 
@@ -339,31 +342,33 @@ echo "ran to the end" >>"$progress"
                             QString::fromUtf8(readLocal(progress))));
         QCOMPARE(jobState(job), QStringLiteral("RUNNING"));
         QVERIFY(!QFile::exists(cpDir + QStringLiteral("/ack.json")));
-        const CtlResult still = runCtl(ctl(QStringLiteral("checkpoints"),
-                                           {QStringLiteral("--json"), QStringLiteral("--run"), shared}));
-        QVERIFY2(still.exitCode == 0 && still.jsonArray().size() == 1, qPrintable(still.describe()));
+        const CtlResult still =
+            runCtl(ctl(QStringLiteral("checkpoints"),
+                       {QStringLiteral("--json"), QStringLiteral("--run"), shared}));
+        QVERIFY2(still.exitCode == 0 && still.jsonArray().size() == 1,
+                 qPrintable(still.describe()));
         QCOMPARE(still.jsonArray().first().toObject().value(QStringLiteral("status")).toString(),
                  QStringLiteral("pending"));
 
         // 6. The rightful approver decides through core (SFTP): accepted.
-        const CtlResult decide = runCtl(
-            ctl(QStringLiteral("decide"),
-                {QStringLiteral("--run"), shared, QStringLiteral("--checkpoint"),
-                 QStringLiteral("gate"), QStringLiteral("--option"), QStringLiteral("stop"),
-                 QStringLiteral("--comment"), QStringLiteral("the real one")}));
+        const CtlResult decide =
+            runCtl(ctl(QStringLiteral("decide"),
+                       {QStringLiteral("--run"), shared, QStringLiteral("--checkpoint"),
+                        QStringLiteral("gate"), QStringLiteral("--option"), QStringLiteral("stop"),
+                        QStringLiteral("--comment"), QStringLiteral("the real one")}));
         QVERIFY2(decide.exitCode == 0, qPrintable(decide.describe()));
 
         const CtlResult wait =
-            runCtl(ctl(QStringLiteral("wait"), {QStringLiteral("--run"), run,
-                                                QStringLiteral("--task"), QStringLiteral("work"),
-                                                QStringLiteral("--timeout"), QStringLiteral("60")}),
+            runCtl(ctl(QStringLiteral("wait"),
+                       {QStringLiteral("--run"), run, QStringLiteral("--task"),
+                        QStringLiteral("work"), QStringLiteral("--timeout"), QStringLiteral("60")}),
                    90000);
         QVERIFY2(wait.exitCode == 0, qPrintable(wait.describe()));
         QVERIFY2(wait.out.contains("task work completed (exit 0)"), qPrintable(wait.describe()));
 
         const CtlResult after = runCtl(
-            ctl(QStringLiteral("checkpoints"),
-                {QStringLiteral("--json"), QStringLiteral("--all"), QStringLiteral("--run"), shared}));
+            ctl(QStringLiteral("checkpoints"), {QStringLiteral("--json"), QStringLiteral("--all"),
+                                                QStringLiteral("--run"), shared}));
         QVERIFY2(after.exitCode == 0, qPrintable(after.describe()));
         QCOMPARE(after.jsonArray().size(), 1);
         const QJsonObject applied = after.jsonArray().first().toObject();
@@ -373,8 +378,10 @@ echo "ran to the end" >>"$progress"
         // file's owner, checked below, is what the helper trusts.
         QVERIFY(!applied.value(QStringLiteral("decided_by")).toString().isEmpty());
         const QString outcome = applied.value(QStringLiteral("outcome")).toString();
-        QVERIFY2(outcome.startsWith(QStringLiteral("stopped early after step ")), qPrintable(outcome));
-        QVERIFY2(outcome.section(QLatin1Char(' '), -1).toInt() > stepAtRefusal, qPrintable(outcome));
+        QVERIFY2(outcome.startsWith(QStringLiteral("stopped early after step ")),
+                 qPrintable(outcome));
+        QVERIFY2(outcome.section(QLatin1Char(' '), -1).toInt() > stepAtRefusal,
+                 qPrintable(outcome));
 
         // The run directory agrees: the applied decision is the owner's, not
         // the forger's, and the forged one was refused exactly once.
