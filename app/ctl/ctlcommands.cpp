@@ -67,7 +67,8 @@ void addOptions(QCommandLineParser &p)
         {QStringLiteral("site"), QStringLiteral("Site name (cancel; default: the only site)."),
          QStringLiteral("name")},
         {QStringLiteral("json"), QStringLiteral("Machine-readable output.")},
-        {{QStringLiteral("v"), QStringLiteral("verbose")},
+        // No short form: -v is --version (QCommandLineParser::addVersionOption).
+        {QStringLiteral("verbose"),
          QStringLiteral("Print the developer log (connections, submissions) on stderr.")},
     });
 }

@@ -7,6 +7,9 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
+#include <QFuture>
+#include <QPromise>
+#include <QThreadPool>
 
 namespace vigil {
 
@@ -133,88 +136,126 @@ void Site::ensureHelper(QObject *context, Callback<QString> done)
     });
 }
 
-void Site::deployHelper()
+namespace {
+
+struct HelperBinary
 {
+    QString path;
+    QByteArray data;
+    QString hash; // first 12 hex digits of its SHA-256
+    QString error;
+};
 
-    auto finish = [this](Result<QString> r) {
-        m_helperBusy = false;
-        if (r) {
-            m_helperPath = *r;
-            Q_EMIT helperChanged();
-        }
-        const auto waiters = std::exchange(m_helperWaiters, {});
-        for (const auto &w : waiters)
-            w(r);
-    };
+// Reads and hashes the local vigil-job once per process, on a pool thread:
+// never disk I/O on the caller's (GUI) thread.
+QFuture<HelperBinary> loadHelperBinary()
+{
+    static QFuture<HelperBinary> future = [] {
+        auto promise = std::make_shared<QPromise<HelperBinary>>();
+        QFuture<HelperBinary> f = promise->future();
+        promise->start();
+        const QString local = Site::localHelperBinary();
+        QThreadPool::globalInstance()->start([promise, local] {
+            HelperBinary b;
+            b.path = local;
+            QFile file(local);
+            if (local.isEmpty())
+                b.error = QStringLiteral("vigil-job was not found next to this program; set "
+                                         "VIGIL_JOB_BINARY to its path");
+            else if (file.size() > kMaxHelperBytes || !file.open(QIODevice::ReadOnly))
+                b.error = QStringLiteral("cannot read %1: %2").arg(local, file.errorString());
+            else
+                b.data = file.readAll();
+            b.hash = QString::fromLatin1(
+                QCryptographicHash::hash(b.data, QCryptographicHash::Sha256).toHex().left(12));
+            promise->addResult(b);
+            promise->finish();
+        });
+        return f;
+    }();
+    return future;
+}
 
-    const QString local = localHelperBinary();
-    if (local.isEmpty()) {
-        finish(Error(QStringLiteral("vigil-job was not found next to this program; set "
-                                    "VIGIL_JOB_BINARY to its path")));
-        return;
+} // namespace
+
+void Site::finishHelper(Result<QString> r)
+{
+    m_helperBusy = false;
+    if (r) {
+        m_helperPath = *r;
+        Q_EMIT helperChanged();
     }
-    QFile f(local);
-    if (f.size() > kMaxHelperBytes || !f.open(QIODevice::ReadOnly)) {
-        finish(Error(QStringLiteral("cannot read %1: %2").arg(local, f.errorString())));
-        return;
-    }
-    const QByteArray binary = f.readAll();
-    const QString hash = QString::fromLatin1(
-        QCryptographicHash::hash(binary, QCryptographicHash::Sha256).toHex().left(12));
-    QString remote;
-    if (m_spec.kind == SiteSpec::Kind::Local)
-        remote = local; // the same machine: use it in place
-    else
-        remote =
-            m_transport->homeDirectory() + QStringLiteral("/.local/share/vigil/bin/vigil-job-%1-%2")
-                                               .arg(QStringLiteral(VIGIL_VERSION), hash);
+    const auto waiters = std::exchange(m_helperWaiters, {});
+    for (const auto &w : waiters)
+        w(r);
+}
 
-    // Is it there and working?
+void Site::probeHelper(const QString &remote, Callback<void> done)
+{
     m_transport->exec(
         {remote, QStringLiteral("--version")}, {}, this,
-        [this, remote, binary, finish](Result<ExecResult> r) {
-            if (r && r->exitCode == 0) {
-                m_helperVersion = QString::fromUtf8(r->out).trimmed();
-                finish(remote);
+        [this, remote, done](Result<ExecResult> r) {
+            if (!r) {
+                done(r.error());
                 return;
             }
-            if (m_spec.kind == SiteSpec::Kind::Local) {
-                finish(Error(QStringLiteral("%1 does not run: %2")
-                                 .arg(remote, r ? QString::fromUtf8(r->err) : r.errorString())));
+            if (r->exitCode != 0) {
+                done(Error(QStringLiteral("%1 does not run on %2: %3")
+                               .arg(remote, m_spec.name, QString::fromUtf8(r->err).trimmed())));
                 return;
             }
-            qCInfo(lcSite) << "deploying vigil-job to" << m_spec.name << remote;
-            const QString dir = remote.section(QLatin1Char('/'), 0, -2);
-            m_transport->makeDirectories(
-                dir, 0700, this, [this, dir, remote, binary, finish](Result<void> mk) {
-                    if (!mk) {
-                        finish(mk.error());
-                        return;
-                    }
-                    m_transport->writeFileAtomic(
-                        remote, binary, 0755, this, [this, remote, finish](Result<void> w) {
-                            if (!w) {
-                                finish(w.error());
-                                return;
-                            }
-                            m_transport->exec(
-                                {remote, QStringLiteral("--version")}, {}, this,
-                                [this, remote, finish](Result<ExecResult> v) {
-                                    if (!v || v->exitCode != 0) {
-                                        finish(Error(
-                                            QStringLiteral("vigil-job uploaded to %1:%2 but does "
-                                                           "not run there: %3")
-                                                .arg(m_spec.name, remote,
-                                                     v ? QString::fromUtf8(v->err)
-                                                       : v.errorString())));
-                                        return;
-                                    }
-                                    m_helperVersion = QString::fromUtf8(v->out).trimmed();
-                                    finish(remote);
-                                });
-                        });
-                });
+            m_helperVersion = QString::fromUtf8(r->out).trimmed();
+            done(Result<void>());
         });
+}
+
+void Site::deployHelper()
+{
+    loadHelperBinary().then(this, [this](const HelperBinary &binary) {
+        if (!binary.error.isEmpty()) {
+            finishHelper(Error(binary.error));
+            return;
+        }
+        // On the local machine the binary is used in place; elsewhere it is
+        // named by version and content hash, so an old one is never reused.
+        const QString remote = m_spec.kind == SiteSpec::Kind::Local
+                                   ? binary.path
+                                   : m_transport->homeDirectory() +
+                                         QStringLiteral("/.local/share/vigil/bin/vigil-job-%1-%2")
+                                             .arg(QStringLiteral(VIGIL_VERSION), binary.hash);
+        probeHelper(remote, [this, remote, data = binary.data](Result<void> present) {
+            if (present || m_spec.kind == SiteSpec::Kind::Local) {
+                finishHelper(present ? Result<QString>(remote) : Result<QString>(present.error()));
+                return;
+            }
+            uploadHelper(remote, data);
+        });
+    });
+}
+
+void Site::uploadHelper(const QString &remote, const QByteArray &data)
+{
+    qCInfo(lcSite) << "deploying vigil-job to" << m_spec.name << remote;
+    const QString dir = remote.section(QLatin1Char('/'), 0, -2);
+    m_transport->makeDirectories(dir, 0700, this, [this, remote, data](Result<void> mk) {
+        if (!mk) {
+            finishHelper(mk.error());
+            return;
+        }
+        m_transport->writeFileAtomic(remote, data, 0755, this, [this, remote](Result<void> w) {
+            if (!w) {
+                finishHelper(w.error());
+                return;
+            }
+            probeHelper(remote, [this, remote](Result<void> runs) {
+                finishHelper(runs
+                                 ? Result<QString>(remote)
+                                 : Result<QString>(Error(
+                                       tr("vigil-job was uploaded to %1 but does not run there: %2")
+                                           .arg(m_spec.name, runs.errorString()))));
+            });
+        });
+    });
 }
 
 void Site::scanRuns(QObject *context, Callback<QByteArray> done)

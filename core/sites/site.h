@@ -74,6 +74,9 @@ protected:
 
 private:
     void deployHelper();
+    void probeHelper(const QString &remote, Callback<void> done);
+    void uploadHelper(const QString &remote, const QByteArray &data);
+    void finishHelper(Result<QString> result);
 
     SiteSpec m_spec;
     Transport *m_transport; // child

@@ -32,7 +32,7 @@ Error malformed(const QString &what, int lineNo, QStringView line)
 
 } // namespace
 
-static bool JobInfo_isActiveState(const QString &s)
+static bool isActiveState(const QString &s)
 {
     static const QStringList active = {
         QStringLiteral("PENDING"),      QStringLiteral("RUNNING"),     QStringLiteral("SUSPENDED"),
@@ -285,7 +285,7 @@ namespace vigil {
 
 bool JobInfo::isActive() const
 {
-    return slurm::JobInfo_isActiveState(state);
+    return slurm::isActiveState(state);
 }
 
 bool JobInfo::isFinished() const

@@ -61,12 +61,8 @@ private Q_SLOTS:
         // 1. Submit over SSH with sbatch.
         const CtlResult launch = runCtl(ctl(QStringLiteral("launch"), {QStringLiteral("--json")}));
         QVERIFY2(launch.exitCode == 0, qPrintable(launch.describe()));
-        const QJsonObject launched = launch.jsonObject();
-        const QString run = launched.value(QStringLiteral("run")).toString();
-        const QString job = launched.value(QStringLiteral("jobs"))
-                                .toObject()
-                                .value(QStringLiteral("train"))
-                                .toString();
+        const QString run = launch.launchedRun();
+        const QString job = launch.launchedJob(QStringLiteral("train"));
         QVERIFY2(!run.isEmpty() && job.toInt() > 0, qPrintable(launch.describe()));
 
         // 2-3. The job posts its checkpoint and keeps training; vigilctl lists it.
@@ -165,12 +161,8 @@ private Q_SLOTS:
     {
         const CtlResult launch = runCtl(ctl(QStringLiteral("launch"), {QStringLiteral("--json")}));
         QVERIFY2(launch.exitCode == 0, qPrintable(launch.describe()));
-        const QString run = launch.jsonObject().value(QStringLiteral("run")).toString();
-        const QString job = launch.jsonObject()
-                                .value(QStringLiteral("jobs"))
-                                .toObject()
-                                .value(QStringLiteral("train"))
-                                .toString();
+        const QString run = launch.launchedRun();
+        const QString job = launch.launchedJob(QStringLiteral("train"));
         QVERIFY2(!job.isEmpty(), qPrintable(launch.describe()));
 
         const CtlResult cancel =

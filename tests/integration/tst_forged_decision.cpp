@@ -210,12 +210,8 @@ echo "ran to the end" >>"$progress"
         // 1. Submit the job with sbatch over SSH.
         const CtlResult launch = runCtl(ctl(QStringLiteral("launch"), {QStringLiteral("--json")}));
         QVERIFY2(launch.exitCode == 0, qPrintable(launch.describe()));
-        const QString run = launch.jsonObject().value(QStringLiteral("run")).toString();
-        const QString job = launch.jsonObject()
-                                .value(QStringLiteral("jobs"))
-                                .toObject()
-                                .value(QStringLiteral("work"))
-                                .toString();
+        const QString run = launch.launchedRun();
+        const QString job = launch.launchedJob(QStringLiteral("work"));
         QVERIFY2(!run.isEmpty() && job.toInt() > 0, qPrintable(launch.describe()));
         const QString shared = run + QStringLiteral("-g");
         const QString sharedDir = root + QLatin1Char('/') + shared;

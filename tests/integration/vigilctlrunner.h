@@ -20,6 +20,12 @@ struct CtlResult
 
     QJsonArray jsonArray() const { return QJsonDocument::fromJson(out).array(); }
     QJsonObject jsonObject() const { return QJsonDocument::fromJson(out).object(); }
+    // From `vigilctl launch --json`: the run id, and the job id of a task.
+    QString launchedRun() const { return jsonObject().value(QStringLiteral("run")).toString(); }
+    QString launchedJob(const QString &task) const
+    {
+        return jsonObject().value(QStringLiteral("jobs")).toObject().value(task).toString();
+    }
     QString describe() const
     {
         return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
