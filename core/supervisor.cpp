@@ -6,6 +6,7 @@
 #include "protocol/decision.h"
 #include "protocol/ids.h"
 #include "protocol/request.h"
+#include "sites/runwatch.h"
 #include "sites/site.h"
 #include "ssh/sshtransport.h"
 
@@ -37,6 +38,7 @@ QString qs(const std::string &s)
 struct Supervisor::SiteData
 {
     Site *site = nullptr;
+    RunWatch *watch = nullptr; // child of the supervisor, once the helper is on the site
     SiteStatus status;
     QList<JobInfo> jobs;
     QList<RunInfo> runs;
@@ -86,6 +88,7 @@ Site *Supervisor::addSite(const SiteSpec &spec)
     d->site = s;
     d->status.name = spec.name;
     d->status.kind = siteKindName(spec.kind);
+    d->status.pollSeconds = m_options.pollSeconds;
     d->status.address =
         spec.kind == SiteSpec::Kind::Local ? QSysInfo::machineHostName() : spec.host;
     SiteData *raw = d.get();
@@ -152,6 +155,11 @@ void Supervisor::refreshSite(SiteData &d)
     d.cycleFailed = false;
     d.cycleError.clear();
     SiteData *dp = &d;
+    if (d.watch && d.watch->isLive()) {
+        // The watch streams the run directories: only the scheduler is asked.
+        queryJobs(d);
+        return;
+    }
 
     // First the run directories (one `vigil-job scan`), then the scheduler
     // (one squeue, plus one sacct for the jobs of those runs that have left
@@ -160,7 +168,7 @@ void Supervisor::refreshSite(SiteData &d)
         if (r) {
             auto runs = parseScan(*r, dp->status.name);
             if (runs) {
-                dp->runs = *runs;
+                setRuns(*dp, std::move(*runs));
             } else {
                 dp->cycleFailed = true;
                 dp->cycleError = runs.errorString();
@@ -190,6 +198,7 @@ void Supervisor::queryJobs(SiteData &d)
     d.site->queryJobs(tracked, this, [this, dp](Result<QList<JobInfo>> r) {
         if (r) {
             dp->jobs = *r;
+            dp->status.jobsConfirmedAt = QDateTime::currentDateTimeUtc();
         } else if (!dp->cycleFailed) {
             dp->cycleFailed = true;
             dp->cycleError = r.errorString();
@@ -240,12 +249,31 @@ void Supervisor::finishCycle(SiteData &d)
     } else {
         d.status.lastError.clear();
         d.lastRaisedError.clear();
-        d.status.lastRefresh = QDateTime::currentDateTimeUtc();
     }
     d.status.helperVersion = d.site->helperVersion();
     d.status.activeJobs = 0;
     for (const JobInfo &j : std::as_const(d.jobs))
         d.status.activeJobs += j.isActive() ? 1 : 0;
+    Q_EMIT jobsChanged(d.status.name, d.jobs);
+    announceRuns(d);
+    Q_EMIT refreshed(d.status.name, !d.cycleFailed);
+    if (!d.cycleFailed && !d.watch && !d.site->helperPath().isEmpty())
+        startWatch(d);
+}
+
+void Supervisor::setRuns(SiteData &d, QList<RunInfo> runs)
+{
+    d.runs = std::move(runs);
+    d.status.runsConfirmedAt = QDateTime::currentDateTimeUtc();
+    for (RunInfo &run : d.runs) {
+        run.confirmedAt = d.status.runsConfirmedAt;
+        for (CheckpointInfo &c : run.checkpoints)
+            c.confirmedAt = run.confirmedAt;
+    }
+}
+
+void Supervisor::announceRuns(SiteData &d)
+{
     d.status.pendingCheckpoints = 0;
     QList<CheckpointInfo> arrived;
     for (const RunInfo &r : std::as_const(d.runs)) {
@@ -261,19 +289,53 @@ void Supervisor::finishCycle(SiteData &d)
         for (const QString &p : r.problems)
             raise(Issue::Severity::Warning, d.status.name, tr("run %1").arg(r.runId), p);
     }
-    Q_EMIT jobsChanged(d.status.name, d.jobs);
     Q_EMIT runsChanged(d.status.name, d.runs);
     Q_EMIT siteChanged(d.status.name);
     for (const CheckpointInfo &c : std::as_const(arrived))
         Q_EMIT checkpointArrived(c);
-    Q_EMIT refreshed(d.status.name, !d.cycleFailed);
+}
+
+void Supervisor::startWatch(SiteData &d)
+{
+    SiteData *dp = &d;
+    d.watch = new RunWatch(d.site, this);
+    connect(d.watch, &RunWatch::scanChanged, this, [this, dp](const QByteArray &doc) {
+        auto runs = parseScan(doc, dp->status.name);
+        if (!runs) {
+            raise(Issue::Severity::Warning, dp->status.name, tr("watch"), runs.errorString());
+            return;
+        }
+        setRuns(*dp, std::move(*runs));
+        announceRuns(*dp);
+    });
+    connect(d.watch, &RunWatch::liveChanged, this, [this, dp](bool live) {
+        dp->status.watching = live;
+        Q_EMIT siteChanged(dp->status.name);
+    });
+    connect(d.watch, &RunWatch::problem, this, [this, dp](const QString &message) {
+        raise(Issue::Severity::Warning, dp->status.name, tr("watch"), message);
+    });
+    d.watch->start();
+}
+
+SiteStatus Supervisor::statusOf(const SiteData &d) const
+{
+    SiteStatus s = d.status;
+    // While the watch is live, the run directories are confirmed by its every line.
+    if (d.watch && d.watch->isLive() && d.watch->lastHeard() > s.runsConfirmedAt)
+        s.runsConfirmedAt = d.watch->lastHeard();
+    if (s.jobsConfirmedAt.isValid() && s.runsConfirmedAt.isValid())
+        s.lastRefresh = std::min(s.jobsConfirmedAt, s.runsConfirmedAt);
+    else
+        s.lastRefresh = QDateTime();
+    return s;
 }
 
 QList<SiteStatus> Supervisor::siteStatuses() const
 {
     QList<SiteStatus> out;
     for (const auto &d : m_sites)
-        out << d->status;
+        out << statusOf(*d);
     return out;
 }
 
@@ -281,7 +343,7 @@ SiteStatus Supervisor::siteStatus(const QString &name) const
 {
     for (const auto &d : m_sites)
         if (d->status.name == name)
-            return d->status;
+            return statusOf(*d);
     return {};
 }
 

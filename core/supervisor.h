@@ -16,6 +16,7 @@
 namespace vigil {
 
 class Site;
+class RunWatch;
 
 // A problem the user must see (not a developer log line).
 struct Issue
@@ -36,7 +37,11 @@ struct SiteStatus
     QString address; // host alias / name
     Transport::State connection = Transport::State::Disconnected;
     QString connectionMessage;
-    QDateTime lastRefresh; // when data last arrived; invalid: never
+    QDateTime lastRefresh;     // the older of the two below: how stale the oldest data shown is
+    QDateTime jobsConfirmedAt; // the scheduler's last answer; invalid: never
+    QDateTime runsConfirmedAt; // the run directories' (a scan, or the watch's last word)
+    bool watching = false;     // a vigil-job watch stream is live
+    int pollSeconds = 20;      // scheduler query interval of this site
     QString helperVersion;
     QString lastError;
     int activeJobs = 0;
@@ -139,6 +144,10 @@ private:
     Result<QString> runFilePath(const QString &site, const QString &runId,
                                 const QString &relativePath) const;
     void finishCycle(SiteData &d);
+    void setRuns(SiteData &d, QList<RunInfo> runs);
+    void announceRuns(SiteData &d);
+    void startWatch(SiteData &d);
+    SiteStatus statusOf(const SiteData &d) const;
     void raise(Issue::Severity severity, const QString &site, const QString &subject,
                const QString &message);
 

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
+#include <functional>
 
 namespace vigil {
 
@@ -36,6 +37,22 @@ struct FileChunk
     qint64 offset = 0;   // where data starts in the file
     qint64 fileSize = 0; // size of the file when it was read
 };
+
+// Counters of what a transport did since it was made, for the Sites view and
+// the benchmarks. Wire bytes are the connection's own TCP counters (SSH
+// framing and encryption included); 0 where there is no connection (local).
+struct TransportStats
+{
+    quint64 connects = 0;       // successful connections (the first one and every reconnection)
+    quint64 execs = 0;          // commands run to completion
+    quint64 fileOps = 0;        // SFTP (or local file) operations
+    quint64 streamsStarted = 0; // long-running commands started
+    quint64 payloadIn = 0;      // bytes of command output and file data received
+    quint64 wireIn = 0;         // bytes received on the connection(s)
+    quint64 wireOut = 0;        // bytes sent on the connection(s)
+};
+
+using StreamId = quint64;
 
 // Hands a result from a worker thread back to the caller's thread.
 // `home` is an object living on the caller's thread that outlives the worker
@@ -100,6 +117,25 @@ public:
     // mkdir -p with the given permissions for the directories it creates.
     virtual void makeDirectories(const QString &path, quint32 permissions, QObject *context,
                                  Callback<void> done) = 0;
+
+    // A long-running command (vigil-job watch, a log tail) whose standard
+    // output arrives as it is written: `output` gets each chunk in order,
+    // then `finished` gets the exit code and the last 64 KiB of stderr, or an
+    // error (Error::Kind::Network when the connection dropped: start it again
+    // to resume). After stopStream() neither is called again. Streams share
+    // the connection with every other operation.
+    virtual StreamId startStream(const QStringList &argv, QObject *context,
+                                 std::function<void(const QByteArray &)> output,
+                                 Callback<ExecResult> finished) = 0;
+    // Ends the command (SIGTERM, then its channel or process is closed).
+    virtual void stopStream(StreamId id) = 0;
+
+    // Drops the connection now and connects again (a watch heard nothing for
+    // too long: the link is dead though TCP has not noticed). Queued
+    // operations wait for the new connection; streams end with Network.
+    virtual void reconnect(const QString &reason) { Q_UNUSED(reason) }
+
+    virtual TransportStats stats() const = 0;
 
 Q_SIGNALS:
     void stateChanged(vigil::Transport::State state, const QString &message);

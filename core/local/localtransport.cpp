@@ -4,16 +4,19 @@
 #include "logging.h"
 
 #include <QDir>
+#include <QHash>
 #include <QProcess>
 #include <QSysInfo>
 
 namespace vigil {
 
-// Lives on the transport's thread; runs one operation at a time.
+// Lives on the transport's thread; runs one operation at a time, and owns
+// the processes of the streams.
 class LocalWorker : public QObject
 {
 public:
     using QObject::QObject;
+    QHash<StreamId, QProcess *> streams; // children of this worker
 };
 
 void LocalTransport::ThreadDeleter::operator()(QThread *t) const
@@ -89,6 +92,8 @@ void LocalTransport::exec(const QStringList &argv, const QByteArray &standardInp
         r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : 128 + 9;
         r.out = p.readAllStandardOutput();
         r.err = p.readAllStandardError();
+        ++m_execs;
+        m_payloadIn += quint64(r.out.size() + r.err.size());
         deliver<ExecResult>(this, ctx, std::move(done), std::move(r));
     });
 }
@@ -98,7 +103,11 @@ void LocalTransport::readFile(const QString &path, qint64 offset, qint64 maxByte
 {
     QPointer<QObject> ctx(context);
     post([=, this, done = std::move(done)]() mutable {
-        deliver<FileChunk>(this, ctx, std::move(done), localfs::readFile(path, offset, maxBytes));
+        Result<FileChunk> chunk = localfs::readFile(path, offset, maxBytes);
+        ++m_fileOps;
+        if (chunk)
+            m_payloadIn += quint64(chunk->data.size());
+        deliver<FileChunk>(this, ctx, std::move(done), std::move(chunk));
     });
 }
 
@@ -108,7 +117,7 @@ void LocalTransport::writeFileAtomic(const QString &path, const QByteArray &data
     QPointer<QObject> ctx(context);
     post([=, this, done = std::move(done)]() mutable {
         deliver<void>(this, ctx, std::move(done),
-                      localfs::writeFileAtomic(path, data, permissions));
+                      (++m_fileOps, localfs::writeFileAtomic(path, data, permissions)));
     });
 }
 
@@ -118,7 +127,7 @@ void LocalTransport::createExclusive(const QString &path, const QByteArray &data
     QPointer<QObject> ctx(context);
     post([=, this, done = std::move(done)]() mutable {
         deliver<void>(this, ctx, std::move(done),
-                      localfs::createExclusive(path, data, permissions));
+                      (++m_fileOps, localfs::createExclusive(path, data, permissions)));
     });
 }
 
@@ -127,7 +136,8 @@ void LocalTransport::listDirectory(const QString &path, QObject *context,
 {
     QPointer<QObject> ctx(context);
     post([=, this, done = std::move(done)]() mutable {
-        deliver<QList<FileEntry>>(this, ctx, std::move(done), localfs::listDirectory(path));
+        deliver<QList<FileEntry>>(this, ctx, std::move(done),
+                                  (++m_fileOps, localfs::listDirectory(path)));
     });
 }
 
@@ -136,8 +146,95 @@ void LocalTransport::makeDirectories(const QString &path, quint32 permissions, Q
 {
     QPointer<QObject> ctx(context);
     post([=, this, done = std::move(done)]() mutable {
-        deliver<void>(this, ctx, std::move(done), localfs::makeDirectories(path, permissions));
+        deliver<void>(this, ctx, std::move(done),
+                      (++m_fileOps, localfs::makeDirectories(path, permissions)));
     });
+}
+
+StreamId LocalTransport::startStream(const QStringList &argv, QObject *context,
+                                     std::function<void(const QByteArray &)> output,
+                                     Callback<ExecResult> finished)
+{
+    const StreamId id = m_nextStream++;
+    QPointer<QObject> ctx(context);
+    post([this, id, argv, ctx, output = std::move(output), finished = std::move(finished)] {
+        if (argv.isEmpty()) {
+            deliver<ExecResult>(this, ctx, finished, Error(QStringLiteral("empty command")));
+            return;
+        }
+        auto *p = new QProcess(m_worker);
+        m_worker->streams.insert(id, p);
+        auto err = std::make_shared<QByteArray>();
+        auto flush = [this, p, ctx, output] {
+            const QByteArray chunk = p->readAllStandardOutput();
+            m_payloadIn += quint64(chunk.size());
+            if (chunk.isEmpty() || !output)
+                return;
+            QMetaObject::invokeMethod(
+                this,
+                [ctx, output, chunk] {
+                    if (ctx)
+                        output(chunk);
+                },
+                Qt::QueuedConnection);
+        };
+        QObject::connect(p, &QProcess::readyReadStandardOutput, p, flush);
+        QObject::connect(p, &QProcess::readyReadStandardError, p, [p, err] {
+            err->append(p->readAllStandardError());
+            if (err->size() > 64 * 1024)
+                err->remove(0, err->size() - 64 * 1024);
+        });
+        auto end = [this, id, p, ctx, finished](Result<ExecResult> result) {
+            if (m_worker->streams.take(id) != p)
+                return; // stopped: nothing more is reported
+            p->deleteLater();
+            deliver<ExecResult>(this, ctx, finished, std::move(result));
+        };
+        QObject::connect(p, &QProcess::finished, p,
+                         [err, end, flush](int code, QProcess::ExitStatus status) {
+                             flush(); // the rest of stdout first
+                             ExecResult r;
+                             r.exitCode = status == QProcess::NormalExit ? code : 128 + 15;
+                             r.err = *err;
+                             end(std::move(r));
+                         });
+        QObject::connect(p, &QProcess::errorOccurred, p, [p, argv, end](QProcess::ProcessError e) {
+            if (e == QProcess::FailedToStart)
+                end(Error(QStringLiteral("cannot run %1: %2").arg(argv.first(), p->errorString()),
+                          Error::Kind::NotFound));
+        });
+        p->setProgram(argv.first());
+        p->setArguments(argv.mid(1));
+        p->setStandardInputFile(QProcess::nullDevice());
+        ++m_streams;
+        p->start();
+    });
+    return id;
+}
+
+void LocalTransport::stopStream(StreamId id)
+{
+    post([this, id] {
+        QProcess *p = m_worker->streams.take(id);
+        if (!p)
+            return;
+        p->disconnect();
+        p->terminate();
+        if (!p->waitForFinished(2000))
+            p->kill();
+        p->deleteLater();
+    });
+}
+
+TransportStats LocalTransport::stats() const
+{
+    TransportStats s;
+    s.connects = m_state == State::Connected ? 1 : 0;
+    s.execs = m_execs;
+    s.fileOps = m_fileOps;
+    s.streamsStarted = m_streams;
+    s.payloadIn = m_payloadIn;
+    return s;
 }
 
 } // namespace vigil

@@ -4,6 +4,7 @@
 #include "transport.h"
 
 #include <QThread>
+#include <atomic>
 #include <memory>
 
 namespace vigil {
@@ -38,6 +39,11 @@ public:
                        Callback<QList<FileEntry>> done) override;
     void makeDirectories(const QString &path, quint32 permissions, QObject *context,
                          Callback<void> done) override;
+    StreamId startStream(const QStringList &argv, QObject *context,
+                         std::function<void(const QByteArray &)> output,
+                         Callback<ExecResult> finished) override;
+    void stopStream(StreamId id) override;
+    TransportStats stats() const override;
 
 private:
     template <typename Fn> void post(Fn &&fn);
@@ -46,6 +52,12 @@ private:
     {
         void operator()(QThread *t) const;
     };
+    // Before m_thread: the worker thread is joined before these go.
+    std::atomic<quint64> m_execs{0};
+    std::atomic<quint64> m_fileOps{0};
+    std::atomic<quint64> m_streams{0};
+    std::atomic<quint64> m_payloadIn{0};
+    StreamId m_nextStream = 1;
     std::unique_ptr<QThread, ThreadDeleter> m_thread;
     LocalWorker *m_worker = nullptr; // lives on m_thread, deleted with it
     State m_state = State::Disconnected;

@@ -46,7 +46,8 @@ QList<int> changedColumns(const SiteStatus &a, const SiteStatus &b)
     if (a.connection != b.connection || a.connectionMessage != b.connectionMessage ||
         a.address != b.address)
         cols << SitesModel::Connection;
-    if (a.lastRefresh != b.lastRefresh)
+    if (a.lastRefresh != b.lastRefresh || a.jobsConfirmedAt != b.jobsConfirmedAt ||
+        a.runsConfirmedAt != b.runsConfirmedAt || a.watching != b.watching)
         cols << SitesModel::DataAge;
     if (a.helperVersion != b.helperVersion)
         cols << SitesModel::Helper;
@@ -124,10 +125,19 @@ QVariant SitesModel::data(const QModelIndex &index, int role) const
         case Connection:
             return s.connectionMessage.isEmpty() ? connectionStateText(s.connection)
                                                  : s.connectionMessage;
-        case DataAge:
-            return s.lastRefresh.isValid()
-                       ? tr("Last data at %1").arg(formatDateTime(s.lastRefresh))
-                       : tr("No data has arrived from this site yet");
+        case DataAge: {
+            if (!s.lastRefresh.isValid())
+                return tr("No data has arrived from this site yet");
+            const QString never = tr("never");
+            QString tip =
+                tr("Scheduler: %1 (every %2 s)\nRun directories: %3 (%4)")
+                    .arg(s.jobsConfirmedAt.isValid() ? formatDateTime(s.jobsConfirmedAt) : never)
+                    .arg(s.pollSeconds)
+                    .arg(s.runsConfirmedAt.isValid() ? formatDateTime(s.runsConfirmedAt) : never,
+                         s.watching ? tr("streamed by vigil-job watch")
+                                    : tr("scanned every cycle"));
+            return tip;
+        }
         case LastError:
             return s.lastError.isEmpty() ? QVariant() : QVariant(s.lastError);
         }

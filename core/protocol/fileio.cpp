@@ -410,6 +410,9 @@ Result<std::vector<DirEntry>> Dir::list(std::string_view rel) const
         ::close(fd);
         return sysError(displayOf(rel), err);
     }
+    // A duplicated descriptor shares its position with the original: after
+    // one listing it is at the end. Every listing starts from the start.
+    ::rewinddir(d);
     std::vector<DirEntry> out;
     while (const dirent *e = ::readdir(d)) {
         const std::string_view name(e->d_name);

@@ -57,7 +57,8 @@ struct CheckpointInfo
     QDateTime decidedAt;
     QString outcome; // from ack.json
     QDateTime appliedAt;
-    QString problem; // why Broken or Refused
+    QString problem;       // why Broken or Refused
+    QDateTime confirmedAt; // when the run directory last said so (a scan or a watch line)
 
     QString key() const { return site + QLatin1Char('/') + runId + QLatin1Char('/') + id; }
     QString defaultOption() const;
@@ -82,7 +83,8 @@ struct RunInfo
     QDateTime createdAt;
     QList<TaskRunInfo> tasks;
     QList<CheckpointInfo> checkpoints;
-    QStringList problems; // malformed files, each "path: why"
+    QStringList problems;  // malformed files, each "path: why"
+    QDateTime confirmedAt; // when the run directory last said so (a scan or a watch line)
 };
 
 QString checkpointStatusName(CheckpointInfo::Status status);

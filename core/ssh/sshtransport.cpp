@@ -4,6 +4,7 @@
 #include "core/logging.h"
 #include "sftpops.h"
 #include "sshexec.h"
+#include "sshstream.h"
 #include "sshworker.h"
 #include "workerthread.h"
 
@@ -12,11 +13,16 @@
 
 namespace vigil {
 
+namespace {
+constexpr int kFile = int(ssh::Operation::Kind::File);
+} // namespace
+
 SshTransport::SshTransport(SshTarget target, QObject *parent)
-    : Transport(parent), m_target(std::move(target)), m_thread(new QThread)
+    : Transport(parent), m_target(std::move(target)), m_thread(new QThread),
+      m_counters(std::make_shared<ssh::Counters>())
 {
     m_thread->setObjectName(QStringLiteral("ssh:%1").arg(m_target.host));
-    m_worker = new ssh::Worker(m_target);
+    m_worker = new ssh::Worker(m_target, m_counters);
     m_worker->moveToThread(m_thread.get());
     connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
 
@@ -98,18 +104,28 @@ void SshTransport::answerPassphrase(const QString &passphrase)
 }
 
 template <typename T, typename Work>
-void SshTransport::post(QObject *context, Callback<T> done, Work work)
+void SshTransport::post(QObject *context, Callback<T> done, Work work, int kind)
 {
     // Made here, on the caller's thread; only read again there, by deliver().
     QPointer<QObject> guard(context);
     QObject *home = this;
     ssh::Operation op;
-    op.run = [home, guard, done, work = std::move(work)](ssh::Session &session) {
-        deliver<T>(home, guard, done, work(session));
+    op.run = [home, guard, done, work = std::move(work),
+              counters = m_counters](ssh::Session &session) {
+        Result<T> result = work(session);
+        if constexpr (std::is_same_v<T, ExecResult>) {
+            if (result)
+                counters->payloadIn += quint64(result->out.size() + result->err.size());
+        } else if constexpr (std::is_same_v<T, FileChunk>) {
+            if (result)
+                counters->payloadIn += quint64(result->data.size());
+        }
+        deliver<T>(home, guard, done, std::move(result));
     };
     op.fail = [home, guard, done](const Error &error) {
         deliver<T>(home, guard, done, Result<T>(error));
     };
+    op.kind = static_cast<ssh::Operation::Kind>(kind);
     QMetaObject::invokeMethod(
         m_worker, [w = m_worker, op = std::move(op)]() mutable { w->enqueue(std::move(op)); },
         Qt::QueuedConnection);
@@ -118,48 +134,116 @@ void SshTransport::post(QObject *context, Callback<T> done, Work work)
 void SshTransport::exec(const QStringList &argv, const QByteArray &standardInput, QObject *context,
                         Callback<ExecResult> done)
 {
-    post<ExecResult>(context, std::move(done), [argv, standardInput](ssh::Session &s) {
-        return ssh::runExec(s, argv, standardInput);
-    });
+    post<ExecResult>(
+        context, std::move(done),
+        [argv, standardInput](ssh::Session &s) { return ssh::runExec(s, argv, standardInput); },
+        int(ssh::Operation::Kind::Exec));
 }
 
 void SshTransport::readFile(const QString &path, qint64 offset, qint64 maxBytes, QObject *context,
                             Callback<FileChunk> done)
 {
-    post<FileChunk>(context, std::move(done), [path, offset, maxBytes](ssh::Session &s) {
-        return ssh::readFile(s, path, offset, maxBytes);
-    });
+    post<FileChunk>(
+        context, std::move(done),
+        [path, offset, maxBytes](ssh::Session &s) {
+            return ssh::readFile(s, path, offset, maxBytes);
+        },
+        kFile);
 }
 
 void SshTransport::writeFileAtomic(const QString &path, const QByteArray &data, quint32 permissions,
                                    QObject *context, Callback<void> done)
 {
-    post<void>(context, std::move(done), [path, data, permissions](ssh::Session &s) {
-        return ssh::writeFileAtomic(s, path, data, permissions);
-    });
+    post<void>(
+        context, std::move(done),
+        [path, data, permissions](ssh::Session &s) {
+            return ssh::writeFileAtomic(s, path, data, permissions);
+        },
+        kFile);
 }
 
 void SshTransport::createExclusive(const QString &path, const QByteArray &data, quint32 permissions,
                                    QObject *context, Callback<void> done)
 {
-    post<void>(context, std::move(done), [path, data, permissions](ssh::Session &s) {
-        return ssh::createExclusive(s, path, data, permissions);
-    });
+    post<void>(
+        context, std::move(done),
+        [path, data, permissions](ssh::Session &s) {
+            return ssh::createExclusive(s, path, data, permissions);
+        },
+        kFile);
 }
 
 void SshTransport::listDirectory(const QString &path, QObject *context,
                                  Callback<QList<FileEntry>> done)
 {
-    post<QList<FileEntry>>(context, std::move(done),
-                           [path](ssh::Session &s) { return ssh::listDirectory(s, path); });
+    post<QList<FileEntry>>(
+        context, std::move(done), [path](ssh::Session &s) { return ssh::listDirectory(s, path); },
+        kFile);
 }
 
 void SshTransport::makeDirectories(const QString &path, quint32 permissions, QObject *context,
                                    Callback<void> done)
 {
-    post<void>(context, std::move(done), [path, permissions](ssh::Session &s) {
-        return ssh::makeDirectories(s, path, permissions);
-    });
+    post<void>(
+        context, std::move(done),
+        [path, permissions](ssh::Session &s) { return ssh::makeDirectories(s, path, permissions); },
+        kFile);
+}
+
+StreamId SshTransport::startStream(const QStringList &argv, QObject *context,
+                                   std::function<void(const QByteArray &)> output,
+                                   Callback<ExecResult> finished)
+{
+    const StreamId id = m_nextStream++;
+    QPointer<QObject> guard(context); // made here, read only on this thread
+    QObject *home = this;
+    // The stream calls these on the worker thread; they queue the data here.
+    auto onOutput = [home, guard, output = std::move(output)](const QByteArray &chunk) {
+        if (!output)
+            return;
+        QMetaObject::invokeMethod(
+            home,
+            [guard, output, chunk] {
+                if (guard)
+                    output(chunk);
+            },
+            Qt::QueuedConnection);
+    };
+    auto onFinished = [home, guard, finished = std::move(finished)](Result<ExecResult> result) {
+        deliver<ExecResult>(home, guard, finished, std::move(result));
+    };
+    auto stream =
+        std::make_shared<ssh::Stream>(id, argv, std::move(onOutput), std::move(onFinished));
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, stream = std::move(stream)] { w->startStream(stream); },
+        Qt::QueuedConnection);
+    return id;
+}
+
+void SshTransport::stopStream(StreamId id)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, id] { w->stopStream(id); }, Qt::QueuedConnection);
+}
+
+void SshTransport::reconnect(const QString &reason)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, reason] { w->reconnect(reason); }, Qt::QueuedConnection);
+}
+
+TransportStats SshTransport::stats() const
+{
+    TransportStats s;
+    const ssh::Counters &c = *m_counters;
+    s.connects = c.connects;
+    s.execs = c.execs;
+    s.fileOps = c.fileOps;
+    s.streamsStarted = c.streamsStarted;
+    s.payloadIn = c.payloadIn;
+    s.wireIn = c.wireInClosed + c.wireIn;
+    s.wireOut = c.wireOutClosed + c.wireOut;
+    return s;
 }
 
 } // namespace vigil

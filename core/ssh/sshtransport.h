@@ -9,6 +9,7 @@ namespace vigil {
 
 namespace ssh {
 class Worker;
+struct Counters;
 } // namespace ssh
 
 // A Transport over one SSH connection (libssh): commands run on exec channels
@@ -54,6 +55,12 @@ public:
                        Callback<QList<FileEntry>> done) override;
     void makeDirectories(const QString &path, quint32 permissions, QObject *context,
                          Callback<void> done) override;
+    StreamId startStream(const QStringList &argv, QObject *context,
+                         std::function<void(const QByteArray &)> output,
+                         Callback<ExecResult> finished) override;
+    void stopStream(StreamId id) override;
+    void reconnect(const QString &reason) override;
+    TransportStats stats() const override;
 
 public Q_SLOTS:
     // Answer to hostKeyUnknown(): true adds the key to known_hosts and goes on.
@@ -71,13 +78,16 @@ Q_SIGNALS:
     void passphraseRequested(const QString &keyFile);
 
 private:
-    template <typename T, typename Work> void post(QObject *context, Callback<T> done, Work work);
+    template <typename T, typename Work>
+    void post(QObject *context, Callback<T> done, Work work, int kind);
 
     SshTarget m_target;
     State m_state = State::Disconnected;
     QString m_home;
     ssh::Worker *m_worker = nullptr; // lives on m_thread, deleted there when it ends
     ssh::ThreadPtr m_thread;
+    std::shared_ptr<ssh::Counters> m_counters;
+    StreamId m_nextStream = 1;
 };
 
 } // namespace vigil

@@ -3,23 +3,44 @@
 
 #include "core/logging.h"
 #include "sshsession.h"
+#include "sshstream.h"
+
+#include <libssh/server.h> // ssh_send_keepalive(), which serves clients too
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace vigil::ssh {
 
 namespace {
 constexpr int kFirstBackoffMs = 1000;
 constexpr int kMaxBackoffMs = 30000;
+// An idle session sends keepalive@openssh.com this often: NAT boxes and
+// firewalls keep the connection, and a dead one shows up at the next poll.
+constexpr int kKeepAliveMs = 30000;
+// Output of a stream that libssh took off the socket during another
+// operation is not announced by the socket: look for it this often.
+constexpr int kStreamPollMs = 500;
 } // namespace
 
-Worker::Worker(SshTarget target) : m_target(std::move(target)), m_retryTimer(this)
+Worker::Worker(SshTarget target, std::shared_ptr<Counters> counters)
+    : m_target(std::move(target)), m_keepAlive(this), m_streamPoll(this),
+      m_counters(std::move(counters)), m_retryTimer(this)
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &Worker::connectNow);
+    m_keepAlive.setInterval(kKeepAliveMs);
+    connect(&m_keepAlive, &QTimer::timeout, this, &Worker::sendKeepAlive);
+    m_streamPoll.setInterval(kStreamPollMs);
+    connect(&m_streamPoll, &QTimer::timeout, this, &Worker::pollStreams);
 }
 
 Worker::~Worker()
 {
     m_connector.reset();
+    endStreams(Error(QStringLiteral("connection to %1 closed").arg(m_target.host),
+                     Error::Kind::Cancelled));
+    m_notifier.reset();
     m_session.reset();
     failAll(Error(QStringLiteral("connection to %1 closed").arg(m_target.host),
                   Error::Kind::Cancelled));
@@ -50,6 +71,12 @@ void Worker::close()
 {
     m_retryTimer.stop();
     m_connector.reset();
+    endStreams(Error(QStringLiteral("connection to %1 closed").arg(m_target.host),
+                     Error::Kind::Cancelled));
+    if (m_session)
+        closeWire();
+    m_notifier.reset();
+    m_keepAlive.stop();
     m_session.reset();
     m_backoffMs = 0;
     m_lastFailure.invalidate();
@@ -107,6 +134,13 @@ void Worker::onStep(Connector::Step step)
         m_connector.reset();
         m_backoffMs = 0;
         m_lastFailure.invalidate();
+        ++m_counters->connects;
+        if (const socket_t fd = ssh_get_fd(m_session->ssh.get()); fd != SSH_INVALID_SOCKET) {
+            m_notifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+            connect(m_notifier.get(), &QSocketNotifier::activated, this, &Worker::onSocketActivity);
+        }
+        m_keepAlive.start();
+        sampleWire();
         setState(Transport::State::Connected,
                  QStringLiteral("connected to %1").arg(m_session->hostLabel));
         scheduleRun();
@@ -119,6 +153,7 @@ void Worker::onStep(Connector::Step step)
         qCInfo(lcSsh).noquote() << error.message;
         setState(Transport::State::Failed, error.message);
         failAll(error);
+        endStreams(error);
         return;
     }
     case Connector::Step::AskHostKey:
@@ -182,20 +217,188 @@ void Worker::runNext()
     Operation op = std::move(m_queue.front());
     m_queue.pop_front();
     op.run(*m_session);
+    if (op.kind == Operation::Kind::Exec)
+        ++m_counters->execs;
+    else if (op.kind == Operation::Kind::File)
+        ++m_counters->fileOps;
+    sampleWire();
     if (!m_session->connected()) {
         dropSession(QStringLiteral("connection to %1 lost").arg(m_session->hostLabel));
         if (!m_queue.empty())
             startConnecting();
         return;
     }
+    schedulePoll();
     scheduleRun();
 }
 
 void Worker::dropSession(const QString &reason)
 {
     qCInfo(lcSsh).noquote() << reason;
+    // Streams first: their channels belong to the session.
+    endStreams(Error(reason, Error::Kind::Network));
+    closeWire();
+    m_notifier.reset();
+    m_keepAlive.stop();
     m_session.reset();
     setState(Transport::State::Disconnected, reason);
+}
+
+void Worker::startStream(std::shared_ptr<Stream> stream)
+{
+    m_streams.push_back(stream);
+    Operation op;
+    op.run = [this, stream](Session &session) {
+        // Stopped while it waited for its turn?
+        if (std::find(m_streams.begin(), m_streams.end(), stream) == m_streams.end())
+            return;
+        if (stream->start(session)) {
+            ++m_counters->streamsStarted;
+            m_streamPoll.start();
+        } else {
+            std::erase(m_streams, stream);
+        }
+    };
+    op.fail = [this, stream](const Error &error) {
+        if (std::find(m_streams.begin(), m_streams.end(), stream) == m_streams.end())
+            return;
+        std::erase(m_streams, stream);
+        stream->fail(error);
+    };
+    enqueue(std::move(op));
+}
+
+void Worker::stopStream(StreamId id)
+{
+    for (auto it = m_streams.begin(); it != m_streams.end(); ++it) {
+        if ((*it)->id() == id) {
+            const std::shared_ptr<Stream> stream = *it;
+            m_streams.erase(it);
+            stream->stop();
+            break;
+        }
+    }
+    if (m_streams.empty())
+        m_streamPoll.stop();
+}
+
+void Worker::reconnect(const QString &reason)
+{
+    if (m_session)
+        dropSession(reason);
+    startConnecting();
+}
+
+void Worker::endStreams(const Error &error)
+{
+    std::vector<std::shared_ptr<Stream>> streams;
+    streams.swap(m_streams);
+    m_streamPoll.stop();
+    for (const std::shared_ptr<Stream> &s : streams)
+        s->fail(error);
+}
+
+void Worker::schedulePoll()
+{
+    if (m_pollScheduled || m_streams.empty())
+        return;
+    m_pollScheduled = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_pollScheduled = false;
+            pollStreams();
+        },
+        Qt::QueuedConnection);
+}
+
+void Worker::pollStreams()
+{
+    if (!m_session || m_streams.empty())
+        return;
+    quint64 payload = 0;
+    bool more = false;
+    bool lost = false;
+    // A copy: a stream's callbacks only queue work, but erase as we go.
+    const std::vector<std::shared_ptr<Stream>> streams = m_streams;
+    for (const std::shared_ptr<Stream> &s : streams) {
+        if (!s->started())
+            continue;
+        switch (s->poll(*m_session, &payload)) {
+        case Stream::Poll::Open:
+            break;
+        case Stream::Poll::More:
+            more = true;
+            break;
+        case Stream::Poll::Ended:
+            std::erase(m_streams, s);
+            break;
+        case Stream::Poll::ConnectionLost:
+            lost = true;
+            break;
+        }
+        if (lost)
+            break;
+    }
+    m_counters->payloadIn += payload;
+    if (lost) {
+        dropSession(QStringLiteral("connection to %1 lost").arg(m_session->hostLabel));
+        if (!m_queue.empty())
+            startConnecting();
+        return;
+    }
+    if (m_streams.empty())
+        m_streamPoll.stop();
+    if (more)
+        schedulePoll();
+}
+
+void Worker::onSocketActivity()
+{
+    if (!m_session || m_runScheduled)
+        return; // the next operation reads the socket anyway
+    // Reads what arrived (stream output, a keep-alive reply, a disconnect).
+    if (!m_session->probeAlive()) {
+        dropSession(QStringLiteral("connection to %1 lost").arg(m_session->hostLabel));
+        if (!m_queue.empty())
+            startConnecting();
+        return;
+    }
+    pollStreams();
+}
+
+void Worker::sendKeepAlive()
+{
+    if (!m_session || !m_queue.empty())
+        return;
+    if (ssh_send_keepalive(m_session->ssh.get()) != SSH_OK || !m_session->connected()) {
+        dropSession(
+            QStringLiteral("connection to %1 lost (keep-alive failed)").arg(m_session->hostLabel));
+        return;
+    }
+    qCDebug(lcSshTrace) << "keep-alive sent to" << m_session->hostLabel;
+}
+
+// The connection's own byte counters (SSH framing and encryption included).
+// Not available through a ProxyJump tunnel (a socket pair): they stay 0 there.
+void Worker::sampleWire()
+{
+    if (!m_session)
+        return;
+    const socket_t fd = ssh_get_fd(m_session->ssh.get());
+    struct tcp_info info = {};
+    socklen_t length = sizeof info;
+    if (fd == SSH_INVALID_SOCKET || ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+        return;
+    m_counters->wireIn = info.tcpi_bytes_received;
+    m_counters->wireOut = info.tcpi_bytes_acked;
+}
+
+void Worker::closeWire()
+{
+    sampleWire();
+    m_counters->wireInClosed += m_counters->wireIn.exchange(0);
+    m_counters->wireOutClosed += m_counters->wireOut.exchange(0);
 }
 
 } // namespace vigil::ssh

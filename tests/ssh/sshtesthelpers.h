@@ -94,5 +94,10 @@ inline QByteArray runLocal(const QString &program, const QStringList &args)
 
 } // namespace vigil::test
 
+// Evaluates `result` once (it may be a call that does something).
 #define VIGIL_VERIFY_OK(result)                                                                    \
-    QVERIFY2((result).ok(), qPrintable(QStringLiteral("error: ") + (result).errorString()))
+    do {                                                                                           \
+        const auto &vigilResult_ = (result);                                                       \
+        QVERIFY2(vigilResult_.ok(),                                                                \
+                 qPrintable(QStringLiteral("error: ") + vigilResult_.errorString()));              \
+    } while (false)
