@@ -15,6 +15,7 @@
 
 namespace vigil {
 
+class FileTail;
 class Site;
 class RunWatch;
 
@@ -118,6 +119,11 @@ public:
     // checked against the protocol's path rules; symlinks are refused.
     void readRunFile(const QString &site, const QString &runId, const QString &relativePath,
                      qint64 maxBytes, QObject *context, Callback<QByteArray> done);
+
+    // Follows a file of a run as it grows (metrics, logs): each poll of the
+    // returned tail (owned by parent) reads only the appended bytes.
+    Result<FileTail *> followRunFile(const QString &site, const QString &runId,
+                                     const QString &relativePath, QObject *parent);
 
     // Host-key and authentication prompts are forwarded from the transports.
     void answerHostKey(const QString &site, bool trust);
