@@ -11,6 +11,35 @@ bool isSafeChar(QChar c)
            u == u'_' || u == u'-' || u == u'.' || u == u'/' || u == u',' || u == u':' ||
            u == u'=' || u == u'@' || u == u'+' || u == u'%';
 }
+
+// Words that sh (and bash) read as reserved words, not as a command name, when
+// they come first unquoted. The others are made of characters isSafeChar()
+// refuses, so they are always quoted.
+bool isReservedWord(const QString &word)
+{
+    static const char *const reserved[] = {"case",  "do",       "done",   "elif", "else",  "esac",
+                                           "fi",    "for",      "if",     "in",   "then",  "until",
+                                           "while", "function", "select", "time", "coproc"};
+    for (const char *r : reserved)
+        if (word == QLatin1String(r))
+            return true;
+    return false;
+}
+
+QString quoteAlways(const QString &word)
+{
+    QString out;
+    out.reserve(word.size() + 8);
+    out += QLatin1Char('\'');
+    for (QChar c : word) {
+        if (c == QLatin1Char('\''))
+            out += QStringLiteral("'\\''");
+        else
+            out += c;
+    }
+    out += QLatin1Char('\'');
+    return out;
+}
 } // namespace
 
 QString shellQuote(const QString &word)
@@ -28,25 +57,22 @@ QString shellQuote(const QString &word)
     // caller passes "--" where an argument might start with a dash.
     if (safe)
         return word;
-    QString out;
-    out.reserve(word.size() + 8);
-    out += QLatin1Char('\'');
-    for (QChar c : word) {
-        if (c == QLatin1Char('\''))
-            out += QStringLiteral("'\\''");
-        else
-            out += c;
-    }
-    out += QLatin1Char('\'');
-    return out;
+    return quoteAlways(word);
 }
 
 QString shellJoin(const QStringList &argv)
 {
     QStringList quoted;
     quoted.reserve(argv.size());
-    for (const QString &a : argv)
-        quoted << shellQuote(a);
+    for (const QString &a : argv) {
+        // The command name is special to sh: unquoted, "NAME=value" is an
+        // assignment (the next word would run instead) and "if", "time" ...
+        // are reserved words. Quoted, it is only ever the program's name.
+        if (quoted.isEmpty() && !a.isEmpty() && (a.contains(QLatin1Char('=')) || isReservedWord(a)))
+            quoted << quoteAlways(a);
+        else
+            quoted << shellQuote(a);
+    }
     return quoted.join(QLatin1Char(' '));
 }
 

@@ -11,6 +11,8 @@ namespace vigil {
 QString shellQuote(const QString &word);
 
 // Joins argv into one command line for `sh -c` (what an SSH exec channel runs).
+// The first word is always read as the program's name: one that sh would take
+// for an assignment ("A=b") or a reserved word ("if", "time") is quoted too.
 QString shellJoin(const QStringList &argv);
 
 } // namespace vigil

@@ -50,6 +50,10 @@ Site *Supervisor::addSite(const SiteSpec &spec)
     } else {
         SshTarget target;
         target.host = spec.host;
+        target.user = spec.user;
+        target.port = spec.port;
+        target.identityFile = spec.identityFile;
+        target.knownHostsFile = spec.knownHostsFile;
         target.configFile = m_options.sshConfigFile;
         target.hostKeyPolicy = m_options.hostKeyPolicy;
         auto *ssh = new SshTransport(target);
@@ -70,15 +74,15 @@ Site *Supervisor::addSite(const SiteSpec &spec)
     d->site = s;
     d->status.name = spec.name;
     d->status.kind = siteKindName(spec.kind);
-    d->status.pollSeconds = m_options.pollSeconds;
+    d->status.pollSeconds = spec.pollSeconds > 0 ? spec.pollSeconds : m_options.pollSeconds;
     d->status.address =
         spec.kind == SiteSpec::Kind::Local ? QSysInfo::machineHostName() : spec.host;
     SiteData *raw = d.get();
     m_sites.push_back(std::move(d));
-    if (const int seconds = 0; seconds > 0) { // per-site intervals: with SiteSpec::pollSeconds
+    if (spec.pollSeconds > 0) {
         raw->timer = new QTimer(this);
         raw->timer->setTimerType(Qt::VeryCoarseTimer);
-        raw->timer->setInterval(seconds * 1000);
+        raw->timer->setInterval(spec.pollSeconds * 1000);
         connect(raw->timer, &QTimer::timeout, this, [this, raw] { refreshSite(*raw); });
         if (m_timer.isActive())
             raw->timer->start();

@@ -81,9 +81,38 @@ void installForwarding()
     ::_exit(127);
 }
 
-void writeState(const RunDir &run, const TaskState &state)
+// Element N of a SLURM job array: $SLURM_ARRAY_TASK_ID (digits), else empty.
+Result<std::string> arrayIndex()
 {
-    const std::string file = RunLayout::taskState(state.task);
+    const char *raw = std::getenv("SLURM_ARRAY_TASK_ID");
+    if (raw == nullptr || *raw == '\0')
+        return std::string();
+    const std::string index(raw);
+    if (index.size() > 9 || index.find_first_not_of("0123456789") != std::string::npos)
+        return Error("SLURM_ARRAY_TASK_ID is " + quote(index) + ", not an array index");
+    return index;
+}
+
+// Where this run of the task records its state: the task's own files, or
+// those of its array element (layout.h).
+struct TaskFiles
+{
+    std::string state;
+    std::string done;
+    std::string failed;
+};
+
+TaskFiles taskFiles(const std::string &task, const std::string &index)
+{
+    if (index.empty())
+        return {RunLayout::taskState(task), RunLayout::taskDoneMarker(task),
+                RunLayout::taskFailedMarker(task)};
+    return {RunLayout::taskArrayState(task, index), RunLayout::taskArrayDoneMarker(task, index),
+            RunLayout::taskArrayFailedMarker(task, index)};
+}
+
+void writeState(const RunDir &run, const std::string &file, const TaskState &state)
+{
     if (auto w = run.dir().writeAtomic(file, serializeTaskState(state), run.modes().file); !w)
         warn(w.error().message);
 }
@@ -120,6 +149,10 @@ int runTaskExec(const std::vector<std::string> &argv)
     auto run = RunDir::open(*runDir);
     if (!run)
         return fail(cmd, run.error());
+    const auto index = arrayIndex();
+    if (!index)
+        return fail(cmd, index.error());
+    const TaskFiles files = taskFiles(*task, *index);
 
     // Everything that can fail before the command starts.
     const Modes modes = run->modes();
@@ -127,8 +160,7 @@ int runTaskExec(const std::vector<std::string> &argv)
         return fail(cmd, d.error());
     if (auto d = run->dir().makeSub(RunLayout::taskDir(*task), modes.dir); !d)
         return fail(cmd, d.error());
-    for (const std::string &marker :
-         {RunLayout::taskDoneMarker(*task), RunLayout::taskFailedMarker(*task)}) {
+    for (const std::string &marker : {files.done, files.failed}) {
         if (auto r = run->dir().remove(marker); !r)
             return fail(cmd, r.error());
     }
@@ -168,9 +200,11 @@ int runTaskExec(const std::vector<std::string> &argv)
 
     // state.json says "running" before the command starts.
     state.pid = ::getpid(); // this process: signalling it reaches the command
-    writeState(*run, state);
+    writeState(*run, files.state, state);
     nlohmann::json started = makeEvent(event::kTaskStarted, state.startedAt);
     started["task"] = state.task;
+    if (!index->empty())
+        started["array_task_id"] = std::stoll(*index);
     started["pid"] = state.pid;
     started["host"] = state.host;
     started["slurm_job_id"] =
@@ -208,15 +242,16 @@ int runTaskExec(const std::vector<std::string> &argv)
     state.exitCode = exitCode;
     state.endedAt = now();
     state.state = exitCode == 0 ? TaskStatus::Completed : TaskStatus::Failed;
-    writeState(*run, state);
+    writeState(*run, files.state, state);
 
-    const std::string marker =
-        exitCode == 0 ? RunLayout::taskDoneMarker(*task) : RunLayout::taskFailedMarker(*task);
+    const std::string &marker = exitCode == 0 ? files.done : files.failed;
     if (auto w = run->dir().writeAtomic(marker, std::to_string(exitCode) + "\n", modes.file); !w)
         warn(w.error().message);
 
     nlohmann::json finished = makeEvent(event::kTaskFinished, *state.endedAt);
     finished["task"] = state.task;
+    if (!index->empty())
+        finished["array_task_id"] = std::stoll(*index);
     finished["state"] = std::string(taskStatusName(state.state));
     finished["exit_code"] = exitCode;
     finished["signal"] = state.signal ? nlohmann::json(*state.signal) : nlohmann::json(nullptr);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// vigilctl: the commands about workflows, runs, jobs and checkpoints. The
+// site commands are in ctlsites.cpp.
 #include "ctlcommands.h"
 
+#include "ctloutput.h"
 #include "engine/launcher.h"
 #include "sites/site.h"
 
@@ -15,68 +18,12 @@ namespace vigil::ctl {
 
 namespace {
 
-void out(const QString &line)
-{
-    std::fputs(line.toLocal8Bit().constData(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
-}
-
-QString orDash(const QString &s)
-{
-    return s.isEmpty() ? QStringLiteral("-") : s;
-}
-
-QString formatSeconds(qint64 s)
-{
-    if (s < 0)
-        return QStringLiteral("-");
-    const qint64 d = s / 86400, h = (s / 3600) % 24, m = (s / 60) % 60, sec = s % 60;
-    QString t = QStringLiteral("%1:%2:%3")
-                    .arg(h, 2, 10, QLatin1Char('0'))
-                    .arg(m, 2, 10, QLatin1Char('0'))
-                    .arg(sec, 2, 10, QLatin1Char('0'));
-    return d > 0 ? QString::number(d) + QLatin1Char('-') + t : t;
-}
-
 constexpr qint64 kMaxEvidenceBytes = 64 * 1024 * 1024;
 
 } // namespace
 
-void addOptions(QCommandLineParser &p)
-{
-    p.addOptions({
-        {{QStringLiteral("F"), QStringLiteral("ssh-config")},
-         QStringLiteral("ssh_config file to read instead of ~/.ssh/config."),
-         QStringLiteral("file")},
-        {QStringLiteral("accept-new-host-key"),
-         QStringLiteral("Trust and record the host key of a server not yet in known_hosts "
-                        "(a changed key is always refused).")},
-        {QStringLiteral("run"), QStringLiteral("Run id."), QStringLiteral("id")},
-        {QStringLiteral("checkpoint"), QStringLiteral("Checkpoint id."), QStringLiteral("id")},
-        {QStringLiteral("option"), QStringLiteral("Option to choose."), QStringLiteral("name")},
-        {QStringLiteral("comment"), QStringLiteral("Comment stored with the decision."),
-         QStringLiteral("text")},
-        {QStringLiteral("task"), QStringLiteral("Task name."), QStringLiteral("name")},
-        {QStringLiteral("timeout"), QStringLiteral("Give up after this many seconds (wait)."),
-         QStringLiteral("seconds"), QStringLiteral("600")},
-        {QStringLiteral("poll"), QStringLiteral("Seconds between refreshes (wait)."),
-         QStringLiteral("seconds"), QStringLiteral("2")},
-        {QStringLiteral("all"), QStringLiteral("checkpoints: list decided ones too.")},
-        {QStringLiteral("job"), QStringLiteral("Job id (cancel)."), QStringLiteral("id")},
-        {QStringLiteral("site"), QStringLiteral("Site name (cancel; default: the only site)."),
-         QStringLiteral("name")},
-        {QStringLiteral("json"), QStringLiteral("Machine-readable output.")},
-        // No short form: -v is --version (QCommandLineParser::addVersionOption).
-        {QStringLiteral("verbose"),
-         QStringLiteral("Print the developer log (connections, submissions) on stderr.")},
-    });
-}
-
-Command::Command(const QCommandLineParser &parser, QString name, QString workflowPath,
-                 QObject *parent)
-    : QObject(parent), m_parser(parser), m_name(std::move(name)),
-      m_workflowPath(std::move(workflowPath))
+Command::Command(const QCommandLineParser &parser, QStringList args, QObject *parent)
+    : QObject(parent), m_parser(parser), m_args(std::move(args)), m_name(m_args.value(0))
 {
     m_deadline.setSingleShot(true);
 }
@@ -86,6 +33,17 @@ QString Command::option(const QString &name) const
     return m_parser.value(name);
 }
 
+bool Command::isSet(const QString &name) const
+{
+    return m_parser.isSet(name);
+}
+
+HostKeyPolicy Command::hostKeyPolicy() const
+{
+    return isSet(QStringLiteral("accept-new-host-key")) ? HostKeyPolicy::AcceptNew
+                                                        : HostKeyPolicy::Strict;
+}
+
 void Command::finish(int code)
 {
     Q_EMIT finished(code);
@@ -93,11 +51,101 @@ void Command::finish(int code)
 
 void Command::fail(const QString &message, int code)
 {
-    std::fprintf(stderr, "vigilctl: %s\n", message.toLocal8Bit().constData());
+    err(message);
     finish(code);
 }
 
 void Command::run()
+{
+    if (m_name == QLatin1String("site"))
+        runSiteCommand();
+    else if (m_name == QLatin1String("helper"))
+        runHelperCommand();
+    else
+        runWorkflowCommand();
+}
+
+bool Command::loadWorkflowFile(const QString &path)
+{
+    auto wf = loadWorkflow(path);
+    if (!wf) {
+        fail(wf.errorString());
+        return false;
+    }
+    m_workflowPath = path;
+    m_workflow = *wf;
+    return true;
+}
+
+// The registry, once. A broken registry stops the commands that need it; with
+// a workflow at hand the others go on with its sites and say why.
+bool Command::loadRegistry(bool required)
+{
+    if (m_registryLoaded)
+        return true;
+    if (auto r = m_registry.load(); !r) {
+        if (required || m_workflowPath.isEmpty()) {
+            fail(r.errorString());
+            return false;
+        }
+        err(QStringLiteral("warning: %1 (the registry's sites are left out)").arg(r.errorString()));
+        return true;
+    }
+    m_registryLoaded = true;
+    return true;
+}
+
+QString Command::whereSitesAre() const
+{
+    return m_workflowPath.isEmpty() ? QStringLiteral("the site registry %1").arg(m_registry.path())
+                                    : QStringLiteral("workflow %1 or the site registry %2")
+                                          .arg(m_workflowPath, m_registry.path());
+}
+
+// The sites in scope: the workflow's, then the registry's, limited by --site.
+bool Command::resolveSites()
+{
+    if (!loadRegistry(false))
+        return false;
+    m_sites =
+        mergeSites(m_workflow.sites, m_registryLoaded ? m_registry.sites() : QList<SiteSpec>());
+    const QString only = option(QStringLiteral("site"));
+    if (!only.isEmpty()) {
+        QList<SiteSpec> one;
+        for (const SiteSpec &s : std::as_const(m_sites))
+            if (s.name == only)
+                one << s;
+        if (one.isEmpty()) {
+            fail(QStringLiteral("no site \"%1\" in %2").arg(only, whereSitesAre()));
+            return false;
+        }
+        m_sites = one;
+    }
+    if (m_sites.isEmpty()) {
+        fail(QStringLiteral("no sites: add one with `vigilctl site add NAME --kind ...` (the "
+                            "registry is %1) or name a workflow")
+                 .arg(m_registry.path()));
+        return false;
+    }
+    return true;
+}
+
+void Command::startSupervisor(const QList<SiteSpec> &sites)
+{
+    SupervisorOptions opts;
+    opts.sshConfigFile = option(QStringLiteral("ssh-config"));
+    opts.hostKeyPolicy = hostKeyPolicy();
+    opts.pollSeconds = std::max(1, option(QStringLiteral("poll")).toInt());
+    const bool pollGiven = isSet(QStringLiteral("poll"));
+    m_supervisor = new Supervisor(opts, this);
+    for (SiteSpec s : sites) {
+        if (pollGiven)
+            s.pollSeconds = 0; // --poll wins over the sites' own interval
+        m_supervisor->addSite(s);
+    }
+}
+
+void Command::runWorkflowCommand()
 {
     static const QStringList known{QStringLiteral("validate"),    QStringLiteral("launch"),
                                    QStringLiteral("jobs"),        QStringLiteral("runs"),
@@ -107,12 +155,30 @@ void Command::run()
         fail(QStringLiteral("unknown command \"%1\" (see --help)").arg(m_name), Usage);
         return;
     }
-    auto wf = loadWorkflow(m_workflowPath);
-    if (!wf) {
-        fail(wf.errorString());
+    // The workflow: the original `COMMAND WORKFLOW` form, or --workflow FILE.
+    if (m_args.size() > 2) {
+        fail(QStringLiteral("%1: unexpected argument \"%2\" (see --help)").arg(m_name, m_args[2]),
+             Usage);
         return;
     }
-    m_workflow = *wf;
+    QString path = option(QStringLiteral("workflow"));
+    if (m_args.size() == 2) {
+        if (!path.isEmpty()) {
+            fail(QStringLiteral("%1: give the workflow once, as WORKFLOW or with --workflow")
+                     .arg(m_name),
+                 Usage);
+            return;
+        }
+        path = m_args[1];
+    }
+    const bool needsWorkflow =
+        m_name == QLatin1String("validate") || m_name == QLatin1String("launch");
+    if (needsWorkflow && path.isEmpty()) {
+        fail(QStringLiteral("%1 needs a workflow file: vigilctl %1 WORKFLOW").arg(m_name), Usage);
+        return;
+    }
+    if (!path.isEmpty() && !loadWorkflowFile(path))
+        return;
     if (m_name == QLatin1String("validate")) {
         out(QStringLiteral("%1: valid workflow \"%2\" with %3 task(s) on %4 site(s)")
                 .arg(m_workflowPath, m_workflow.name)
@@ -121,19 +187,21 @@ void Command::run()
         finish(Ok);
         return;
     }
-    SupervisorOptions opts;
-    opts.sshConfigFile = option(QStringLiteral("ssh-config"));
-    opts.hostKeyPolicy = m_parser.isSet(QStringLiteral("accept-new-host-key"))
-                             ? HostKeyPolicy::AcceptNew
-                             : HostKeyPolicy::Strict;
-    opts.pollSeconds = std::max(1, option(QStringLiteral("poll")).toInt());
-    m_supervisor = new Supervisor(opts, this);
-    for (const SiteSpec &s : std::as_const(m_workflow.sites))
-        m_supervisor->addSite(s);
-
-    if (m_name == QLatin1String("launch"))
+    if (m_name == QLatin1String("launch")) {
+        // A run uses its workflow's sites only.
+        m_sites = m_workflow.sites;
+        startSupervisor(m_sites);
         doLaunch();
-    else if (m_name == QLatin1String("jobs"))
+        return;
+    }
+    if (!resolveSites())
+        return;
+    if (m_name == QLatin1String("cancel")) {
+        doCancel();
+        return;
+    }
+    startSupervisor(m_sites);
+    if (m_name == QLatin1String("jobs"))
         refreshAll([this] { doJobs(); });
     else if (m_name == QLatin1String("runs"))
         refreshAll([this] { doRuns(); });
@@ -143,15 +211,13 @@ void Command::run()
         doDecide();
     else if (m_name == QLatin1String("wait"))
         doWait();
-    else if (m_name == QLatin1String("cancel"))
-        doCancel();
 }
 
 // One refresh of every site; fails on the first site that cannot be read.
 void Command::refreshAll(std::function<void()> then)
 {
     auto remaining = std::make_shared<QSet<QString>>();
-    for (const SiteSpec &s : std::as_const(m_workflow.sites))
+    for (const SiteSpec &s : std::as_const(m_sites))
         remaining->insert(s.name);
     if (remaining->isEmpty()) {
         then();
@@ -190,9 +256,8 @@ void Command::doLaunch()
             QJsonObject jobs;
             for (auto it = r->jobIds.cbegin(); it != r->jobIds.cend(); ++it)
                 jobs.insert(it.key(), it.value());
-            out(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("run"), r->runId},
-                                                            {QStringLiteral("jobs"), jobs}})
-                                      .toJson(QJsonDocument::Compact)));
+            outJson(QJsonDocument(
+                QJsonObject{{QStringLiteral("run"), r->runId}, {QStringLiteral("jobs"), jobs}}));
         } else {
             out(QStringLiteral("run %1").arg(r->runId));
             for (auto it = r->jobIds.cbegin(); it != r->jobIds.cend(); ++it)
@@ -218,7 +283,8 @@ void Command::doJobs()
                                {QStringLiteral("task"), j.task},
                                {QStringLiteral("name"), j.name},
                                {QStringLiteral("exit_code"), j.exitCode},
-                               {QStringLiteral("elapsed"), j.elapsedSeconds}};
+                               {QStringLiteral("elapsed"), j.elapsedSeconds},
+                               {QStringLiteral("time_left"), j.timeLeftSeconds}};
             continue;
         }
         out(QStringList{
@@ -228,7 +294,7 @@ void Command::doJobs()
                 .join(QLatin1Char('\t')));
     }
     if (json)
-        out(QString::fromUtf8(QJsonDocument(arr).toJson(QJsonDocument::Compact)));
+        outJson(QJsonDocument(arr));
     finish(Ok);
 }
 
@@ -289,7 +355,7 @@ void Command::doCheckpoints()
         out(line);
     }
     if (json)
-        out(QString::fromUtf8(QJsonDocument(arr).toJson(QJsonDocument::Compact)));
+        outJson(QJsonDocument(arr));
     finish(Ok);
 }
 
@@ -309,8 +375,8 @@ void Command::doDecide()
             if (c.runId == run && c.id == cp)
                 found = c;
         if (!found) {
-            fail(QStringLiteral("no checkpoint \"%1\" in run \"%2\" on the workflow's sites")
-                     .arg(cp, run));
+            fail(QStringLiteral("no checkpoint \"%1\" in run \"%2\" on the sites of %3")
+                     .arg(cp, run, whereSitesAre()));
             return;
         }
         const CheckpointInfo c = *found;
@@ -425,13 +491,20 @@ void Command::doCancel()
 {
     const QString job = option(QStringLiteral("job"));
     QString site = option(QStringLiteral("site"));
+    // Without --site: the workflow's only site, else the only site there is.
     if (site.isEmpty() && m_workflow.sites.size() == 1)
         site = m_workflow.sites.first().name;
+    else if (site.isEmpty() && m_workflow.sites.isEmpty() && m_sites.size() == 1)
+        site = m_sites.first().name;
     if (job.isEmpty() || site.isEmpty()) {
-        fail(QStringLiteral("cancel needs --job (and --site when the workflow has several sites)"),
-             Usage);
+        fail(QStringLiteral("cancel needs --job (and --site when there are several sites)"), Usage);
         return;
     }
+    QList<SiteSpec> one;
+    for (const SiteSpec &s : std::as_const(m_sites))
+        if (s.name == site)
+            one << s;
+    startSupervisor(one);
     m_supervisor->cancelJob(site, job, this, [this, site, job](Result<void> r) {
         if (!r) {
             fail(r.errorString());

@@ -18,24 +18,17 @@ int main(int argc, char **argv)
     vigil::protocol::setReaderName("Vigil");
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Supervise Vigil workflows from a terminal.\n\n"
-        "Commands:\n"
-        "  validate WORKFLOW                 check a workflow file\n"
-        "  launch WORKFLOW                   start a run; prints the run id and job ids\n"
-        "  jobs WORKFLOW                     jobs on the workflow's sites (one query per site)\n"
-        "  runs WORKFLOW                     runs and task states on the workflow's sites\n"
-        "  checkpoints WORKFLOW [--all]      pending checkpoints (--all: decided ones too)\n"
-        "  decide WORKFLOW --run R --checkpoint C --option O [--comment T]\n"
-        "  wait WORKFLOW --run R --task T [--timeout S]   until the task has ended\n"
-        "  cancel WORKFLOW --job ID [--site S]            cancel a job"));
+    parser.setApplicationDescription(vigil::ctl::commandsHelp());
     parser.addHelpOption();
     parser.addVersionOption();
     vigil::ctl::addOptions(parser);
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral("What to do (see above)."));
-    parser.addPositionalArgument(QStringLiteral("workflow"),
-                                 QStringLiteral("A workflow TOML file."));
+    parser.addPositionalArgument(
+        QStringLiteral("arguments"),
+        QStringLiteral("A workflow TOML file, or the site command and "
+                       "its NAME."),
+        QStringLiteral("[WORKFLOW | site add|list|remove|test [NAME] | helper deploy]"));
     parser.process(app);
     // The developer log stays quiet unless asked for: what went wrong is the
     // command's own message on stderr.
@@ -44,11 +37,11 @@ int main(int argc, char **argv)
             QStringLiteral("vigil.*.info=false\nvigil.*.warning=false"));
 
     const QStringList args = parser.positionalArguments();
-    if (args.size() != 2) {
-        std::fprintf(stderr, "vigilctl: expected COMMAND WORKFLOW (see --help)\n");
-        return 2;
+    if (args.isEmpty()) {
+        std::fprintf(stderr, "vigilctl: expected a COMMAND (see --help)\n");
+        return vigil::ctl::Usage;
     }
-    auto *cmd = new vigil::ctl::Command(parser, args[0], args[1], &app);
+    auto *cmd = new vigil::ctl::Command(parser, args, &app);
     QObject::connect(cmd, &vigil::ctl::Command::finished, &app,
                      [](int code) { QCoreApplication::exit(code); });
     QTimer::singleShot(0, cmd, &vigil::ctl::Command::run);

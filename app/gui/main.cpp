@@ -2,6 +2,7 @@
 // vigil: the desktop application.
 
 #include "screenshot.h"
+#include "sites/siteregistry.h"
 #include "supervisor.h"
 #include "ui/mainwindow.h"
 
@@ -134,22 +135,34 @@ int main(int argc, char *argv[])
     Supervisor supervisor(so);
 
     MainWindow window(&supervisor);
+    const auto report = [&window](const QString &subject, const QString &message) {
+        std::fprintf(stderr, "vigil: %s\n", qPrintable(message));
+        Issue issue;
+        issue.severity = Issue::Severity::Error;
+        issue.subject = subject;
+        issue.message = message;
+        issue.when = QDateTime::currentDateTimeUtc();
+        window.reportIssue(issue);
+    };
+    // Both files are small and read once, before the window is shown.
+    QList<SiteSpec> sites;
     if (!options.workflow.isEmpty()) {
         const Result<Workflow> wf = loadWorkflow(options.workflow);
         if (wf) {
             window.setWorkflow(*wf);
-            for (const SiteSpec &site : wf->sites)
-                supervisor.addSite(site);
+            sites = wf->sites;
         } else {
-            std::fprintf(stderr, "vigil: %s\n", qPrintable(wf.errorString()));
-            Issue issue;
-            issue.severity = Issue::Severity::Error;
-            issue.subject = QApplication::translate("main", "workflow");
-            issue.message = wf.errorString();
-            issue.when = QDateTime::currentDateTimeUtc();
-            window.reportIssue(issue);
+            report(QApplication::translate("main", "workflow"), wf.errorString());
         }
     }
+    // The user's own sites (vigilctl site add): a workflow's win on a name clash.
+    SiteRegistry registry;
+    if (const Result<void> loaded = registry.load(); loaded)
+        sites = mergeSites(sites, registry.sites());
+    else
+        report(QApplication::translate("main", "sites"), loaded.errorString());
+    for (const SiteSpec &site : std::as_const(sites))
+        supervisor.addSite(site);
 
     std::unique_ptr<ScreenshotTaker> shot;
     if (!options.screenshot.isEmpty())

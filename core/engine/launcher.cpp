@@ -6,6 +6,7 @@
 #include "protocol/ids.h"
 #include "protocol/timeutil.h"
 #include "shellquote.h"
+#include "sites/container.h"
 #include "sites/site.h"
 #include "supervisor.h"
 
@@ -71,9 +72,31 @@ QString Launcher::makeRunId(const QString &workflowName)
     return workflowName.left(64 - 21) + QLatin1Char('-') + stamp + QLatin1Char('-') + suffix;
 }
 
-QByteArray Launcher::jobScript(const TaskSpec &task, const QString &runId, const QString &runDir,
-                               const QString &helperPath)
+QString Launcher::logPath(const TaskSpec &task, const QString &taskDir)
 {
+    return taskDir + (task.array.isEmpty() ? QStringLiteral("/output.log")
+                                           : QStringLiteral("/output_%a.log"));
+}
+
+Result<QByteArray> Launcher::jobScript(const TaskSpec &task, const SiteSpec &site,
+                                       const QString &runId, const QString &runDir,
+                                       const QString &helperPath)
+{
+    QStringList command = task.command;
+    if (!task.container.isEmpty()) {
+        auto runtime = container::effectiveRuntime(task.container, site);
+        if (!runtime)
+            return Error(tr("task %1: %2").arg(task.name, runtime.errorString()),
+                         Error::Kind::Malformed);
+        container::RunContext ctx{runDir, helperPath, runId, task.name, task.environment.keys()};
+        if (site.kind == SiteSpec::Kind::Slurm)
+            ctx.passEnvironment << container::slurmEnvironment();
+        auto wrapped = container::wrapCommand(task.container, *runtime, ctx, task.command);
+        if (!wrapped)
+            return Error(tr("task %1: %2").arg(task.name, wrapped.errorString()),
+                         Error::Kind::Malformed);
+        command = *wrapped;
+    }
     QString s;
     s += QStringLiteral("#!/bin/sh\n# Written by Vigil for run %1, task %2.\n")
              .arg(runId, task.name);
@@ -87,7 +110,7 @@ QByteArray Launcher::jobScript(const TaskSpec &task, const QString &runId, const
     s += QStringLiteral("cd \"$VIGIL_RUN_DIR\" || exit 1\n");
     QStringList argv{QStringLiteral("task-exec"), QStringLiteral("--task"), task.name,
                      QStringLiteral("--")};
-    argv << task.command;
+    argv << command;
     s += QStringLiteral("exec \"$VIGIL_JOB\" %1\n").arg(shellJoin(argv));
     return s.toUtf8();
 }
@@ -250,7 +273,12 @@ void Launcher::submitTask(int index)
     const QString dir = site->runDirectory(m_result.runId);
     const QString taskDir = dir + QStringLiteral("/tasks/") + task.name;
     const QString script = taskDir + QStringLiteral("/job.sh");
-    const QByteArray body = jobScript(task, m_result.runId, dir, site->helperPath());
+    const auto made = jobScript(task, site->spec(), m_result.runId, dir, site->helperPath());
+    if (!made) {
+        fail(made.error());
+        return;
+    }
+    const QByteArray body = *made;
     site->transport()->makeDirectories(taskDir, 0700, this, [=, this](Result<void> mk) {
         if (!mk) {
             fail(mk.error());
@@ -266,7 +294,8 @@ void Launcher::submitTask(int index)
             s.task = task.name;
             s.scriptPath = script;
             s.workDirectory = dir;
-            s.logPath = taskDir + QStringLiteral("/output.log");
+            s.logPath = logPath(task, taskDir);
+            s.array = task.array;
             s.resources = task.resources;
             for (const QString &dep : task.after)
                 s.afterOk << m_result.jobIds.value(dep);

@@ -35,9 +35,14 @@ public:
     void start(const QString &runId, Callback<LaunchResult> done);
 
     static QString makeRunId(const QString &workflowName);
-    // The job script of a task (POSIX sh; every value quoted).
-    static QByteArray jobScript(const TaskSpec &task, const QString &runId, const QString &runDir,
-                                const QString &helperPath);
+    // The job script of a task (POSIX sh; every value quoted). A container
+    // task runs `RUNTIME ... IMAGE COMMAND` under task-exec (sites/container.h).
+    static Result<QByteArray> jobScript(const TaskSpec &task, const SiteSpec &site,
+                                        const QString &runId, const QString &runDir,
+                                        const QString &helperPath);
+    // Where SLURM writes a task's output: output.log, or output_N.log for
+    // element N of an array (SLURM's %a).
+    static QString logPath(const TaskSpec &task, const QString &taskDir);
 
 Q_SIGNALS:
     void progress(const QString &message);

@@ -50,6 +50,21 @@ std::string RunLayout::taskFailedMarker(std::string_view task)
     return join(taskDir(task), std::string(task) + ".failed");
 }
 
+std::string RunLayout::taskArrayState(std::string_view task, std::string_view index)
+{
+    return join(taskDir(task), "state_" + std::string(index) + ".json");
+}
+
+std::string RunLayout::taskArrayDoneMarker(std::string_view task, std::string_view index)
+{
+    return join(taskDir(task), std::string(task) + "_" + std::string(index) + ".done");
+}
+
+std::string RunLayout::taskArrayFailedMarker(std::string_view task, std::string_view index)
+{
+    return join(taskDir(task), std::string(task) + "_" + std::string(index) + ".failed");
+}
+
 std::string RunLayout::checkpointDir(std::string_view id)
 {
     return join(checkpointsDir(), id);

@@ -12,6 +12,8 @@
 //   <run>/tasks/<task>/stderr.log
 //   <run>/tasks/<task>/<task>.done         CIF-style markers: exactly one exists
 //   <run>/tasks/<task>/<task>.failed       once the task has ended
+//   <run>/tasks/<task>/state_<N>.json      the same for element N of a SLURM array
+//   <run>/tasks/<task>/<task>_<N>.done|.failed
 //   <run>/checkpoints/<id>/request.json    Request (request.h)
 //   <run>/checkpoints/<id>/decision.json   Decision (decision.h), created no-clobber
 //   <run>/checkpoints/<id>/ack.json        Ack (decision.h)
@@ -49,6 +51,12 @@ public:
     static std::string taskStderr(std::string_view task);
     static std::string taskDoneMarker(std::string_view task);
     static std::string taskFailedMarker(std::string_view task);
+    // Element N of a SLURM job array (N: $SLURM_ARRAY_TASK_ID, digits) has its
+    // own state and markers beside the task's: state_N.json, <task>_N.done,
+    // <task>_N.failed, so that concurrent elements never overwrite each other.
+    static std::string taskArrayState(std::string_view task, std::string_view index);
+    static std::string taskArrayDoneMarker(std::string_view task, std::string_view index);
+    static std::string taskArrayFailedMarker(std::string_view task, std::string_view index);
 
     static std::string checkpointDir(std::string_view id);
     static std::string request(std::string_view id);

@@ -20,7 +20,11 @@ struct Submission
     QString workDirectory; // absolute path on the site (the run directory)
     QString logPath;       // absolute path for stdout+stderr
     QStringList afterOk;   // job ids on the same site that must succeed first
+    // Held: written and queued but not started until release() (every kind of
+    // site; the scheduler, or Vigil on a plain host, reports PENDING/JobHeldUser).
     bool hold = false;
+    // SLURM job array, e.g. "0-199%20" (SLURM sites only; validated on load).
+    QString array;
     TaskResources resources;
 };
 
@@ -53,6 +57,11 @@ public:
 
     virtual void submit(const Submission &submission, QObject *context, Callback<QString> done) = 0;
     virtual void cancel(const QString &jobId, QObject *context, Callback<void> done) = 0;
+    // Keeps a pending job from starting / lets a held job start. A job that is
+    // already running is not affected by hold (SLURM ignores it; a process site
+    // refuses it, since it cannot take a started process back).
+    virtual void hold(const QString &jobId, QObject *context, Callback<void> done) = 0;
+    virtual void release(const QString &jobId, QObject *context, Callback<void> done) = 0;
     // One batched query of every job of this account on the site. `tracked`
     // are ids Vigil started that may have left the queue: their final state
     // is looked up in the same cycle.
@@ -96,6 +105,8 @@ public:
     using Site::Site;
     void submit(const Submission &submission, QObject *context, Callback<QString> done) override;
     void cancel(const QString &jobId, QObject *context, Callback<void> done) override;
+    void hold(const QString &jobId, QObject *context, Callback<void> done) override;
+    void release(const QString &jobId, QObject *context, Callback<void> done) override;
     void queryJobs(const QStringList &tracked, QObject *context,
                    Callback<QList<JobInfo>> done) override;
 
@@ -105,12 +116,15 @@ public:
 private:
     void queryFinished(QList<JobInfo> active, const QStringList &missing, QObject *context,
                        Callback<QList<JobInfo>> done);
+    void control(const QString &verb, const QString &jobId, QObject *context, Callback<void> done);
     bool m_noAccounting = false;
 };
 
 // A host without a scheduler (cloud VM, edge device) or the local machine:
 // tasks run as detached processes under `vigil-job task-exec`, which records
-// pid, exit code and CIF markers in the run directory.
+// pid, exit code and CIF markers in the run directory. A held task is a
+// process that waits for its gate file (~/.cache/vigil/held/PID) to go away
+// before it runs the job script: release removes the gate.
 class ProcessSite final : public Site
 {
     Q_OBJECT
@@ -118,6 +132,8 @@ public:
     using Site::Site;
     void submit(const Submission &submission, QObject *context, Callback<QString> done) override;
     void cancel(const QString &jobId, QObject *context, Callback<void> done) override;
+    void hold(const QString &jobId, QObject *context, Callback<void> done) override;
+    void release(const QString &jobId, QObject *context, Callback<void> done) override;
     void queryJobs(const QStringList &tracked, QObject *context,
                    Callback<QList<JobInfo>> done) override;
 };

@@ -21,6 +21,33 @@ QList<QStringView> splitLines(const QString &text)
     return lines;
 }
 
+// Splits at the separator at most `count - 1` times: the last field keeps
+// any further separators (a job name may contain one).
+QList<QStringView> splitFields(QStringView line, int count)
+{
+    QList<QStringView> f;
+    QStringView rest = line;
+    for (int i = 0; i < count - 1; ++i) {
+        const qsizetype at = rest.indexOf(kSep);
+        if (at < 0)
+            break;
+        f << rest.left(at);
+        rest = rest.mid(at + 1);
+    }
+    f << rest;
+    return f;
+}
+
+bool allDigits(QStringView s, qsizetype maxLength)
+{
+    if (s.isEmpty() || s.size() > maxLength)
+        return false;
+    for (QChar c : s)
+        if (c < u'0' || c > u'9')
+            return false;
+    return true;
+}
+
 Error malformed(const QString &what, int lineNo, QStringView line)
 {
     return Error(QStringLiteral("%1 output line %2 is malformed: \"%3\"")
@@ -45,11 +72,13 @@ static bool isActiveState(const QString &s)
 
 QStringList squeueArgs()
 {
-    // %i id, %T state, %r reason, %M elapsed, %L time left, %P partition, %k comment, %j name.
+    // %i id, %T state, %r reason, %M elapsed, %L time left, %P partition,
+    // %k comment, %F array job id, %K array task id ("N/A" outside arrays), %j name.
     const QString fmt =
         QStringList{QStringLiteral("%i"), QStringLiteral("%T"), QStringLiteral("%r"),
                     QStringLiteral("%M"), QStringLiteral("%L"), QStringLiteral("%P"),
-                    QStringLiteral("%k"), QStringLiteral("%j")}
+                    QStringLiteral("%k"), QStringLiteral("%F"), QStringLiteral("%K"),
+                    QStringLiteral("%j")}
             .join(kSepStr);
     return {QStringLiteral("squeue"), QStringLiteral("--me"), QStringLiteral("-h"),
             QStringLiteral("-r"),     QStringLiteral("-o"),   fmt};
@@ -62,18 +91,9 @@ Result<QList<JobInfo>> parseSqueue(const QByteArray &output)
     int lineNo = 0;
     for (QStringView line : splitLines(text)) {
         ++lineNo;
-        // The name is last and may itself contain the separator: split at most 7 times.
-        QList<QStringView> f;
-        QStringView rest = line;
-        for (int i = 0; i < 7; ++i) {
-            const qsizetype at = rest.indexOf(kSep);
-            if (at < 0)
-                break;
-            f << rest.left(at);
-            rest = rest.mid(at + 1);
-        }
-        f << rest;
-        if (f.size() != 8 || f[0].isEmpty() || f[1].isEmpty())
+        // The name is last and may itself contain the separator: split at most 9 times.
+        const QList<QStringView> f = splitFields(line, 10);
+        if (f.size() != 10 || f[0].isEmpty() || f[1].isEmpty())
             return malformed(QStringLiteral("squeue"), lineNo, line);
         JobInfo j;
         j.jobId = f[0].toString();
@@ -89,7 +109,13 @@ Result<QList<JobInfo>> parseSqueue(const QByteArray &output)
         j.timeLeftSeconds = *left;
         j.partition = f[5].toString();
         parseJobComment(f[6].toString(), &j.runId, &j.task);
-        j.name = f[7].toString();
+        if (f[8] != u"N/A") {
+            // Array element (or pending range): %F and %K must agree with %i.
+            if (!splitArrayJobId(j.jobId, &j.arrayJobId, &j.arrayTaskId) || j.arrayJobId != f[7] ||
+                j.arrayTaskId != f[8])
+                return malformed(QStringLiteral("squeue"), lineNo, line);
+        }
+        j.name = f[9].toString();
         jobs << j;
     }
     return jobs;
@@ -115,20 +141,14 @@ Result<QList<JobInfo>> parseSacct(const QByteArray &output)
     int lineNo = 0;
     for (QStringView line : splitLines(text)) {
         ++lineNo;
-        QList<QStringView> f;
-        QStringView rest = line;
-        for (int i = 0; i < 5; ++i) {
-            const qsizetype at = rest.indexOf(kSep);
-            if (at < 0)
-                break;
-            f << rest.left(at);
-            rest = rest.mid(at + 1);
-        }
-        f << rest;
+        const QList<QStringView> f = splitFields(line, 6);
         if (f.size() != 6 || f[0].isEmpty() || f[1].isEmpty())
             return malformed(QStringLiteral("sacct"), lineNo, line);
         JobInfo j;
         j.jobId = f[0].toString();
+        // Array elements are "123_4"; tasks that never started stay one
+        // range "123_[5-9%2]".
+        splitArrayJobId(j.jobId, &j.arrayJobId, &j.arrayTaskId);
         // "CANCELLED by 1000" -> CANCELLED
         j.state = f[1].split(u' ').first().toString();
         j.exitCode = parseExitCode(f[2].toString());
@@ -171,9 +191,15 @@ Result<QList<JobInfo>> parseScontrolJobs(const QByteArray &output)
             return malformed(QStringLiteral("scontrol show job"), lineNo, line);
         JobInfo j;
         j.jobId = kv.value(QStringLiteral("JobId"));
-        if (kv.contains(QStringLiteral("ArrayJobId")) && kv.contains(QStringLiteral("ArrayTaskId")))
-            j.jobId = kv.value(QStringLiteral("ArrayJobId")) + QLatin1Char('_') +
-                      kv.value(QStringLiteral("ArrayTaskId"));
+        if (kv.contains(QStringLiteral("ArrayJobId")) &&
+            kv.contains(QStringLiteral("ArrayTaskId"))) {
+            j.arrayJobId = kv.value(QStringLiteral("ArrayJobId"));
+            j.arrayTaskId = kv.value(QStringLiteral("ArrayTaskId"));
+            const bool range = j.arrayTaskId.contains(QLatin1Char('-')) ||
+                               j.arrayTaskId.contains(QLatin1Char(','));
+            j.jobId = j.arrayJobId + QLatin1Char('_') +
+                      (range ? QLatin1Char('[') + j.arrayTaskId + QLatin1Char(']') : j.arrayTaskId);
+        }
         j.name = kv.value(QStringLiteral("JobName"));
         j.state = kv.value(QStringLiteral("JobState"));
         j.reason = kv.value(QStringLiteral("Reason"));
@@ -183,6 +209,10 @@ Result<QList<JobInfo>> parseScontrolJobs(const QByteArray &output)
         j.exitCode = parseExitCode(kv.value(QStringLiteral("ExitCode")));
         if (auto e = parseDuration(kv.value(QStringLiteral("RunTime"))); e)
             j.elapsedSeconds = *e;
+        // No "time left" field: the limit minus what ran, while the job is active.
+        if (auto limit = parseDuration(kv.value(QStringLiteral("TimeLimit")));
+            limit && *limit >= 0 && j.elapsedSeconds >= 0 && isActiveState(j.state))
+            j.timeLeftSeconds = qMax<qint64>(0, *limit - j.elapsedSeconds);
         parseJobComment(kv.value(QStringLiteral("Comment")), &j.runId, &j.task);
         jobs << j;
     }
@@ -264,6 +294,83 @@ int parseExitCode(const QString &text)
     return code;
 }
 
+bool splitArrayJobId(const QString &jobId, QString *arrayJobId, QString *arrayTaskId)
+{
+    const qsizetype us = jobId.indexOf(QLatin1Char('_'));
+    if (us <= 0 || !allDigits(QStringView(jobId).left(us), 12))
+        return false;
+    QStringView task = QStringView(jobId).mid(us + 1);
+    if (task.startsWith(u'[') && task.endsWith(u']'))
+        task = task.mid(1, task.size() - 2);
+    if (task.isEmpty())
+        return false;
+    for (QChar c : task)
+        if (!((c >= u'0' && c <= u'9') || c == u'-' || c == u',' || c == u'%' || c == u':'))
+            return false;
+    *arrayJobId = jobId.left(us);
+    *arrayTaskId = task.toString();
+    return true;
+}
+
+bool isJobId(const QString &jobId)
+{
+    const qsizetype us = jobId.indexOf(QLatin1Char('_'));
+    if (us < 0)
+        return allDigits(jobId, 12);
+    return allDigits(QStringView(jobId).left(us), 12) &&
+           allDigits(QStringView(jobId).mid(us + 1), 9);
+}
+
+QStringList controlArgs(const QString &verb, const QString &jobId)
+{
+    return {QStringLiteral("scontrol"), verb, QStringLiteral("--"), jobId};
+}
+
+Result<void> validateArraySpec(const QString &spec)
+{
+    auto bad = [&spec](const QString &why) {
+        return Error(QStringLiteral("invalid array \"%1\": %2 (expected e.g. \"0-199\", "
+                                    "\"0-199%20\" or \"1,3,5-9:2\")")
+                         .arg(spec.left(100), why),
+                     Error::Kind::Malformed);
+    };
+    if (spec.isEmpty())
+        return bad(QStringLiteral("it is empty"));
+    if (spec.size() > 1000)
+        return bad(QStringLiteral("longer than 1000 characters"));
+    QStringView list = spec;
+    const qsizetype pct = spec.indexOf(QLatin1Char('%'));
+    if (pct >= 0) {
+        if (!allDigits(QStringView(spec).mid(pct + 1), 9) ||
+            QStringView(spec).mid(pct + 1).toLongLong() < 1)
+            return bad(QStringLiteral("the limit after '%' must be a positive number"));
+        list = QStringView(spec).left(pct);
+    }
+    for (QStringView item : list.split(u',')) {
+        QStringView range = item;
+        const qsizetype colon = item.indexOf(u':');
+        if (colon >= 0) {
+            const QStringView step = item.mid(colon + 1);
+            if (!allDigits(step, 9) || step.toLongLong() < 1)
+                return bad(QStringLiteral("the step in \"%1\" must be a positive number")
+                               .arg(item.toString()));
+            range = item.left(colon);
+            if (!range.contains(u'-'))
+                return bad(QStringLiteral("a step needs a range (\"%1\")").arg(item.toString()));
+        }
+        const qsizetype dash = range.indexOf(u'-');
+        const QStringView first = dash < 0 ? range : range.left(dash);
+        const QStringView last = dash < 0 ? range : range.mid(dash + 1);
+        if (!allDigits(first, 9) || !allDigits(last, 9))
+            return bad(QStringLiteral("\"%1\" is not an index or a range of indices")
+                           .arg(item.toString()));
+        if (first.toLongLong() > last.toLongLong())
+            return bad(
+                QStringLiteral("the range \"%1\" ends before it starts").arg(range.toString()));
+    }
+    return {};
+}
+
 QString jobComment(const QString &runId, const QString &task)
 {
     return QStringLiteral("vigil/%1/%2").arg(runId, task);
@@ -291,6 +398,12 @@ bool JobInfo::isActive() const
 bool JobInfo::isFinished() const
 {
     return !state.isEmpty() && !isActive();
+}
+
+bool JobInfo::isHeld() const
+{
+    return state == QLatin1String("PENDING") &&
+           (reason == QLatin1String("JobHeldUser") || reason == QLatin1String("JobHeldAdmin"));
 }
 
 } // namespace vigil

@@ -15,7 +15,8 @@ namespace vigil::slurm {
 // appear in job names a user can type in a terminal.
 inline constexpr char16_t kSep = u'\x1f';
 
-// argv of the batched squeue query for the account's own jobs.
+// argv of the batched squeue query for the account's own jobs. With -r every
+// element of an array is one line ("123_4"), so one query sees all of them.
 QStringList squeueArgs();
 Result<QList<JobInfo>> parseSqueue(const QByteArray &output);
 
@@ -36,6 +37,22 @@ Result<qint64> parseDuration(const QString &text);
 
 // "0:0" -> 0, "1:0" -> 1, "0:15" (killed by signal 15) -> 128 + 15.
 int parseExitCode(const QString &text);
+
+// "123_4" -> ("123", "4"); "123_[5-199%20]" -> ("123", "5-199%20"); false for
+// a job id that is not an array element ("123").
+bool splitArrayJobId(const QString &jobId, QString *arrayJobId, QString *arrayTaskId);
+
+// A job id Vigil may hand to scancel/scontrol: "123" or "123_4" (digits only,
+// so that nothing can be read as an option or a list).
+bool isJobId(const QString &jobId);
+
+// `scontrol hold|release -- ID`; `verb` is "hold" or "release".
+QStringList controlArgs(const QString &verb, const QString &jobId);
+
+// An sbatch --array value: comma-separated N, N-M or N-M:STEP, optionally
+// followed by %LIMIT ("0-199%20", "1,3,5-9:2"). Indices up to 9 digits;
+// the error says what is wrong with the spec.
+Result<void> validateArraySpec(const QString &spec);
 
 // The comment Vigil attaches to its jobs: "vigil/RUN/TASK".
 QString jobComment(const QString &runId, const QString &task);

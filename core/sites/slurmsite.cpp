@@ -33,6 +33,8 @@ QStringList SlurmSite::sbatchArgs(const Submission &s, const QString &defaultPar
         argv << QStringLiteral("--dependency=afterok:") + s.afterOk.join(QLatin1Char(':'));
     if (s.hold)
         argv << QStringLiteral("--hold");
+    if (!s.array.isEmpty())
+        argv << QStringLiteral("--array=") + s.array; // validated on load
     argv << QStringLiteral("--") << s.scriptPath;
     return argv;
 }
@@ -51,12 +53,48 @@ void SlurmSite::submit(const Submission &s, QObject *context, Callback<QString> 
 
 void SlurmSite::cancel(const QString &jobId, QObject *context, Callback<void> done)
 {
+    if (!slurm::isJobId(jobId)) {
+        done(
+            Error(tr("\"%1\" is not a SLURM job id").arg(jobId.left(100)), Error::Kind::Malformed));
+        return;
+    }
+    // An array's id cancels every element of it, pending or running.
     run({QStringLiteral("scancel"), QStringLiteral("--"), jobId}, context,
         [done = std::move(done)](Result<QByteArray> out) {
             if (!out)
                 done(out.error());
             else
                 done(Result<void>());
+        });
+}
+
+void SlurmSite::hold(const QString &jobId, QObject *context, Callback<void> done)
+{
+    control(QStringLiteral("hold"), jobId, context, std::move(done));
+}
+
+void SlurmSite::release(const QString &jobId, QObject *context, Callback<void> done)
+{
+    control(QStringLiteral("release"), jobId, context, std::move(done));
+}
+
+void SlurmSite::control(const QString &verb, const QString &jobId, QObject *context,
+                        Callback<void> done)
+{
+    if (!slurm::isJobId(jobId)) {
+        done(
+            Error(tr("\"%1\" is not a SLURM job id").arg(jobId.left(100)), Error::Kind::Malformed));
+        return;
+    }
+    // The id of an array holds or releases all of its pending elements.
+    run(slurm::controlArgs(verb, jobId), context,
+        [this, verb, jobId, done = std::move(done)](Result<QByteArray> out) {
+            if (!out) {
+                done(out.error());
+                return;
+            }
+            qCInfo(lcSlurm).noquote() << verb << "job" << jobId << "on" << name();
+            done(Result<void>());
         });
 }
 
@@ -77,10 +115,13 @@ void SlurmSite::queryJobs(const QStringList &tracked, QObject *context,
                 done(jobs.error());
                 return;
             }
+            // A tracked array id is seen while any of its elements is queued.
             QSet<QString> seen;
             for (JobInfo &j : *jobs) {
                 j.site = name();
                 seen.insert(j.jobId);
+                if (!j.arrayJobId.isEmpty())
+                    seen.insert(j.arrayJobId);
             }
             QStringList missing;
             for (const QString &id : tracked)
@@ -101,8 +142,9 @@ void SlurmSite::queryFinished(QList<JobInfo> active, const QStringList &missing,
     auto merge = [this, active, missing](QList<JobInfo> finished) {
         QList<JobInfo> all = active;
         const QSet<QString> wanted(missing.cbegin(), missing.cend());
+        // sacct -j ARRAY lists every element (and the range that never started).
         for (JobInfo &j : finished) {
-            if (!wanted.contains(j.jobId))
+            if (!wanted.contains(j.jobId) && !wanted.contains(j.arrayJobId))
                 continue;
             j.site = name();
             all << j;

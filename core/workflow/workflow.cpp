@@ -2,11 +2,15 @@
 #include "workflow.h"
 
 #include "protocol/ids.h"
+#include "sites/container.h"
+#include "sites/slurmparse.h"
 
 #include <QFile>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <toml++/toml.h>
+#include <tuple>
 
 namespace vigil {
 
@@ -104,13 +108,139 @@ private:
     QString m_source;
 };
 
+// What is wrong with a site's name or connection fields: the TOML key at
+// fault (empty: the table itself) and what. Shared by readSite(), which adds
+// FILE:LINE:COL, and validateSite(), for sites made on a command line.
+struct SiteProblem
+{
+    std::string_view key;
+    QString what;
+};
+
+bool hasControlChar(const QString &s)
+{
+    for (QChar c : s)
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return true;
+    return false;
+}
+
+std::optional<SiteProblem> siteProblem(const SiteSpec &s)
+{
+    const QString where = QStringLiteral("[sites.%1]").arg(s.name);
+    if (auto r = protocol::validateId(s.name.toStdString(), "site name"); !r)
+        return SiteProblem{{}, QString::fromStdString(r.errorString())};
+    const bool connects = s.kind != SiteSpec::Kind::Local;
+    if (connects && s.host.isEmpty())
+        return SiteProblem{
+            {}, QStringLiteral("%1 of kind %2 needs \"host\"").arg(where, siteKindName(s.kind))};
+    if (s.host.startsWith(QLatin1Char('-')) || hasControlChar(s.host) ||
+        s.host.contains(QLatin1Char(' ')))
+        return SiteProblem{"host", QStringLiteral("%1.host must not start with '-' or contain "
+                                                  "spaces or control characters")
+                                       .arg(where)};
+    if (!connects) {
+        // The local machine is not reached over SSH: these would be ignored.
+        for (auto [key, set] :
+             {std::pair{"user", !s.user.isEmpty()}, std::pair{"port", s.port != 0},
+              std::pair{"identity_file", !s.identityFile.isEmpty()},
+              std::pair{"known_hosts", !s.knownHostsFile.isEmpty()}})
+            if (set)
+                return SiteProblem{key, QStringLiteral("%1.%2 does not apply to a site of kind "
+                                                       "local (it is not reached over SSH)")
+                                            .arg(where, QLatin1String(key))};
+    }
+    if (s.user.startsWith(QLatin1Char('-')) || hasControlChar(s.user) ||
+        s.user.contains(QLatin1Char(' ')) || s.user.size() > 256)
+        return SiteProblem{"user", QStringLiteral("%1.user must not start with '-' or contain "
+                                                  "spaces or control characters")
+                                       .arg(where)};
+    if (s.port < 0 || s.port > 65535)
+        return SiteProblem{"port",
+                           QStringLiteral("%1.port must be an integer from 1 to 65535").arg(where)};
+    for (auto [key, path] : {std::pair{"identity_file", &s.identityFile},
+                             std::pair{"known_hosts", &s.knownHostsFile}}) {
+        if (path->isEmpty())
+            continue;
+        if (!(path->startsWith(QLatin1Char('/')) || path->startsWith(QLatin1String("~/"))) ||
+            hasControlChar(*path) || path->size() > 4096)
+            return SiteProblem{key, QStringLiteral("%1.%2 must be an absolute path or start with "
+                                                   "~/ (it is \"%3\")")
+                                        .arg(where, QLatin1String(key), path->left(200))};
+    }
+    if (s.pollSeconds != 0 &&
+        (s.pollSeconds < SiteSpec::kMinPollSeconds || s.pollSeconds > SiteSpec::kMaxPollSeconds))
+        return SiteProblem{"poll_interval",
+                           QStringLiteral("%1.poll_interval must be from %2 to %3 seconds")
+                               .arg(where)
+                               .arg(SiteSpec::kMinPollSeconds)
+                               .arg(SiteSpec::kMaxPollSeconds)};
+    return std::nullopt;
+}
+
+// Vigil never stores a secret: a key that looks like one gets its own message
+// (a password in a file next to a workflow would be worse than a typo).
+Result<void> refuseSecrets(const Reader &rd, const toml::table &t, const QString &where)
+{
+    static const char *const kSecretWords[] = {"pass", "secret", "token", "otp", "private_key"};
+    for (const auto &[k, v] : t) {
+        const QString key = qs(k.str()).toLower();
+        for (const char *word : kSecretWords)
+            if (key.contains(QLatin1String(word)))
+                return rd.error(&v, QStringLiteral("%1.%2: Vigil never stores secrets (passwords, "
+                                                   "passphrases, one-time codes): it asks for "
+                                                   "them when it connects; name a key file with "
+                                                   "identity_file")
+                                        .arg(where, qs(k.str())));
+    }
+    return {};
+}
+
+// user, port, identity_file, known_hosts and poll_interval, then the rules of
+// siteProblem() (which include those of host).
+Result<void> readConnection(const Reader &rd, const toml::table &t, const QString &where,
+                            SiteSpec &s)
+{
+    for (auto [key, out] : {std::pair{"user", &s.user}, std::pair{"identity_file", &s.identityFile},
+                            std::pair{"known_hosts", &s.knownHostsFile}}) {
+        auto v = rd.string(t, key, where);
+        if (!v)
+            return v.error();
+        *out = *v;
+    }
+    for (auto [key, out, lo, hi] :
+         {std::tuple{"port", &s.port, 1, 65535},
+          std::tuple{"poll_interval", &s.pollSeconds, SiteSpec::kMinPollSeconds,
+                     SiteSpec::kMaxPollSeconds}}) {
+        const toml::node *n = t.get(key);
+        if (!n)
+            continue;
+        if (!n->is_integer() || n->as_integer()->get() < lo || n->as_integer()->get() > hi)
+            return rd.error(n, QStringLiteral("%1.%2 must be an integer from %3 to %4")
+                                   .arg(where, QLatin1String(key))
+                                   .arg(lo)
+                                   .arg(hi));
+        *out = int(n->as_integer()->get());
+    }
+    if (auto p = siteProblem(s))
+        return rd.error(p->key.empty() ? &t : t.get(p->key), p->what);
+    return {};
+}
+
 Result<SiteSpec> readSite(const Reader &rd, const QString &name, const toml::node &node)
 {
     const QString where = QStringLiteral("[sites.%1]").arg(name);
     const toml::table *t = node.as_table();
     if (!t)
         return rd.error(&node, QStringLiteral("%1 must be a table").arg(where));
-    if (auto r = rd.onlyKeys(*t, {"kind", "host", "run_root", "partition", "account"}, where); !r)
+    if (auto r = refuseSecrets(rd, *t, where); !r)
+        return r.error();
+    if (auto r =
+            rd.onlyKeys(*t,
+                        {"kind", "host", "run_root", "partition", "account", "container_runtime",
+                         "user", "port", "identity_file", "known_hosts", "poll_interval"},
+                        where);
+        !r)
         return r.error();
     SiteSpec s;
     s.name = name;
@@ -135,14 +265,65 @@ Result<SiteSpec> readSite(const Reader &rd, const QString &name, const toml::nod
             return v.error();
         *out = *v;
     }
-    if (s.kind != SiteSpec::Kind::Local && s.host.isEmpty())
-        return rd.error(t, QStringLiteral("%1 of kind %2 needs \"host\"").arg(where, *kind));
-    if (s.host.startsWith(QLatin1Char('-')))
-        return rd.error(t->get("host"),
-                        QStringLiteral("%1.host must not start with '-'").arg(where));
+    if (auto r = readConnection(rd, *t, where, s); !r)
+        return r.error();
+    auto runtime = rd.string(*t, "container_runtime", where);
+    if (!runtime)
+        return runtime.error();
+    if (!runtime->isEmpty())
+        if (auto r = container::parseRuntime(*runtime); !r)
+            return rd.error(t->get("container_runtime"),
+                            QStringLiteral("%1.container_runtime: %2").arg(where, r.errorString()));
+    s.containerRuntime = *runtime;
     if (s.runRoot.isEmpty())
         s.runRoot = QStringLiteral("vigil-runs");
     return s;
+}
+
+// [tasks.X] array = "0-9" and container = { image, runtime, binds }.
+Result<void> readArrayAndContainer(const Reader &rd, const toml::table &t, const QString &where,
+                                   TaskSpec &task)
+{
+    if (const toml::node *arr = t.get("array")) {
+        if (!arr->is_string())
+            return rd.error(arr,
+                            QStringLiteral("%1.array must be a string such as \"0-9\"").arg(where));
+        task.array = qs(arr->as_string()->get());
+        if (auto r = slurm::validateArraySpec(task.array); !r)
+            return rd.error(arr, QStringLiteral("%1.array: %2").arg(where, r.errorString()));
+    }
+    const toml::node *c = t.get("container");
+    if (!c)
+        return {};
+    const QString cw = where + QLatin1String(".container");
+    const toml::table *ct = c->as_table();
+    if (!ct)
+        return rd.error(
+            c, QStringLiteral("%1 must be a table such as { image = \"app.sif\" }").arg(cw));
+    if (auto r = rd.onlyKeys(*ct, {"image", "runtime", "binds"}, cw); !r)
+        return r.error();
+    auto image = rd.string(*ct, "image", cw, true);
+    if (!image)
+        return image.error();
+    if (auto r = container::validateImage(*image); !r)
+        return rd.error(ct->get("image"), QStringLiteral("%1.image: %2").arg(cw, r.errorString()));
+    auto runtime = rd.string(*ct, "runtime", cw);
+    if (!runtime)
+        return runtime.error();
+    if (!runtime->isEmpty())
+        if (auto r = container::parseRuntime(*runtime); !r)
+            return rd.error(ct->get("runtime"),
+                            QStringLiteral("%1.runtime: %2").arg(cw, r.errorString()));
+    auto binds = rd.stringList(*ct, "binds", cw);
+    if (!binds)
+        return binds.error();
+    const toml::array *bindNodes = ct->get_as<toml::array>("binds");
+    for (qsizetype i = 0; i < binds->size(); ++i)
+        if (auto r = container::validateBind(binds->at(i)); !r)
+            return rd.error(bindNodes ? bindNodes->get(size_t(i)) : c,
+                            QStringLiteral("%1.binds: %2").arg(cw, r.errorString()));
+    task.container = ContainerSpec{*image, *runtime, *binds};
+    return {};
 }
 
 Result<TaskSpec> readTask(const Reader &rd, const QString &name, const toml::node &node)
@@ -153,7 +334,7 @@ Result<TaskSpec> readTask(const Reader &rd, const QString &name, const toml::nod
         return rd.error(&node, QStringLiteral("%1 must be a table").arg(where));
     if (auto r = rd.onlyKeys(*t,
                              {"site", "command", "after", "inputs", "resources", "environment",
-                              "checkpoints", "position"},
+                              "checkpoints", "position", "array", "container"},
                              where);
         !r)
         return r.error();
@@ -249,6 +430,8 @@ Result<TaskSpec> readTask(const Reader &rd, const QString &name, const toml::nod
             QPointF((*a)[0].value<double>().value_or(0), (*a)[1].value<double>().value_or(0));
         task.hasPosition = true;
     }
+    if (auto r = readArrayAndContainer(rd, *t, where, task); !r)
+        return r.error();
     return task;
 }
 
@@ -261,6 +444,13 @@ Result<void> checkGraph(const Reader &rd, const Workflow &wf, const toml::table 
             return rd.error(
                 node, QStringLiteral("[tasks.%1] uses site \"%2\", which is not defined in [sites]")
                           .arg(t.name, t.site));
+        if (!t.array.isEmpty() && wf.site(t.site)->kind != SiteSpec::Kind::Slurm) {
+            const toml::table *tt = node ? node->as_table() : nullptr;
+            return rd.error(tt ? tt->get("array") : node,
+                            QStringLiteral("[tasks.%1].array needs a SLURM site; site \"%2\" is "
+                                           "of kind %3")
+                                .arg(t.name, t.site, siteKindName(wf.site(t.site)->kind)));
+        }
         for (const QString &dep : t.after) {
             if (!wf.task(dep))
                 return rd.error(node,
@@ -404,6 +594,47 @@ Result<Workflow> loadWorkflow(const QString &path)
         return Error(QStringLiteral("workflow %1 is larger than 4 MiB").arg(path),
                      Error::Kind::TooLarge);
     return parseWorkflow(f.readAll(), path);
+}
+
+Result<void> validateSite(const SiteSpec &site)
+{
+    if (auto p = siteProblem(site))
+        return Error(p->what, Error::Kind::Malformed);
+    return {};
+}
+
+Result<QList<SiteSpec>> parseSiteTables(const QByteArray &text, const QString &sourceName)
+{
+    Reader rd(sourceName);
+    toml::table root;
+    try {
+        root = toml::parse(std::string_view(text.constData(), size_t(text.size())),
+                           sourceName.toStdString());
+    } catch (const toml::parse_error &e) {
+        return Error(QStringLiteral("%1:%2:%3: %4")
+                         .arg(sourceName)
+                         .arg(e.source().begin.line)
+                         .arg(e.source().begin.column)
+                         .arg(qs(e.description())),
+                     Error::Kind::Malformed);
+    }
+    if (auto r = rd.onlyKeys(root, {"sites"}, QStringLiteral("a file of [sites.NAME] tables")); !r)
+        return r.error();
+    QList<SiteSpec> out;
+    const toml::node *sites = root.get("sites");
+    if (!sites)
+        return out;
+    if (!sites->is_table())
+        return rd.error(sites, QStringLiteral("[sites] must be a table"));
+    for (const auto &[k, v] : *sites->as_table()) {
+        if (auto r = rd.validId(&v, qs(k.str()), QStringLiteral("site name")); !r)
+            return r.error();
+        auto s = readSite(rd, qs(k.str()), v);
+        if (!s)
+            return s.error();
+        out << *s;
+    }
+    return out;
 }
 
 } // namespace vigil

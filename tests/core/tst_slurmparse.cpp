@@ -7,53 +7,140 @@
 
 using namespace vigil;
 
+namespace {
+// Captured lines are written with <US> where squeue/sacct printed the \x1f separator.
+QByteArray us(const char *text)
+{
+    return QByteArray(text).replace("<US>", "\x1f");
+}
+} // namespace
+
 class TestSlurmParse : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // `squeue --me -h -r -o` with the 10 fields of squeueArgs(): an array
+    // 0-5%2 (two running, the rest held back by the limit), a held job whose
+    // name contains '|', a job waiting on it.
     void squeueRows()
     {
-        const QByteArray out = "14_1\x1fPENDING\x1fResources\x1f"
-                               "0:00\x1f"
-                               "1:00:00\x1f"
-                               "debug\x1f(null)\x1f"
-                               "arr\n"
-                               "16\x1fPENDING\x1f"
-                               "Dependency\x1f"
-                               "0:00\x1f"
-                               "1:00:00\x1f"
-                               "debug\x1f(null)\x1f"
-                               "dep\n"
-                               "13\x1fPENDING\x1fJobHeldUser\x1f"
-                               "0:00\x1f"
-                               "1:00:00\x1f"
-                               "debug\x1f(null)\x1fname with|pipe\n"
-                               "12\x1fRUNNING\x1fNone\x1f"
-                               "0:04\x1f"
-                               "59:56\x1f"
-                               "debug\x1fvigil/run-a/train\x1f"
-                               "cap1\n";
+        const QByteArray out = us("54_2<US>PENDING<US>JobArrayTaskLimit<US>0:00<US>5:00<US>debug<"
+                                  "US>vigil/run-a/sweep<US>54<US>2<US>arr\n"
+                                  "56<US>PENDING<US>Dependency<US>0:00<US>1:00:00<US>debug<US>"
+                                  "vigil/run-a/eval<US>56<US>N/A<US>dep\n"
+                                  "55<US>PENDING<US>JobHeldUser<US>0:00<US>1:00:00<US>debug<US>("
+                                  "null)<US>55<US>N/A<US>name with|pipe\n"
+                                  "54_0<US>RUNNING<US>None<US>0:02<US>4:58<US>debug<US>vigil/run-a/"
+                                  "sweep<US>54<US>0<US>arr\n");
         auto jobs = slurm::parseSqueue(out);
         QVERIFY2(jobs.ok(), qPrintable(jobs.errorString()));
         QCOMPARE(jobs->size(), 4);
         const JobInfo &arr = jobs->at(0);
-        QCOMPARE(arr.jobId, QStringLiteral("14_1"));
+        QCOMPARE(arr.jobId, QStringLiteral("54_2"));
+        QCOMPARE(arr.arrayJobId, QStringLiteral("54"));
+        QCOMPARE(arr.arrayTaskId, QStringLiteral("2"));
+        QCOMPARE(arr.submittedId(), QStringLiteral("54"));
         QCOMPARE(arr.state, QStringLiteral("PENDING"));
-        QCOMPARE(arr.reason, QStringLiteral("Resources"));
-        QCOMPARE(arr.timeLeftSeconds, 3600);
-        QVERIFY(arr.runId.isEmpty());
-        QCOMPARE(jobs->at(1).reason, QStringLiteral("Dependency"));
-        QCOMPARE(jobs->at(2).name, QStringLiteral("name with|pipe"));
-        QCOMPARE(jobs->at(2).reason, QStringLiteral("JobHeldUser"));
+        QCOMPARE(arr.reason, QStringLiteral("JobArrayTaskLimit"));
+        QCOMPARE(arr.timeLeftSeconds, 300);
+        QCOMPARE(arr.runId, QStringLiteral("run-a"));
+        QCOMPARE(arr.task, QStringLiteral("sweep"));
+        QVERIFY(!arr.isHeld());
+        const JobInfo &dep = jobs->at(1);
+        QCOMPARE(dep.reason, QStringLiteral("Dependency"));
+        QVERIFY(dep.arrayJobId.isEmpty());
+        QVERIFY(dep.arrayTaskId.isEmpty());
+        QCOMPARE(dep.submittedId(), QStringLiteral("56"));
+        const JobInfo &held = jobs->at(2);
+        QCOMPARE(held.name, QStringLiteral("name with|pipe"));
+        QCOMPARE(held.reason, QStringLiteral("JobHeldUser"));
+        QVERIFY(held.isHeld());
+        QVERIFY(held.runId.isEmpty());
         const JobInfo &run = jobs->at(3);
         QCOMPARE(run.state, QStringLiteral("RUNNING"));
         QVERIFY(run.reason.isEmpty()); // "None" means no reason
-        QCOMPARE(run.elapsedSeconds, 4);
-        QCOMPARE(run.timeLeftSeconds, 59 * 60 + 56);
-        QCOMPARE(run.runId, QStringLiteral("run-a"));
-        QCOMPARE(run.task, QStringLiteral("train"));
+        QCOMPARE(run.elapsedSeconds, 2);
+        QCOMPARE(run.timeLeftSeconds, 4 * 60 + 58);
+        QCOMPARE(run.arrayTaskId, QStringLiteral("0"));
         QVERIFY(run.isActive());
         QVERIFY(!run.isFinished());
+        QVERIFY(!run.isHeld());
+    }
+
+    // Real lines: the same jobs without -r (a pending range), an array held
+    // with `scontrol hold 33` (its running elements keep running and show the
+    // reason too), an array of 200 elements, a pending job with no time limit.
+    void squeueArrays_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QString>("jobId");
+        QTest::addColumn<QString>("arrayJobId");
+        QTest::addColumn<QString>("arrayTaskId");
+        QTest::addColumn<QString>("state");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<bool>("held");
+        QTest::addColumn<qint64>("timeLeft");
+        QTest::newRow("pending range (no -r)")
+            << us("54_[2-5%2]<US>PENDING<US>JobArrayTaskLimit<US>0:00<US>5:00<US>debug<US>vigil/"
+                  "run-a/sweep<US>54<US>2-5%2<US>arr\n")
+            << QStringLiteral("54_[2-5%2]") << QStringLiteral("54") << QStringLiteral("2-5%2")
+            << QStringLiteral("PENDING") << QStringLiteral("JobArrayTaskLimit") << false
+            << qint64(300);
+        QTest::newRow("held array element")
+            << us("33_9<US>PENDING<US>JobHeldUser<US>0:00<US>5:00<US>debug<US>vigil/r1/"
+                  "t1<US>33<US>9<US>arr\n")
+            << QStringLiteral("33_9") << QStringLiteral("33") << QStringLiteral("9")
+            << QStringLiteral("PENDING") << QStringLiteral("JobHeldUser") << true << qint64(300);
+        QTest::newRow("running element of a held array")
+            << us("33_0<US>RUNNING<US>JobHeldUser<US>0:05<US>4:55<US>debug<US>vigil/r1/"
+                  "t1<US>33<US>0<US>arr\n")
+            << QStringLiteral("33_0") << QStringLiteral("33") << QStringLiteral("0")
+            << QStringLiteral("RUNNING") << QStringLiteral("JobHeldUser") << false << qint64(295);
+        QTest::newRow("held plain job")
+            << us("34<US>PENDING<US>JobHeldUser<US>0:00<US>1:00:00<US>debug<US>vigil/r1/"
+                  "h<US>34<US>N/A<US>held\n")
+            << QStringLiteral("34") << QString() << QString() << QStringLiteral("PENDING")
+            << QStringLiteral("JobHeldUser") << true << qint64(3600);
+        QTest::newRow("released job waiting for resources")
+            << us("34<US>PENDING<US>Resources<US>0:00<US>1:00:00<US>debug<US>vigil/r1/h<US>34<US>N/"
+                  "A<US>held\n")
+            << QStringLiteral("34") << QString() << QString() << QStringLiteral("PENDING")
+            << QStringLiteral("Resources") << false << qint64(3600);
+    }
+    void squeueArrays()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QString, jobId);
+        QFETCH(QString, arrayJobId);
+        QFETCH(QString, arrayTaskId);
+        QFETCH(QString, state);
+        QFETCH(QString, reason);
+        QFETCH(bool, held);
+        QFETCH(qint64, timeLeft);
+        auto jobs = slurm::parseSqueue(line);
+        QVERIFY2(jobs.ok(), qPrintable(jobs.errorString()));
+        QCOMPARE(jobs->size(), 1);
+        const JobInfo &j = jobs->first();
+        QCOMPARE(j.jobId, jobId);
+        QCOMPARE(j.arrayJobId, arrayJobId);
+        QCOMPARE(j.arrayTaskId, arrayTaskId);
+        QCOMPARE(j.state, state);
+        QCOMPARE(j.reason, reason);
+        QCOMPARE(j.isHeld(), held);
+        QCOMPARE(j.timeLeftSeconds, timeLeft);
+    }
+
+    // %F/%K that contradict %i are a malformed line, not a silently wrong id.
+    void squeueArrayMismatch()
+    {
+        auto bad = slurm::parseSqueue(
+            us("54_2<US>PENDING<US>None<US>0:00<US>5:00<US>debug<US>(null)<US>53<US>2<US>arr\n"));
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().kind, Error::Kind::Malformed);
+        // The 8-field lines of the former format are refused too.
+        QVERIFY(!slurm::parseSqueue(
+                     us("12<US>RUNNING<US>None<US>0:04<US>59:56<US>debug<US>(null)<US>x\n"))
+                     .ok());
     }
 
     void squeueEmptyAndMalformed()
@@ -102,6 +189,102 @@ private Q_SLOTS:
         QCOMPARE(jobs->at(2).exitCode, 3);
         QCOMPARE(jobs->at(3).exitCode, 128 + 15);
         QCOMPARE(jobs->at(3).elapsedSeconds, 86400 + 2 * 3600 + 3 * 60 + 4);
+    }
+
+    // sacct -j ARRAY after `scancel ARRAY`: the started elements one by one,
+    // the elements that never started as one range; then an array whose
+    // elements exit with their index.
+    void sacctArrays()
+    {
+        const QByteArray out =
+            us("54_0<US>CANCELLED by 1001<US>0:0<US>00:00:07<US>debug<US>arr\n"
+               "54_[2-5%2]<US>CANCELLED by 1001<US>0:0<US>00:00:00<US>debug<US>arr\n"
+               "37_0<US>COMPLETED<US>0:0<US>00:00:00<US>debug<US>arrx\n"
+               "37_3<US>FAILED<US>3:0<US>00:00:00<US>debug<US>arrx\n");
+        auto jobs = slurm::parseSacct(out);
+        QVERIFY2(jobs.ok(), qPrintable(jobs.errorString()));
+        QCOMPARE(jobs->size(), 4);
+        QCOMPARE(jobs->at(0).arrayJobId, QStringLiteral("54"));
+        QCOMPARE(jobs->at(0).arrayTaskId, QStringLiteral("0"));
+        QCOMPARE(jobs->at(0).state, QStringLiteral("CANCELLED"));
+        QCOMPARE(jobs->at(0).elapsedSeconds, 7);
+        QCOMPARE(jobs->at(1).jobId, QStringLiteral("54_[2-5%2]"));
+        QCOMPARE(jobs->at(1).arrayTaskId, QStringLiteral("2-5%2"));
+        QCOMPARE(jobs->at(2).state, QStringLiteral("COMPLETED"));
+        QCOMPARE(jobs->at(2).submittedId(), QStringLiteral("37"));
+        QCOMPARE(jobs->at(3).exitCode, 3);
+        QCOMPARE(jobs->at(3).arrayTaskId, QStringLiteral("3"));
+    }
+
+    void scontrolArrays()
+    {
+        // Captured (shortened to the fields read) from `scontrol show job -o 54`.
+        const QByteArray out =
+            "JobId=54 ArrayJobId=54 ArrayTaskId=2-5%2 ArrayTaskThrottle=2 JobName=arr "
+            "UserId=vigil-sbx(1001) JobState=PENDING Reason=JobArrayTaskLimit ExitCode=0:0 "
+            "RunTime=00:00:00 TimeLimit=00:05:00 Partition=debug Comment=vigil/run-a/sweep\n"
+            "JobId=58 ArrayJobId=54 ArrayTaskId=1 ArrayTaskThrottle=2 JobName=arr "
+            "UserId=vigil-sbx(1001) JobState=RUNNING Reason=None ExitCode=0:0 RunTime=00:00:02 "
+            "TimeLimit=00:05:00 Partition=debug Comment=vigil/run-a/sweep\n";
+        auto jobs = slurm::parseScontrolJobs(out);
+        QVERIFY2(jobs.ok(), qPrintable(jobs.errorString()));
+        QCOMPARE(jobs->size(), 2);
+        QCOMPARE(jobs->at(0).jobId, QStringLiteral("54_[2-5%2]"));
+        QCOMPARE(jobs->at(0).arrayTaskId, QStringLiteral("2-5%2"));
+        QCOMPARE(jobs->at(1).jobId, QStringLiteral("54_1"));
+        QCOMPARE(jobs->at(1).arrayJobId, QStringLiteral("54"));
+        QCOMPARE(jobs->at(1).elapsedSeconds, 2);
+        QCOMPARE(jobs->at(1).timeLeftSeconds, 298);
+        QCOMPARE(jobs->at(1).task, QStringLiteral("sweep"));
+    }
+
+    void arraySpecs_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<QString>("error"); // empty: valid
+        QTest::newRow("range") << QStringLiteral("0-9") << QString();
+        QTest::newRow("limit") << QStringLiteral("0-199%20") << QString();
+        QTest::newRow("list and step") << QStringLiteral("1,3,5-9:2") << QString();
+        QTest::newRow("one") << QStringLiteral("7") << QString();
+        QTest::newRow("empty") << QString() << QStringLiteral("it is empty");
+        QTest::newRow("reversed") << QStringLiteral("9-0") << QStringLiteral("ends before");
+        QTest::newRow("zero limit") << QStringLiteral("0-9%0") << QStringLiteral("after '%'");
+        QTest::newRow("negative") << QStringLiteral("-1-5") << QStringLiteral("not an index");
+        QTest::newRow("option") << QStringLiteral("--wrap=x") << QStringLiteral("not an index");
+        QTest::newRow("shell") << QStringLiteral("0-9;$(id)") << QStringLiteral("not an index");
+        QTest::newRow("space") << QStringLiteral("0 - 9") << QStringLiteral("not an index");
+        QTest::newRow("step without range") << QStringLiteral("5:2") << QStringLiteral("a step");
+        QTest::newRow("newline") << QStringLiteral("0-9\n") << QStringLiteral("not an index");
+        QTest::newRow("unicode digits")
+            << QStringLiteral("\u0661-\u0669") << QStringLiteral("not an index");
+    }
+    void arraySpecs()
+    {
+        QFETCH(QString, spec);
+        QFETCH(QString, error);
+        const auto r = slurm::validateArraySpec(spec);
+        if (error.isEmpty()) {
+            QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        } else {
+            QVERIFY(!r.ok());
+            QVERIFY2(r.errorString().contains(error), qPrintable(r.errorString()));
+        }
+    }
+
+    void jobIds()
+    {
+        for (const char *ok : {"12", "54_3", "123456789012"})
+            QVERIFY2(slurm::isJobId(QString::fromLatin1(ok)), ok);
+        for (const char *bad :
+             {"", "-1", "12 13", "54_", "_3", "54_[2-5]", "12,13", "--me", "1;id", "\xd9\xa1"})
+            QVERIFY2(!slurm::isJobId(QString::fromUtf8(bad)), bad);
+        QCOMPARE(slurm::controlArgs(QStringLiteral("hold"), QStringLiteral("54")),
+                 (QStringList{QStringLiteral("scontrol"), QStringLiteral("hold"),
+                              QStringLiteral("--"), QStringLiteral("54")}));
+        QString a, t;
+        QVERIFY(!slurm::splitArrayJobId(QStringLiteral("54"), &a, &t));
+        QVERIFY(slurm::splitArrayJobId(QStringLiteral("54_[2-5%2]"), &a, &t));
+        QCOMPARE(t, QStringLiteral("2-5%2"));
     }
 
     void scontrolRows()
@@ -185,7 +368,10 @@ private Q_SLOTS:
         const QStringList a = slurm::squeueArgs();
         QCOMPARE(a.first(), QStringLiteral("squeue"));
         QVERIFY(a.contains(QStringLiteral("--me")));
+        QVERIFY(a.contains(QStringLiteral("-r"))); // one line per array element
         QVERIFY(a.last().contains(QChar(slurm::kSep)));
+        QVERIFY(a.last().contains(QStringLiteral("%F")));
+        QVERIFY(a.last().endsWith(QStringLiteral("%j"))); // the name, last: it may hold anything
         const QStringList s = slurm::sacctArgs({QStringLiteral("1"), QStringLiteral("2")});
         QCOMPARE(s.last(), QStringLiteral("1,2"));
     }

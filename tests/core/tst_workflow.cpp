@@ -70,6 +70,74 @@ private Q_SLOTS:
         QTest::newRow("cpus")
             << head + "[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n[tasks.a.resources]\ncpus=0\n"
             << QStringLiteral("cpus must be a positive integer");
+        const QByteArray task = head + "[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n";
+        const QByteArray slurm = "[workflow]\nname = \"w\"\n[sites.s]\nkind = \"slurm\"\nhost = "
+                                 "\"h\"\n[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n";
+        QTest::newRow("array on a local site")
+            << task + "array=\"0-9\"\n"
+            << QStringLiteral("wf.toml:8:7: [tasks.a].array needs a SLURM site; site \"s\" is of "
+                              "kind local");
+        QTest::newRow("array not a string")
+            << slurm + "array=9\n"
+            << QStringLiteral("wf.toml:9:7: [tasks.a].array must be a string");
+        QTest::newRow("array injection")
+            << slurm + "array=\"0-9 --wrap=id\"\n"
+            << QStringLiteral("wf.toml:9:7: [tasks.a].array: invalid array \"0-9 --wrap=id\"");
+        QTest::newRow("array reversed")
+            << slurm + "array=\"9-0\"\n"
+            << QStringLiteral("the range \"9-0\" ends before it starts");
+        QTest::newRow("container not a table")
+            << task + "container=\"img\"\n"
+            << QStringLiteral("wf.toml:8:11: [tasks.a].container must be a table");
+        QTest::newRow("container without image")
+            << task + "container={runtime=\"podman\"}\n"
+            << QStringLiteral("[tasks.a].container needs \"image\"");
+        QTest::newRow("container unknown key")
+            << task + "container={image=\"i\", bind=[\"/a\"]}\n"
+            << QStringLiteral("wf.toml:8:23: unknown key \"bind\" in [tasks.a].container");
+        QTest::newRow("image like an option")
+            << task + "container={image=\"--privileged\"}\n"
+            << QStringLiteral("wf.toml:8:18: [tasks.a].container.image: invalid container image "
+                              "\"--privileged\": it starts with '-'");
+        QTest::newRow("image with a newline")
+            << task + "container={image=\"ubuntu\\nrm -rf /\"}\n"
+            << QStringLiteral("character U+000A at position 6 is not allowed");
+        QTest::newRow("image with a command substitution")
+            << task + "container={image=\"$(reboot)\"}\n"
+            << QStringLiteral("character U+0024 at position 0 is not allowed");
+        QTest::newRow("image with backticks") << task + "container={image=\"img`id`\"}\n"
+                                              << QStringLiteral("character U+0060 at position 3");
+        QTest::newRow("image with a space") << task + "container={image=\"img --rm\"}\n"
+                                            << QStringLiteral("U+0020 at position 3");
+        QTest::newRow("image with unicode") << task + "container={image=\"caf\u00e9.sif\"}\n"
+                                            << QStringLiteral("U+00E9 at position 3");
+        QTest::newRow("unknown runtime")
+            << task + "container={image=\"i\", runtime=\"lxc\"}\n"
+            << QStringLiteral("wf.toml:8:31: [tasks.a].container.runtime: unknown container "
+                              "runtime \"lxc\"");
+        QTest::newRow("relative bind")
+            << task + "container={image=\"i\", binds=[\"data:/data\"]}\n"
+            << QStringLiteral("wf.toml:8:30: [tasks.a].container.binds: invalid container bind "
+                              "\"data:/data\": \"data\" is not an absolute path");
+        QTest::newRow("bind like an option")
+            << task + "container={image=\"i\", binds=[\"/a\", \"--privileged\"]}\n"
+            << QStringLiteral("wf.toml:8:36: [tasks.a].container.binds: invalid container bind "
+                              "\"--privileged\"");
+        QTest::newRow("bind with a comma")
+            << task + "container={image=\"i\", binds=[\"/a,/etc:/x\"]}\n"
+            << QStringLiteral("',' at position 2 is not allowed");
+        QTest::newRow("bind with a newline")
+            << task + "container={image=\"i\", binds=[\"/a\\n/b\"]}\n"
+            << QStringLiteral("U+000A at position 2 is not allowed (a control character)");
+        QTest::newRow("bind option") << task + "container={image=\"i\", binds=[\"/a:/b:z\"]}\n"
+                                     << QStringLiteral("the option \"z\" is not ro or rw");
+        QTest::newRow("bind with four parts")
+            << task + "container={image=\"i\", binds=[\"/a:/b:ro:x\"]}\n"
+            << QStringLiteral("expected SRC[:DST[:ro|rw]]");
+        QTest::newRow("site runtime")
+            << head + "container_runtime=\"rkt\"\n[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n"
+            << QStringLiteral("wf.toml:5:19: [sites.s].container_runtime: unknown container "
+                              "runtime \"rkt\"");
     }
     void errors()
     {

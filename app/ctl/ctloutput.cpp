@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ctloutput.h"
+
+#include <QJsonDocument>
+#include <cstdio>
+
+namespace vigil::ctl {
+
+void out(const QString &line)
+{
+    std::fputs(line.toLocal8Bit().constData(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void outJson(const QJsonDocument &document)
+{
+    out(QString::fromUtf8(document.toJson(QJsonDocument::Compact)));
+}
+
+void err(const QString &message)
+{
+    std::fprintf(stderr, "vigilctl: %s\n", message.toLocal8Bit().constData());
+}
+
+QString orDash(const QString &s)
+{
+    return s.isEmpty() ? QStringLiteral("-") : s;
+}
+
+QString formatSeconds(qint64 s)
+{
+    if (s < 0)
+        return QStringLiteral("-");
+    const qint64 d = s / 86400, h = (s / 3600) % 24, m = (s / 60) % 60, sec = s % 60;
+    QString t = QStringLiteral("%1:%2:%3")
+                    .arg(h, 2, 10, QLatin1Char('0'))
+                    .arg(m, 2, 10, QLatin1Char('0'))
+                    .arg(sec, 2, 10, QLatin1Char('0'));
+    return d > 0 ? QString::number(d) + QLatin1Char('-') + t : t;
+}
+
+QString siteAddress(const SiteSpec &site)
+{
+    if (site.kind == SiteSpec::Kind::Local)
+        return QStringLiteral("local");
+    QString a = site.host;
+    if (!site.user.isEmpty())
+        a = site.user + QLatin1Char('@') + a;
+    if (site.port > 0)
+        a += QLatin1Char(':') + QString::number(site.port);
+    return a;
+}
+
+QJsonObject siteJson(const SiteSpec &site, const QString &source)
+{
+    return QJsonObject{
+        {QStringLiteral("name"), site.name},
+        {QStringLiteral("kind"), siteKindName(site.kind)},
+        {QStringLiteral("host"), site.host},
+        {QStringLiteral("user"), site.user},
+        {QStringLiteral("port"), site.port},
+        {QStringLiteral("identity_file"), site.identityFile},
+        {QStringLiteral("known_hosts"), site.knownHostsFile},
+        {QStringLiteral("run_root"), site.runRoot},
+        {QStringLiteral("partition"), site.partition},
+        {QStringLiteral("account"), site.account},
+        {QStringLiteral("poll_interval"),
+         site.pollSeconds > 0 ? site.pollSeconds : SiteSpec::kDefaultPollSeconds},
+        {QStringLiteral("source"), source},
+    };
+}
+
+} // namespace vigil::ctl

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// What vigilctl prints: lines and JSON documents on stdout, messages on stderr.
+
+#include "workflow/workflow.h"
+
+#include <QJsonObject>
+#include <QString>
+
+class QJsonDocument;
+
+namespace vigil::ctl {
+
+// One line on stdout (flushed: a script reading a pipe sees it at once).
+void out(const QString &line);
+// One JSON document on one line of stdout.
+void outJson(const QJsonDocument &document);
+// "vigilctl: MESSAGE" on stderr.
+void err(const QString &message);
+
+QString orDash(const QString &s);
+// [D-]HH:MM:SS, or "-" for a negative (unknown) duration.
+QString formatSeconds(qint64 seconds);
+
+// user@host:port as far as the site says; the ssh_config file fills in the rest.
+QString siteAddress(const SiteSpec &site);
+// A site for --json output: every key always present ("" / 0 when unset;
+// poll_interval is the interval in effect).
+QJsonObject siteJson(const SiteSpec &site, const QString &source);
+
+} // namespace vigil::ctl

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// vigilctl: the site registry (site add, list, remove), one site's test and
+// the helper's deployment.
+#include "ctlcommands.h"
+#include "ctloutput.h"
+#include "ctlprobe.h"
+#include "sites/site.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace vigil::ctl {
+
+namespace {
+
+// A file named on the command line, for a registry that outlives this
+// directory: made absolute, except ~/... which stays the user's home.
+QString storedPath(const QString &path)
+{
+    if (path.isEmpty() || path.startsWith(QLatin1String("~/")))
+        return path;
+    return QFileInfo(path).absoluteFilePath();
+}
+
+QString expandHome(const QString &path)
+{
+    return path.startsWith(QLatin1String("~/")) ? QDir::homePath() + path.mid(1) : path;
+}
+
+// --port and --poll: an integer within [lo, hi], or an error message.
+std::optional<int> intOption(const QString &value, int lo, int hi)
+{
+    bool ok = false;
+    const int v = value.toInt(&ok);
+    if (!ok || v < lo || v > hi)
+        return std::nullopt;
+    return v;
+}
+
+} // namespace
+
+void Command::runSiteCommand()
+{
+    const QString sub = m_args.value(1);
+    const bool named = sub == QLatin1String("add") || sub == QLatin1String("remove") ||
+                       sub == QLatin1String("test");
+    if (!named && sub != QLatin1String("list")) {
+        fail(
+            sub.isEmpty()
+                ? QStringLiteral("site needs add, list, remove or test (see --help)")
+                : QStringLiteral("unknown site command \"%1\": add, list, remove or test").arg(sub),
+            Usage);
+        return;
+    }
+    if (named && m_args.size() != 3) {
+        fail(QStringLiteral("site %1 takes one NAME: vigilctl site %1 NAME").arg(sub), Usage);
+        return;
+    }
+    if (!named && m_args.size() != 2) {
+        fail(QStringLiteral("site list takes no argument (\"%1\"?)").arg(m_args.value(2)), Usage);
+        return;
+    }
+    const QString workflow = option(QStringLiteral("workflow"));
+    if (!workflow.isEmpty()) {
+        if (sub == QLatin1String("add") || sub == QLatin1String("remove")) {
+            fail(QStringLiteral("site %1 edits the site registry only: --workflow does not apply")
+                     .arg(sub),
+                 Usage);
+            return;
+        }
+        if (!loadWorkflowFile(workflow))
+            return;
+    }
+    if (sub == QLatin1String("add"))
+        doSiteAdd(m_args[2]);
+    else if (sub == QLatin1String("remove"))
+        doSiteRemove(m_args[2]);
+    else if (sub == QLatin1String("test"))
+        doSiteTest(m_args[2]);
+    else
+        doSiteList();
+}
+
+void Command::doSiteAdd(const QString &name)
+{
+    SiteSpec s;
+    s.name = name;
+    const QString kind = option(QStringLiteral("kind"));
+    if (kind == QLatin1String("slurm"))
+        s.kind = SiteSpec::Kind::Slurm;
+    else if (kind == QLatin1String("ssh"))
+        s.kind = SiteSpec::Kind::Ssh;
+    else if (kind == QLatin1String("local"))
+        s.kind = SiteSpec::Kind::Local;
+    else {
+        fail(kind.isEmpty()
+                 ? QStringLiteral("site add needs --kind slurm, ssh or local")
+                 : QStringLiteral("--kind is \"%1\"; expected slurm, ssh or local").arg(kind),
+             Usage);
+        return;
+    }
+    s.host = option(QStringLiteral("host"));
+    s.user = option(QStringLiteral("user"));
+    s.identityFile = storedPath(option(QStringLiteral("identity")));
+    s.knownHostsFile = storedPath(option(QStringLiteral("known-hosts")));
+    s.runRoot = option(QStringLiteral("run-root"));
+    if (s.runRoot.isEmpty())
+        s.runRoot = QStringLiteral("vigil-runs");
+    s.partition = option(QStringLiteral("partition"));
+    s.account = option(QStringLiteral("account"));
+    if (isSet(QStringLiteral("port"))) {
+        const auto port = intOption(option(QStringLiteral("port")), 1, 65535);
+        if (!port) {
+            fail(QStringLiteral("--port must be a number from 1 to 65535, not \"%1\"")
+                     .arg(option(QStringLiteral("port"))),
+                 Usage);
+            return;
+        }
+        s.port = *port;
+    }
+    if (isSet(QStringLiteral("poll"))) {
+        const auto poll = intOption(option(QStringLiteral("poll")), SiteSpec::kMinPollSeconds,
+                                    SiteSpec::kMaxPollSeconds);
+        if (!poll) {
+            fail(QStringLiteral("--poll must be a number of seconds from %1 to %2, not \"%3\"")
+                     .arg(SiteSpec::kMinPollSeconds)
+                     .arg(SiteSpec::kMaxPollSeconds)
+                     .arg(option(QStringLiteral("poll"))),
+                 Usage);
+            return;
+        }
+        s.pollSeconds = *poll;
+    }
+    if (s.kind != SiteSpec::Kind::Local && s.host.isEmpty()) {
+        fail(QStringLiteral("a site of kind %1 needs --host (an ssh_config alias or a host "
+                            "name)")
+                 .arg(kind),
+             Usage);
+        return;
+    }
+    if (!loadRegistry(true))
+        return;
+    const bool existed = m_registry.site(name) != nullptr;
+    if (auto r = m_registry.add(s, isSet(QStringLiteral("replace"))); !r) {
+        fail(r.errorString(), r.error().kind == Error::Kind::AlreadyExists ? Failed : Usage);
+        return;
+    }
+    if (auto r = m_registry.save(); !r) {
+        fail(r.errorString());
+        return;
+    }
+    for (const QString &f : {s.identityFile, s.knownHostsFile})
+        if (!f.isEmpty() && !QFileInfo::exists(expandHome(f)))
+            err(QStringLiteral("warning: %1 does not exist (yet)").arg(f));
+    const QString action = existed ? QStringLiteral("replaced") : QStringLiteral("added");
+    if (isSet(QStringLiteral("json")))
+        outJson(QJsonDocument(
+            QJsonObject{{QStringLiteral("action"), action},
+                        {QStringLiteral("registry"), m_registry.path()},
+                        {QStringLiteral("site"), siteJson(s, QStringLiteral("registry"))}}));
+    else
+        out(QStringLiteral("%1 site %2 (%3, %4) in %5")
+                .arg(action, name, kind, siteAddress(s), m_registry.path()));
+    finish(Ok);
+}
+
+void Command::doSiteList()
+{
+    if (!loadRegistry(true))
+        return;
+    QList<QPair<SiteSpec, QString>> rows;
+    for (const SiteSpec &s : std::as_const(m_workflow.sites))
+        rows << qMakePair(s, QStringLiteral("workflow"));
+    for (const SiteSpec &s :
+         mergeSites(m_workflow.sites, m_registry.sites()).mid(m_workflow.sites.size()))
+        rows << qMakePair(s, QStringLiteral("registry"));
+    if (isSet(QStringLiteral("json"))) {
+        QJsonArray arr;
+        for (const auto &[s, source] : std::as_const(rows))
+            arr << siteJson(s, source);
+        outJson(QJsonDocument(QJsonObject{{QStringLiteral("registry"), m_registry.path()},
+                                          {QStringLiteral("workflow"), m_workflowPath},
+                                          {QStringLiteral("sites"), arr}}));
+        finish(Ok);
+        return;
+    }
+    if (rows.isEmpty()) {
+        out(QStringLiteral("no sites in %1 (add one with `vigilctl site add NAME --kind ...`)")
+                .arg(m_registry.path()));
+        finish(Ok);
+        return;
+    }
+    out(QStringLiteral("NAME\tKIND\tADDRESS\tIDENTITY\tRUN_ROOT\tPARTITION\tPOLL\tSOURCE"));
+    for (const auto &[s, source] : std::as_const(rows))
+        out(QStringList{s.name, siteKindName(s.kind), siteAddress(s), orDash(s.identityFile),
+                        s.runRoot, orDash(s.partition),
+                        QStringLiteral("%1s").arg(
+                            s.pollSeconds > 0 ? s.pollSeconds : SiteSpec::kDefaultPollSeconds),
+                        source}
+                .join(QLatin1Char('\t')));
+    finish(Ok);
+}
+
+void Command::doSiteRemove(const QString &name)
+{
+    if (!loadRegistry(true))
+        return;
+    if (auto r = m_registry.remove(name); !r) {
+        fail(r.errorString());
+        return;
+    }
+    if (auto r = m_registry.save(); !r) {
+        fail(r.errorString());
+        return;
+    }
+    if (isSet(QStringLiteral("json")))
+        outJson(QJsonDocument(QJsonObject{{QStringLiteral("action"), QStringLiteral("removed")},
+                                          {QStringLiteral("registry"), m_registry.path()},
+                                          {QStringLiteral("site"), name}}));
+    else
+        out(QStringLiteral("removed site %1 from %2").arg(name, m_registry.path()));
+    finish(Ok);
+}
+
+// The workflow's site of that name, else the registry's.
+const SiteSpec *Command::findSite(const QString &name)
+{
+    if (const SiteSpec *s = m_workflow.site(name))
+        return s;
+    return m_registryLoaded ? m_registry.site(name) : nullptr;
+}
+
+void Command::doSiteTest(const QString &name)
+{
+    if (!loadRegistry(false))
+        return;
+    const SiteSpec *spec = findSite(name);
+    if (!spec) {
+        fail(QStringLiteral("no site \"%1\" in %2").arg(name, whereSitesAre()));
+        return;
+    }
+    auto *probe = new SiteProbe(*spec, option(QStringLiteral("ssh-config")),
+                                isSet(QStringLiteral("accept-new-host-key")), this);
+    connect(probe, &SiteProbe::finished, this, [this](const ProbeReport &report) {
+        if (isSet(QStringLiteral("json")))
+            outJson(QJsonDocument(report.toJson()));
+        else
+            for (const QString &line : report.toLines())
+                out(line);
+        if (report.ok())
+            finish(Ok);
+        else
+            fail(QStringLiteral("site %1: %2").arg(report.site, report.error));
+    });
+    probe->start();
+}
+
+void Command::runHelperCommand()
+{
+    if (m_args.value(1) != QLatin1String("deploy") || m_args.size() != 2) {
+        fail(QStringLiteral("expected: vigilctl helper deploy --site NAME"), Usage);
+        return;
+    }
+    const QString workflow = option(QStringLiteral("workflow"));
+    if (!workflow.isEmpty() && !loadWorkflowFile(workflow))
+        return;
+    if (!resolveSites())
+        return;
+    if (m_sites.size() != 1) {
+        fail(QStringLiteral("helper deploy needs --site (there are %1 sites)").arg(m_sites.size()),
+             Usage);
+        return;
+    }
+    startSupervisor(m_sites);
+    doHelperDeploy();
+}
+
+void Command::doHelperDeploy()
+{
+    Site *site = m_supervisor->site(m_sites.first().name);
+    site->whenConnected(this, [this, site](Result<void> connected) {
+        if (!connected) {
+            fail(QStringLiteral("site %1: %2").arg(site->name(), connected.errorString()));
+            return;
+        }
+        // What is there first, to tell an upload from a helper already in place.
+        const QString dir = remoteHelperDirectory(site->transport()->homeDirectory());
+        site->transport()->listDirectory(dir, this, [this, site](Result<QList<FileEntry>> before) {
+            QStringList present;
+            if (before)
+                for (const FileEntry &e : *before)
+                    present << e.name;
+            site->ensureHelper(this, [this, site, present](Result<QString> path) {
+                if (!path) {
+                    fail(QStringLiteral("site %1: %2").arg(site->name(), path.errorString()));
+                    return;
+                }
+                const bool uploaded = site->spec().kind != SiteSpec::Kind::Local &&
+                                      !present.contains(path->section(QLatin1Char('/'), -1));
+                if (isSet(QStringLiteral("json")))
+                    outJson(QJsonDocument(
+                        QJsonObject{{QStringLiteral("site"), site->name()},
+                                    {QStringLiteral("path"), *path},
+                                    {QStringLiteral("version"), site->helperVersion()},
+                                    {QStringLiteral("uploaded"), uploaded}}));
+                else
+                    out(QStringLiteral("%1 at %2 on %3 (%4)")
+                            .arg(site->helperVersion(), *path, site->name(),
+                                 uploaded ? QStringLiteral("uploaded")
+                                          : QStringLiteral("already there")));
+                finish(Ok);
+            });
+        });
+    });
+}
+
+} // namespace vigil::ctl
