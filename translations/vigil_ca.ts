@@ -47,6 +47,10 @@
         <source>workflow</source>
         <translation>flux de treball</translation>
     </message>
+    <message>
+        <source>sites</source>
+        <translation>llocs</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointDialog</name>
@@ -745,10 +749,6 @@ Confieu-hi només si coincideix amb l&apos;empremta que publiquen els administra
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <source>Last data at %1</source>
-        <translation>Darreres dades: %1</translation>
-    </message>
-    <message>
         <source>No data has arrived from this site yet</source>
         <translation>Encara no han arribat dades d&apos;aquest lloc</translation>
     </message>
@@ -783,6 +783,20 @@ Confieu-hi només si coincideix amb l&apos;empremta que publiquen els administra
     <message>
         <source>Last error</source>
         <translation>Darrer error</translation>
+    </message>
+    <message>
+        <source>Scheduler: %1 (every %2 s)
+Run directories: %3 (%4)</source>
+        <translation>Planificador: %1 (cada %2 s)
+Directoris d&apos;execució: %3 (%4)</translation>
+    </message>
+    <message>
+        <source>streamed by vigil-job watch</source>
+        <translation>transmesos per vigil-job watch</translation>
+    </message>
+    <message>
+        <source>scanned every cycle</source>
+        <translation>explorats a cada cicle</translation>
     </message>
 </context>
 <context>

@@ -47,6 +47,10 @@
         <source>workflow</source>
         <translation>flujo de trabajo</translation>
     </message>
+    <message>
+        <source>sites</source>
+        <translation>sitios</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointDialog</name>
@@ -745,10 +749,6 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <source>Last data at %1</source>
-        <translation>Últimos datos: %1</translation>
-    </message>
-    <message>
         <source>No data has arrived from this site yet</source>
         <translation>Aún no han llegado datos de este sitio</translation>
     </message>
@@ -783,6 +783,20 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
     <message>
         <source>Last error</source>
         <translation>Último error</translation>
+    </message>
+    <message>
+        <source>Scheduler: %1 (every %2 s)
+Run directories: %3 (%4)</source>
+        <translation>Planificador: %1 (cada %2 s)
+Directorios de ejecución: %3 (%4)</translation>
+    </message>
+    <message>
+        <source>streamed by vigil-job watch</source>
+        <translation>transmitidos por vigil-job watch</translation>
+    </message>
+    <message>
+        <source>scanned every cycle</source>
+        <translation>explorados en cada ciclo</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@
 #include "sshtesthelpers.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void changedHostKeyIsRefused();
     void wrongKeyIsAuthError();
     void encryptedKeyAsksForPassphrase();
+    void keyFromSshAgent();
     void unreachablePortIsNetworkError();
     void operationsQueuedWhileConnectingAllGetTheError();
 
@@ -260,6 +262,44 @@ void TestSshConnect::encryptedKeyAsksForPassphrase()
     QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 20000);
     VIGIL_VERIFY_OK(*got);
     QCOMPARE(t.state(), Transport::State::Connected);
+}
+
+void TestSshConnect::keyFromSshAgent()
+{
+    // A private ssh-agent holding the sandbox key; no identity file is named.
+    const QString socket = m_tmp->filePath(QStringLiteral("agent.sock"));
+    QProcess agent;
+    agent.start(QStringLiteral("ssh-agent"), {QStringLiteral("-D"), QStringLiteral("-a"), socket});
+    QVERIFY(agent.waitForStarted());
+    const auto stopAgent = qScopeGuard([&] {
+        agent.terminate();
+        agent.waitForFinished(5000);
+        qunsetenv("SSH_AUTH_SOCK");
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(socket), 5000);
+
+    // Without the agent, no key this process has is accepted.
+    qunsetenv("SSH_AUTH_SOCK");
+    {
+        SshTransport t(bareTarget(HostKeyPolicy::Strict, m_env.knownHosts, QString()));
+        auto r = execWait(t, {QStringLiteral("true")});
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().kind, Error::Kind::Auth);
+    }
+
+    QProcess add;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("SSH_AUTH_SOCK"), socket);
+    add.setProcessEnvironment(env);
+    add.start(QStringLiteral("ssh-add"), {m_env.key});
+    QVERIFY(add.waitForFinished(10000));
+    QVERIFY2(add.exitCode() == 0, add.readAllStandardError().constData());
+
+    qputenv("SSH_AUTH_SOCK", socket.toUtf8());
+    SshTransport t(bareTarget(HostKeyPolicy::Strict, m_env.knownHosts, QString()));
+    auto r = execWait(t, {QStringLiteral("id"), QStringLiteral("-un")});
+    VIGIL_VERIFY_OK(r);
+    QCOMPARE(QString::fromUtf8(r->out.trimmed()), m_env.user);
 }
 
 void TestSshConnect::unreachablePortIsNetworkError()
