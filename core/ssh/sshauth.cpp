@@ -78,6 +78,22 @@ QString Authenticator::acceptedMethods() const
     return names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "));
 }
 
+QString Authenticator::methodName(Method method)
+{
+    switch (method) {
+    case Method::PublicKey:
+    case Method::Passphrase:
+        return QStringLiteral("publickey");
+    case Method::KeyboardInteractive:
+        return QStringLiteral("keyboard-interactive");
+    case Method::Password:
+        return QStringLiteral("password");
+    case Method::End:
+        break;
+    }
+    return QString();
+}
+
 Authenticator::Status Authenticator::failure(Error error)
 {
     m_error = std::move(error);
@@ -108,6 +124,8 @@ Authenticator::Status Authenticator::advance()
 Authenticator::Status Authenticator::run()
 {
     ssh_session s = m_session.ssh.get();
+    if (m_succeeded.contains(m_method))
+        return advance();
     switch (m_method) {
     case Method::PublicKey: {
         if (!(m_methods & SSH_AUTH_METHOD_PUBLICKEY))
@@ -143,12 +161,23 @@ Authenticator::Status Authenticator::run()
     case Method::End:
         break;
     }
-    QString message = QStringLiteral("authentication as %1 failed: the server accepts %2")
-                          .arg(m_account, acceptedMethods());
+    QString message =
+        QStringLiteral("authentication as %1 %2: ")
+            .arg(m_account, m_cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed"));
+    if (m_succeeded.isEmpty()) {
+        message += QStringLiteral("the server accepts %1").arg(acceptedMethods());
+    } else {
+        QStringList done;
+        for (const Method method : std::as_const(m_succeeded))
+            if (!done.contains(methodName(method)))
+                done << methodName(method);
+        message += QStringLiteral("%1 accepted, but the server also requires %2")
+                       .arg(done.join(QStringLiteral(" and ")), acceptedMethods());
+    }
     message += m_tried.isEmpty()
                    ? QStringLiteral("; none of them is usable here")
                    : QStringLiteral("; tried %1").arg(m_tried.join(QStringLiteral(", ")));
-    return failure(Error(message, Error::Kind::Auth));
+    return failure(Error(message, m_cancelled ? Error::Kind::Cancelled : Error::Kind::Auth));
 }
 
 // The answer of the server to one attempt.
@@ -160,12 +189,21 @@ Authenticator::Status Authenticator::handle(int rc)
                                 << m_tried.value(m_tried.size() - 1);
         return Status::Success;
     case SSH_AUTH_PARTIAL:
-        // More is needed: the server says which methods may follow.
+        // This factor is done; the server says which methods may follow.
+        // They are tried from the first again: the order of the factors is
+        // the server's (AuthenticationMethods), not ours.
         m_methods = ssh_userauth_list(m_session.ssh.get(), nullptr);
+        m_succeeded << m_method;
+        if (m_method == Method::Passphrase || m_method == Method::PublicKey)
+            m_succeeded << Method::PublicKey << Method::Passphrase;
+        if (!m_tried.isEmpty())
+            m_tried.last() += QStringLiteral(" (accepted)");
         qCInfo(lcSsh).noquote()
-            << "partial authentication as" << m_account
-            << QStringLiteral("(methods that may follow: %1)").arg(acceptedMethods());
-        return advance();
+            << "partial authentication as" << m_account << "with" << methodName(m_method)
+            << QStringLiteral("(the server now wants %1)").arg(acceptedMethods());
+        m_method = Method::PublicKey;
+        m_attempts = 0;
+        return run();
     case SSH_AUTH_DENIED:
         return advance();
     default:
@@ -176,9 +214,13 @@ Authenticator::Status Authenticator::handle(int rc)
 // After a person answered wrongly: ask again a few times, like OpenSSH.
 Authenticator::Status Authenticator::handleAnswered(int rc)
 {
-    if (rc == SSH_AUTH_DENIED && ++m_attempts < kMaxAttempts) {
-        qCInfo(lcSsh).noquote() << "authentication as" << m_account << "denied; asking again";
-        return run();
+    if (rc == SSH_AUTH_DENIED) {
+        if (++m_attempts < kMaxAttempts) {
+            qCInfo(lcSsh).noquote() << "authentication as" << m_account << "denied; asking again";
+            return run();
+        }
+        if (!m_tried.isEmpty())
+            m_tried.last() += QStringLiteral(" (answers refused %1 times)").arg(m_attempts);
     }
     return handle(rc);
 }
@@ -192,9 +234,13 @@ Authenticator::Status Authenticator::afterKbdint(int rc)
             rc = ssh_userauth_kbdint(s, nullptr, nullptr);
             continue;
         }
-        m_prompts = Prompts{QString::fromUtf8(ssh_userauth_kbdint_getname(s)),
-                            QString::fromUtf8(ssh_userauth_kbdint_getinstruction(s)),
-                            {}};
+        // The server's title, if any, and always whose login it is (with a
+        // jump host, two servers may ask).
+        const QString name = QString::fromUtf8(ssh_userauth_kbdint_getname(s));
+        m_prompts =
+            Prompts{name.isEmpty() ? m_account : QStringLiteral("%1 (%2)").arg(name, m_account),
+                    QString::fromUtf8(ssh_userauth_kbdint_getinstruction(s)),
+                    {}};
         for (int i = 0; i < n; ++i) {
             char echo = 0;
             const char *text = ssh_userauth_kbdint_getprompt(s, static_cast<unsigned>(i), &echo);
@@ -214,6 +260,7 @@ Authenticator::Status Authenticator::answerPrompts(const QStringList &answers)
         qCInfo(lcSsh).noquote() << "authentication prompts for" << m_account << "cancelled";
         if (!m_tried.isEmpty())
             m_tried.last() += QStringLiteral(" (cancelled)");
+        m_cancelled = true;
         return advance();
     }
     if (m_method == Method::Password) {

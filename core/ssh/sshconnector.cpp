@@ -2,6 +2,8 @@
 #include "sshconnector.h"
 
 #include "core/logging.h"
+#include "sshjump.h"
+#include "sshjumpconfig.h"
 #include "sshsession.h"
 
 #include <QDir>
@@ -55,29 +57,45 @@ void libsshLog(int priority, const char *function, const char *message, void *)
     qCDebug(lcSshTrace).noquote() << "libssh:" << message;
 }
 
-// libssh keeps its log callback and level per thread: set them on the session's.
+} // namespace
+
 void routeLibsshLogs(ssh_session s)
 {
     ssh_set_log_callback(&libsshLog);
     const int level = lcSshTrace().isDebugEnabled() ? SSH_LOG_PROTOCOL : SSH_LOG_WARNING;
     ssh_set_log_level(level);
-    ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &level);
+    if (s)
+        ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &level);
 }
 
-} // namespace
+Connector::Connector(SshTarget target) : Connector(std::move(target), Role::Target) {}
 
-Connector::Connector(SshTarget target) : m_target(std::move(target)) {}
+Connector::Connector(SshTarget target, Role role) : m_target(std::move(target)), m_role(role) {}
 
 Connector::~Connector() = default;
+
+QString Connector::hostLabel() const
+{
+    return m_jump ? m_jump->hostLabel() : m_hostLabel;
+}
+
+QString Connector::fingerprint() const
+{
+    return m_jump ? m_jump->fingerprint() : m_fingerprint;
+}
 
 const Authenticator::Prompts &Connector::prompts() const
 {
     static const Authenticator::Prompts none;
+    if (m_jump)
+        return m_jump->prompts();
     return m_auth ? m_auth->prompts() : none;
 }
 
 QString Connector::passphraseKeyFile() const
 {
+    if (m_jump)
+        return m_jump->passphraseKeyFile();
     return m_auth ? m_auth->passphraseKeyFile() : QString();
 }
 
@@ -91,7 +109,8 @@ Connector::Step Connector::fail(Error error)
 {
     m_error = std::move(error);
     m_auth.reset();
-    m_session.reset();
+    m_jump.reset();
+    m_session.reset(); // the target session, then its tunnel
     return Step::Failed;
 }
 
@@ -148,21 +167,149 @@ Connector::Step Connector::start()
     const bool no = false;
     ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no); // parsed above, once
 
-    const QString hostName = optionString(s, SSH_OPTIONS_HOST);
-    unsigned int port = 22;
-    ssh_options_get_port(s, &port);
-    m_hostLabel = port == 22 ? hostName : QStringLiteral("[%1]:%2").arg(hostName).arg(port);
+    m_hostName = optionString(s, SSH_OPTIONS_HOST);
+    ssh_options_get_port(s, &m_port);
+    m_hostLabel = m_port == 22 ? m_hostName : QStringLiteral("[%1]:%2").arg(m_hostName).arg(m_port);
     m_session->hostLabel = m_hostLabel;
 
+    // The proxy: the explicit jump host, else the first ProxyJump or
+    // ProxyCommand of ssh_config. libssh turned a ProxyJump into a
+    // ProxyCommand running the OpenSSH client: switched off here, the jump is
+    // made in-process. A ProxyCommand of the config is left to libssh.
+    std::optional<JumpHost> jump;
+    bool noProxyCommand = false;
+    if (const QString explicitJump = m_target.proxyJump.trimmed(); !explicitJump.isEmpty()) {
+        Result<std::optional<JumpHost>> parsed = parseProxyJump(explicitJump);
+        if (!parsed)
+            return fail(Error(
+                QStringLiteral("%1 (jump host for %2)").arg(parsed.error().message, m_target.host),
+                parsed.error().kind));
+        jump = *parsed;
+        noProxyCommand = true;
+    } else {
+        Result<ProxySetting> proxy = readProxySetting(m_target.host, config);
+        if (!proxy)
+            return fail(proxy.error());
+        switch (proxy->kind) {
+        case ProxySetting::Kind::Unset:
+            // libssh evaluates Match criteria that the reader does not (exec,
+            // canonical ...): then its own ProxyCommand stays, as before.
+            if (const QString command = optionString(s, SSH_OPTIONS_PROXYCOMMAND);
+                !command.isEmpty())
+                qCWarning(lcSsh).noquote()
+                    << "ssh_config sets a proxy for" << m_target.host
+                    << "in a block that is not evaluated for ProxyJump; libssh runs" << command;
+            break;
+        case ProxySetting::Kind::Disabled:
+            noProxyCommand = true;
+            break;
+        case ProxySetting::Kind::Command:
+            qCInfo(lcSsh).noquote()
+                << proxy->where << "sets a ProxyCommand for" << m_target.host << "(run by libssh)";
+            break;
+        case ProxySetting::Kind::Jump: {
+            Result<std::optional<JumpHost>> parsed = parseProxyJump(proxy->value);
+            if (!parsed)
+                return fail(
+                    Error(QStringLiteral("%1: %2").arg(proxy->where, parsed.error().message),
+                          parsed.error().kind));
+            jump = *parsed;
+            noProxyCommand = true;
+            break;
+        }
+        }
+    }
+    if (noProxyCommand)
+        ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, "none");
+    if (jump) {
+        if (m_role == Role::Jump)
+            return fail(Error(QStringLiteral("jump host %1 has a jump host of its own (%2): only "
+                                             "one jump host is supported")
+                                  .arg(m_target.host, jump->toString()),
+                              Error::Kind::Malformed));
+        return startJump(*jump);
+    }
     qCInfo(lcSsh).noquote() << "connecting to" << m_target.host << "->" << m_hostLabel;
-    if (ssh_connect(s) != SSH_OK)
-        return fail(Error(QStringLiteral("cannot connect to %1:%2: %3")
-                              .arg(hostName)
-                              .arg(port)
-                              .arg(QString::fromUtf8(ssh_get_error(s))),
-                          Error::Kind::Network));
+    const Step step = connectSession();
     qCDebug(lcSshTrace) << "connected in" << timer.elapsed() << "ms";
+    return step;
+}
+
+Connector::Step Connector::connectSession()
+{
+    ssh_session s = m_session->ssh.get();
+    if (ssh_connect(s) != SSH_OK) {
+        QString why = QString::fromUtf8(ssh_get_error(s));
+        if (m_session->tunnel)
+            if (const QString t = tunnelFailure(*m_session->tunnel); !t.isEmpty())
+                why += QStringLiteral("; ") + t;
+        return fail(Error(QStringLiteral("cannot connect to %1:%2%3: %4")
+                              .arg(m_hostName)
+                              .arg(m_port)
+                              .arg(m_jumpLabel.isEmpty()
+                                       ? QString()
+                                       : QStringLiteral(" through jump host %1").arg(m_jumpLabel),
+                                   why),
+                          Error::Kind::Network));
+    }
     return checkHostKey();
+}
+
+// The jump host is connected by a Connector of its own, with the same known
+// hosts and policy; its questions are this connector's until it is done.
+Connector::Step Connector::startJump(const JumpHost &jump)
+{
+    SshTarget target;
+    target.host = jump.host;
+    target.user = jump.user;
+    target.port = jump.port;
+    target.configFile = m_target.configFile;
+    target.knownHostsFile = m_target.knownHostsFile;
+    target.hostKeyPolicy = m_target.hostKeyPolicy;
+    target.connectTimeoutSeconds = m_target.connectTimeoutSeconds;
+    m_jumpLabel = jump.toString();
+    qCInfo(lcSsh).noquote() << "connecting to" << m_target.host << "->" << m_hostLabel
+                            << "through jump host" << m_jumpLabel;
+    m_jump.reset(new Connector(std::move(target), Role::Jump));
+    return onJumpStep(m_jump->start());
+}
+
+Connector::Step Connector::onJumpStep(Step step)
+{
+    switch (step) {
+    case Step::Connected:
+        return throughTunnel();
+    case Step::Failed: {
+        const Error error = m_jump->error();
+        const QString label = m_jump->hostLabel().isEmpty() ? m_jumpLabel : m_jump->hostLabel();
+        return fail(Error(QStringLiteral("cannot reach %1 through jump host %2: %3")
+                              .arg(m_hostLabel, label, error.message),
+                          error.kind));
+    }
+    case Step::AskHostKey:
+    case Step::AskPrompts:
+    case Step::AskPassphrase:
+        break;
+    }
+    return step; // a question about the jump host
+}
+
+// A channel from the jump host to the target carries the target's connection.
+Connector::Step Connector::throughTunnel()
+{
+    std::unique_ptr<Session> jumpSession = m_jump->takeSession();
+    m_jumpLabel = jumpSession->hostLabel;
+    m_jump.reset();
+    Result<TunnelPtr> tunnel =
+        openTunnel(std::move(jumpSession), m_hostName, int(m_port), m_hostLabel);
+    if (!tunnel)
+        return fail(tunnel.error());
+    // Owned by the session from now on: it outlives the libssh session using it.
+    m_session->tunnel = std::move(*tunnel);
+    const socket_t fd = tunnelTargetFd(*m_session->tunnel);
+    ssh_options_set(m_session->ssh.get(), SSH_OPTIONS_FD, &fd);
+    m_session->hostLabel = QStringLiteral("%1 via %2").arg(m_hostLabel, m_jumpLabel);
+    return connectSession();
 }
 
 Connector::Step Connector::checkHostKey()
@@ -242,6 +389,8 @@ Connector::Step Connector::trustHostKey()
 
 Connector::Step Connector::answerHostKey(bool trust)
 {
+    if (m_jump)
+        return onJumpStep(m_jump->answerHostKey(trust));
     if (!m_session || m_auth)
         return fail(Error(QStringLiteral("no host key question is open"), Error::Kind::Cancelled));
     if (!trust)
@@ -256,6 +405,8 @@ Connector::Step Connector::answerHostKey(bool trust)
 
 Connector::Step Connector::answerPrompts(const QStringList &answers)
 {
+    if (m_jump)
+        return onJumpStep(m_jump->answerPrompts(answers));
     if (!m_auth)
         return fail(Error(QStringLiteral("no prompt is open"), Error::Kind::Cancelled));
     return afterAuth(m_auth->answerPrompts(answers));
@@ -263,6 +414,8 @@ Connector::Step Connector::answerPrompts(const QStringList &answers)
 
 Connector::Step Connector::answerPassphrase(const QString &passphrase)
 {
+    if (m_jump)
+        return onJumpStep(m_jump->answerPassphrase(passphrase));
     if (!m_auth)
         return fail(
             Error(QStringLiteral("no passphrase question is open"), Error::Kind::Cancelled));
@@ -287,6 +440,8 @@ Connector::Step Connector::afterAuth(Authenticator::Status status)
 Connector::Step Connector::startSftp()
 {
     m_auth.reset();
+    if (m_role == Role::Jump) // only carries the tunnel
+        return Step::Connected;
     Session &session = *m_session;
     session.sftp.reset(sftp_new(session.ssh.get()));
     if (!session.sftp)

@@ -30,7 +30,9 @@ QByteArray Session::remotePath(const QString &path) const
 
 Error Session::sshError(const QString &what) const
 {
-    const QString reason = ssh ? QString::fromUtf8(ssh_get_error(ssh.get())) : QString();
+    QString reason = ssh ? QString::fromUtf8(ssh_get_error(ssh.get())) : QString();
+    if (const QString jump = tunnel ? tunnelFailure(*tunnel) : QString(); !jump.isEmpty())
+        reason = reason.isEmpty() ? jump : reason + QStringLiteral("; ") + jump;
     if (!ssh || !ssh_is_connected(ssh.get()))
         return Error(QStringLiteral("%1: connection to %2 lost%3")
                          .arg(what, hostLabel,

@@ -6,6 +6,7 @@
 
 #include "core/result.h"
 #include "libsshhandles.h"
+#include "sshjump.h"
 
 #include <QString>
 #include <atomic>
@@ -15,6 +16,9 @@ namespace vigil::ssh {
 
 struct Session
 {
+    // The ProxyJump tunnel the connection runs through, if any: declared
+    // first so that it outlives the libssh session that uses it.
+    TunnelPtr tunnel;
     // libssh keeps a pointer to these for the session's life: declared before
     // the session so that they outlive it.
     ssh_callbacks_struct callbacks{};

@@ -16,8 +16,8 @@ enum class HostKeyPolicy {
 };
 
 // Where and how to connect. Empty fields come from the ssh_config file (Host
-// aliases, HostName, User, Port, IdentityFile, UserKnownHostsFile), then from
-// libssh's defaults. Explicit fields win over the config file.
+// aliases, HostName, User, Port, IdentityFile, UserKnownHostsFile, ProxyJump),
+// then from libssh's defaults. Explicit fields win over the config file.
 struct SshTarget
 {
     QString host;           // an ssh_config alias or a host name
@@ -26,6 +26,13 @@ struct SshTarget
     QString identityFile;   // tried first; empty: ssh_config / ~/.ssh/id_*
     QString knownHostsFile; // empty: ssh_config's UserKnownHostsFile / ~/.ssh/known_hosts
     QString configFile;     // empty: ~/.ssh/config (and /etc/ssh/ssh_config)
+    // A jump host, as ssh -J writes it: [user@]host[:port] (host may be an
+    // ssh_config alias of configFile). Empty: ssh_config's ProxyJump for
+    // `host`, if any. "none": no jump host, and no ssh_config ProxyCommand.
+    // One jump host only: a chain "a,b" is refused. The jump host is checked
+    // with the same knownHostsFile and hostKeyPolicy; its user, port and keys
+    // come from this field and its own ssh_config block.
+    QString proxyJump;
     HostKeyPolicy hostKeyPolicy = HostKeyPolicy::Ask;
     int connectTimeoutSeconds = 10;
 };

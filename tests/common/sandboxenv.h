@@ -28,6 +28,16 @@ struct SandboxEnv
     QString knownHosts;             // VIGIL_SANDBOX_KNOWN_HOSTS
     QString sshConfig;              // VIGIL_SANDBOX_SSH_CONFIG
     QString slurmConf;              // VIGIL_SANDBOX_SLURM_CONF
+    QString sshdPidFile;            // VIGIL_SANDBOX_SSHD_PID_FILE: the login node's sshd
+    int jumpPort = 0;               // VIGIL_SANDBOX_JUMP_PORT: the jump host / MFA sshd
+    QString jumpAlias;              // VIGIL_SANDBOX_JUMP_ALIAS: the jump host itself
+    QString viaJumpAlias;           // VIGIL_SANDBOX_VIA_JUMP_ALIAS: the login node via the jump
+    QString jumpPidFile;            // VIGIL_SANDBOX_JUMP_PID_FILE
+    QString mfaAlias;               // VIGIL_SANDBOX_MFA_ALIAS: key + one-time code
+    QString mfaUser;                // VIGIL_SANDBOX_MFA_USER
+    QString mfaKey;                 // VIGIL_SANDBOX_MFA_KEY
+    QString mfaOtpFile;             // VIGIL_SANDBOX_MFA_OTP_FILE: a test writes the code here
+    QString script;                 // VIGIL_SANDBOX_SCRIPT: sandbox/vigil-sandbox (sshd-stop ...)
     QHash<QString, QString> values; // every line of the file
     QString error;                  // why it could not be read; empty when ok
 
@@ -73,6 +83,16 @@ struct SandboxEnv
         env.knownHosts = env.value(QStringLiteral("VIGIL_SANDBOX_KNOWN_HOSTS"));
         env.sshConfig = env.value(QStringLiteral("VIGIL_SANDBOX_SSH_CONFIG"));
         env.slurmConf = env.value(QStringLiteral("VIGIL_SANDBOX_SLURM_CONF"));
+        env.sshdPidFile = env.value(QStringLiteral("VIGIL_SANDBOX_SSHD_PID_FILE"));
+        env.jumpPort = env.value(QStringLiteral("VIGIL_SANDBOX_JUMP_PORT")).toInt();
+        env.jumpAlias = env.value(QStringLiteral("VIGIL_SANDBOX_JUMP_ALIAS"));
+        env.viaJumpAlias = env.value(QStringLiteral("VIGIL_SANDBOX_VIA_JUMP_ALIAS"));
+        env.jumpPidFile = env.value(QStringLiteral("VIGIL_SANDBOX_JUMP_PID_FILE"));
+        env.mfaAlias = env.value(QStringLiteral("VIGIL_SANDBOX_MFA_ALIAS"));
+        env.mfaUser = env.value(QStringLiteral("VIGIL_SANDBOX_MFA_USER"));
+        env.mfaKey = env.value(QStringLiteral("VIGIL_SANDBOX_MFA_KEY"));
+        env.mfaOtpFile = env.value(QStringLiteral("VIGIL_SANDBOX_MFA_OTP_FILE"));
+        env.script = env.value(QStringLiteral("VIGIL_SANDBOX_SCRIPT"));
         QStringList missing;
         if (env.hostAlias.isEmpty())
             missing << QStringLiteral("VIGIL_SANDBOX_HOST_ALIAS");
