@@ -73,10 +73,11 @@ def validate_id(value, what="id"):
         why = "it is empty"
     elif len(value) > MAX_ID:
         why = "it is %d characters long (at most %d)" % (len(value), MAX_ID)
-    elif value in (".", ".."):
-        why = '"." and ".." are not allowed'
     elif value.startswith("-"):
         why = "it must not start with '-'"
+    elif value.startswith("."):
+        # Dot-names are the temporaries' (".NAME.tmp-..."), and scans skip them.
+        why = "it must not start with '.'"
     elif not _ID_RE.match(value) or not value.isascii():
         bad = next(c for c in value if not (c.isascii() and _ID_RE.match(c)))
         why = "%r at position %d is not allowed (use A-Z a-z 0-9 . _ -)" % (bad, value.index(bad))
@@ -159,8 +160,15 @@ def _one_line(value, field, max_bytes, allow_empty, fail):
         fail(field, "must not be empty")
     if len(raw) > max_bytes:
         fail(field, "is %d bytes long (at most %d)" % (len(raw), max_bytes))
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if any(_is_control(c) for c in value):
         fail(field, "contains control characters (newlines, tabs, ...)")
+
+
+def _is_control(c):
+    """C0 (newline and tab included), DEL and C1 (U+0080-U+009F, e.g. the 8-bit CSI
+    U+009B): the same rule as hasNoControlChars in core/protocol/text.cpp."""
+    o = ord(c)
+    return o < 0x20 or 0x7F <= o <= 0x9F
 
 
 def _truncate(text, max_bytes):

@@ -5,6 +5,7 @@
 
 #include "ctloutput.h"
 #include "engine/launcher.h"
+#include "protocol/ids.h"
 #include "sites/site.h"
 
 #include <QCryptographicHash>
@@ -19,6 +20,14 @@ namespace vigil::ctl {
 namespace {
 
 constexpr qint64 kMaxEvidenceBytes = 64 * 1024 * 1024;
+
+// Why `value` (an option's value) breaks the id rule, naming it escaped; ""
+// when it is a valid id.
+QString idProblem(const QString &value, std::string_view what)
+{
+    const auto r = protocol::validateId(value.toStdString(), what);
+    return r ? QString() : QString::fromStdString(r.errorString());
+}
 
 } // namespace
 
@@ -259,9 +268,10 @@ void Command::doLaunch()
             outJson(QJsonDocument(
                 QJsonObject{{QStringLiteral("run"), r->runId}, {QStringLiteral("jobs"), jobs}}));
         } else {
-            out(QStringLiteral("run %1").arg(r->runId));
+            out(QStringLiteral("run %1").arg(printable(r->runId)));
             for (auto it = r->jobIds.cbegin(); it != r->jobIds.cend(); ++it)
-                out(QStringLiteral("task %1 job %2").arg(it.key(), it.value()));
+                out(QStringLiteral("task %1 job %2")
+                        .arg(printable(it.key()), printable(it.value())));
         }
         finish(Ok);
     });
@@ -287,11 +297,19 @@ void Command::doJobs()
                                {QStringLiteral("time_left"), j.timeLeftSeconds}};
             continue;
         }
-        out(QStringList{
-            j.site, j.jobId, j.state, orDash(j.reason), formatSeconds(j.elapsedSeconds),
-            formatSeconds(j.timeLeftSeconds),
-            j.runId.isEmpty() ? QStringLiteral("-") : j.runId + QLatin1Char('/') + j.task, j.name}
-                .join(QLatin1Char('\t')));
+        // squeue's fields (a job's name, its reason) are anyone's text.
+        QStringList fields{j.site,
+                           j.jobId,
+                           j.state,
+                           orDash(j.reason),
+                           formatSeconds(j.elapsedSeconds),
+                           formatSeconds(j.timeLeftSeconds),
+                           j.runId.isEmpty() ? QStringLiteral("-")
+                                             : j.runId + QLatin1Char('/') + j.task,
+                           j.name};
+        for (QString &f : fields)
+            f = printable(f);
+        out(fields.join(QLatin1Char('\t')));
     }
     if (json)
         outJson(QJsonDocument(arr));
@@ -300,14 +318,16 @@ void Command::doJobs()
 
 void Command::doRuns()
 {
+    // Everything here comes from the run directories: every field is escaped.
     for (const RunInfo &r : m_supervisor->runs()) {
-        out(QStringLiteral("%1\t%2\t%3").arg(r.site, r.runId, r.workflowName));
+        out(QStringLiteral("%1\t%2\t%3")
+                .arg(printable(r.site), printable(r.runId), printable(r.workflowName)));
         for (const TaskRunInfo &t : r.tasks)
             out(QStringLiteral("  task %1\t%2\tjob %3\texit %4")
-                    .arg(t.name, orDash(t.state), orDash(t.jobId),
+                    .arg(printable(t.name), printable(orDash(t.state)), printable(orDash(t.jobId)),
                          t.exitCode >= 0 ? QString::number(t.exitCode) : QStringLiteral("-")));
         for (const QString &p : r.problems)
-            out(QStringLiteral("  problem: %1").arg(p));
+            out(QStringLiteral("  problem: %1").arg(printable(p)));
     }
     finish(Ok);
 }
@@ -317,6 +337,12 @@ void Command::doCheckpoints()
     const bool all = m_parser.isSet(QStringLiteral("all"));
     const QString runFilter = option(QStringLiteral("run"));
     const bool json = m_parser.isSet(QStringLiteral("json"));
+    if (!runFilter.isEmpty()) {
+        if (const QString why = idProblem(runFilter, "run id"); !why.isEmpty()) {
+            fail(why);
+            return;
+        }
+    }
     QJsonArray arr;
     if (!json)
         out(QStringLiteral("SITE\tRUN\tCHECKPOINT\tSTATUS\tOPTIONS\tTITLE"));
@@ -343,16 +369,18 @@ void Command::doCheckpoints()
                                {QStringLiteral("problem"), c.problem}};
             continue;
         }
-        QString line =
-            QStringList{c.site, c.runId, c.id, status, opts.join(QLatin1Char(',')), c.title}.join(
-                QLatin1Char('\t'));
+        // Titles, options, deciders, the job's outcome (several lines, any
+        // text) and problems come from the run directory: every field is escaped.
+        QStringList fields{c.site, c.runId, c.id, status, opts.join(QLatin1Char(',')), c.title};
         if (!c.decidedOption.isEmpty())
-            line += QStringLiteral("\t[%1 by %2]").arg(c.decidedOption, c.decidedBy);
+            fields << QStringLiteral("[%1 by %2]").arg(c.decidedOption, c.decidedBy);
         if (!c.outcome.isEmpty())
-            line += QStringLiteral("\t[applied: %1]").arg(c.outcome);
+            fields << QStringLiteral("[applied: %1]").arg(c.outcome);
         if (!c.problem.isEmpty())
-            line += QStringLiteral("\t[%1]").arg(c.problem);
-        out(line);
+            fields << QStringLiteral("[%1]").arg(c.problem);
+        for (QString &f : fields)
+            f = printable(f);
+        out(fields.join(QLatin1Char('\t')));
     }
     if (json)
         outJson(QJsonDocument(arr));
@@ -367,6 +395,15 @@ void Command::doDecide()
     if (run.isEmpty() || cp.isEmpty() || opt.isEmpty()) {
         fail(QStringLiteral("decide needs --run, --checkpoint and --option"), Usage);
         return;
+    }
+    // The id rule first: a value that breaks it names no checkpoint, and the
+    // rule's message shows it escaped.
+    for (const auto &[value, what] : {std::pair{run, "run id"}, std::pair{cp, "checkpoint id"},
+                                      std::pair{opt, "option name"}}) {
+        if (const QString why = idProblem(value, what); !why.isEmpty()) {
+            fail(why);
+            return;
+        }
     }
     refreshAll([this, run, cp, opt] {
         // Find the checkpoint on whichever site holds the run.
@@ -399,13 +436,13 @@ void Command::doDecide()
                 }
                 if (!r->won) {
                     out(QStringLiteral("checkpoint %1 was already decided by %2 at %3: option %4")
-                            .arg(c.id, r->decidedBy, r->decidedAt.toString(Qt::ISODate),
-                                 r->option));
+                            .arg(c.id, printable(r->decidedBy), r->decidedAt.toString(Qt::ISODate),
+                                 printable(r->option)));
                     finish(Lost);
                     return;
                 }
                 out(QStringLiteral("decision \"%1\" written for %2/%3/%4")
-                        .arg(r->option, c.site, c.runId, c.id));
+                        .arg(printable(r->option), c.site, c.runId, c.id));
                 finish(Ok);
             });
         };
@@ -421,7 +458,7 @@ void Command::doDecide()
                                       [this, f, hash, next](Result<QByteArray> data) {
                                           if (!data) {
                                               fail(QStringLiteral("cannot read the evidence %1: %2")
-                                                       .arg(f, data.errorString()));
+                                                       .arg(printable(f), data.errorString()));
                                               return;
                                           }
                                           hash->addData(f.toUtf8());
@@ -442,6 +479,12 @@ void Command::doWait()
         fail(QStringLiteral("wait needs --run and --task"), Usage);
         return;
     }
+    for (const auto &[value, what] : {std::pair{run, "run id"}, std::pair{task, "task name"}}) {
+        if (const QString why = idProblem(value, what); !why.isEmpty()) {
+            fail(why);
+            return;
+        }
+    }
     m_deadline.setInterval(std::max(1, option(QStringLiteral("timeout")).toInt()) * 1000);
     connect(&m_deadline, &QTimer::timeout, this, [this, run, task] {
         fail(QStringLiteral("task %1 of run %2 has not ended in time").arg(task, run), TimedOut);
@@ -456,7 +499,9 @@ void Command::doWait()
                     continue;
                 if (t.state == QLatin1String("completed") || t.state == QLatin1String("failed")) {
                     m_deadline.stop();
-                    out(QStringLiteral("task %1 %2 (exit %3)").arg(task, t.state).arg(t.exitCode));
+                    out(QStringLiteral("task %1 %2 (exit %3)")
+                            .arg(task, printable(t.state))
+                            .arg(t.exitCode));
                     finish(t.state == QLatin1String("completed") ? Ok : Failed);
                     return;
                 }
@@ -477,7 +522,8 @@ void Command::doWait()
                                                  t.state == QLatin1String("failed")));
                 if (!reported) {
                     m_deadline.stop();
-                    out(QStringLiteral("task %1 job %2 ended %3").arg(task, j.jobId, j.state));
+                    out(QStringLiteral("task %1 job %2 ended %3")
+                            .arg(task, printable(j.jobId), printable(j.state)));
                     finish(Failed);
                     return;
                 }
@@ -510,7 +556,7 @@ void Command::doCancel()
             fail(r.errorString());
             return;
         }
-        out(QStringLiteral("cancelled job %1 on %2").arg(job, site));
+        out(QStringLiteral("cancelled job %1 on %2").arg(printable(job), printable(site)));
         finish(Ok);
     });
 }

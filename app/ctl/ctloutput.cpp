@@ -6,21 +6,65 @@
 
 namespace vigil::ctl {
 
+namespace {
+
+bool isControl(char16_t c)
+{
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
+
+QString escaped(const QString &text, bool keepLayout)
+{
+    qsizetype i = 0;
+    while (i < text.size() && !isControl(text[i].unicode()))
+        ++i;
+    if (i == text.size())
+        return text; // the usual case: nothing to do
+    QString out = text.left(i);
+    for (; i < text.size(); ++i) {
+        const char16_t c = text[i].unicode();
+        if (!isControl(c) || (keepLayout && (c == u'\n' || c == u'\t')))
+            out += text[i];
+        else if (c == u'\n')
+            out += QLatin1String("\\n");
+        else if (c == u'\t')
+            out += QLatin1String("\\t");
+        else if (c == u'\r')
+            out += QLatin1String("\\r");
+        else if (c == 0x1b)
+            out += QLatin1String("\\e");
+        else
+            out += QStringLiteral("\\x%1").arg(unsigned(c), 2, 16, QLatin1Char('0'));
+    }
+    return out;
+}
+
+} // namespace
+
+QString printable(const QString &text)
+{
+    return escaped(text, false);
+}
+
 void out(const QString &line)
 {
-    std::fputs(line.toLocal8Bit().constData(), stdout);
+    std::fputs(escaped(line, true).toLocal8Bit().constData(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
 }
 
 void outJson(const QJsonDocument &document)
 {
-    out(QString::fromUtf8(document.toJson(QJsonDocument::Compact)));
+    // Compact JSON escapes C0 itself; DEL and C1 characters stay as they are
+    // (JSON strings may hold them): the document must stay exact.
+    std::fputs(document.toJson(QJsonDocument::Compact).constData(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
 }
 
 void err(const QString &message)
 {
-    std::fprintf(stderr, "vigilctl: %s\n", message.toLocal8Bit().constData());
+    std::fprintf(stderr, "vigilctl: %s\n", escaped(message, true).toLocal8Bit().constData());
 }
 
 QString orDash(const QString &s)

@@ -12,11 +12,20 @@ class QJsonDocument;
 
 namespace vigil::ctl {
 
+// Text from a remote file, a scheduler or a user, made safe for a terminal:
+// control characters (C0, DEL, C1) become \\n, \\t, \\r, \\e or \\xNN, so
+// that nothing in it can move the cursor, retitle the window or end a line.
+// Backslashes stay as they are. JSON output does not use it: it stays exact.
+QString printable(const QString &text);
+
 // One line on stdout (flushed: a script reading a pipe sees it at once).
+// Tabs and newlines in `line` are kept (they are the layout); every other
+// control character is escaped as printable() does: put the fields through
+// printable() to escape theirs too.
 void out(const QString &line);
 // One JSON document on one line of stdout.
 void outJson(const QJsonDocument &document);
-// "vigilctl: MESSAGE" on stderr.
+// "vigilctl: MESSAGE" on stderr, escaped like out().
 void err(const QString &message);
 
 QString orDash(const QString &s);

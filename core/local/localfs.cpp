@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "localtransport.h"
+#include "protocol/text.h"
 
 #include <QDir>
 #include <QFile>
@@ -55,13 +56,22 @@ Result<void> writeAll(int fd, const QByteArray &data, const QString &path)
     return {};
 }
 
-// Writes data to a fresh temp file next to `path`; returns the temp path.
+// Writes data to a fresh temp file next to `path`; returns the temp path:
+// ".NAME.tmp-HEX", NAME cut at a character boundary so that the temporary's
+// name stays within 255 bytes however long NAME is.
 Result<QString> writeTemp(const QString &path, const QByteArray &data, quint32 permissions)
 {
+    constexpr std::size_t kMaxNameBytes = 255;
     const QFileInfo fi(path);
-    const QString tmp = fi.absolutePath() + QLatin1String("/.") + fi.fileName() +
-                        QLatin1String(".tmp-") +
-                        QString::number(QRandomGenerator::global()->generate64(), 16);
+    const QString suffix =
+        QLatin1String(".tmp-") + QStringLiteral("%1").arg(QRandomGenerator::global()->generate64(),
+                                                          16, 16, QLatin1Char('0'));
+    const QByteArray name = encoded(fi.fileName());
+    const std::size_t kept =
+        protocol::utf8PrefixLength(std::string_view(name.constData(), size_t(name.size())),
+                                   kMaxNameBytes - 1 - size_t(suffix.size()));
+    const QString tmp = fi.absolutePath() + QLatin1String("/.") +
+                        QFile::decodeName(name.left(qsizetype(kept))) + suffix;
     const int fd =
         ::open(encoded(tmp).constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                mode_t(permissions));

@@ -42,10 +42,11 @@ Result<void> validateId(std::string_view value, std::string_view what)
         return invalid(what, value,
                        "it is " + std::to_string(value.size()) + " characters long (at most " +
                            std::to_string(kMaxIdLength) + ")");
-    if (value == "." || value == "..")
-        return invalid(what, value, "\".\" and \"..\" are not allowed");
     if (value.front() == '-')
         return invalid(what, value, "it must not start with '-'");
+    // Dot-names are the temporaries' (".NAME.tmp-..."), and scans skip them.
+    if (value.front() == '.')
+        return invalid(what, value, "it must not start with '.'");
     for (std::size_t i = 0; i < value.size(); ++i) {
         if (!isIdChar(value[i]))
             return invalid(what, value,

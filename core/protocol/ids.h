@@ -3,7 +3,8 @@
 
 // Name rules. Every name that becomes part of a path or of a command line
 // (run ids, checkpoint ids, task names, option and parameter names) is an id:
-// 1-64 characters from [A-Za-z0-9._-], not "." or "..", not starting with '-'.
+// 1-64 characters from [A-Za-z0-9._-], not starting with '-' or '.' (so never
+// "." or "..": names starting with '.' are reserved for temporary files).
 
 #include "protocol/result.h"
 

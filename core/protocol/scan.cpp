@@ -32,7 +32,10 @@ bool isFile(const Dir &dir, std::string_view rel)
     return st && S_ISREG(st->st_mode);
 }
 
-// Sorted names of the subdirectories of `rel`; bad entries go to `errors`.
+// Sorted names of the subdirectories of `rel`; bad entries go to `entries`
+// as {"error": ...}. A name is shown only escaped (quote()): it may hold
+// anything a file name can, terminal escapes included. Names starting with
+// '.' are temporaries (no id starts with '.'): skipped.
 std::vector<std::string> subdirectories(const Dir &run, const std::string &rel, json &entries)
 {
     std::vector<std::string> names;
@@ -47,13 +50,14 @@ std::vector<std::string> subdirectories(const Dir &run, const std::string &rel, 
     for (const DirEntry &e : *list) {
         if (e.name.rfind('.', 0) == 0)
             continue; // temporary files and hidden entries
-        const std::string shown = rel + "/" + e.name;
+        auto ok = validateId(e.name, "name");
         if (e.type == DirEntry::Type::Symlink) {
+            const std::string shown = rel + "/" + (ok ? e.name : quote(e.name));
             entries.push_back({{"error", shown + ": is a symbolic link: refused"}});
         } else if (e.type != DirEntry::Type::Directory) {
             continue;
-        } else if (auto ok = validateId(e.name, "name"); !ok) {
-            entries.push_back({{"error", shown + ": " + ok.error().message}});
+        } else if (!ok) {
+            entries.push_back({{"error", rel + ": " + ok.error().message}});
         } else {
             names.push_back(e.name);
         }

@@ -55,13 +55,22 @@ std::string truncateUtf8(std::string_view text, std::size_t maxBytes)
     if (text.size() <= maxBytes)
         return std::string(text);
     static constexpr std::string_view kEllipsis = "...";
-    std::size_t cut = maxBytes > kEllipsis.size() ? maxBytes - kEllipsis.size() : 0;
-    // Step back over continuation bytes (10xxxxxx) so that we cut before a lead byte.
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
-        --cut;
+    const std::size_t cut =
+        utf8PrefixLength(text, maxBytes > kEllipsis.size() ? maxBytes - kEllipsis.size() : 0);
     std::string out(text.substr(0, cut));
     out += kEllipsis;
     return out;
+}
+
+std::size_t utf8PrefixLength(std::string_view text, std::size_t maxBytes)
+{
+    if (text.size() <= maxBytes)
+        return text.size();
+    std::size_t cut = maxBytes;
+    // Step back over continuation bytes (10xxxxxx) so that we cut before a lead byte.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+        --cut;
+    return cut;
 }
 
 bool isValidUtf8(std::string_view text)
@@ -105,9 +114,13 @@ bool isValidUtf8(std::string_view text)
 
 bool hasNoControlChars(std::string_view text)
 {
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto u = static_cast<unsigned char>(text[i]);
         if (u < 0x20 || u == 0x7f)
+            return false;
+        // C1: U+0080-U+009F is C2 80 to C2 9F in UTF-8.
+        if (u == 0xc2 && i + 1 < text.size() &&
+            (static_cast<unsigned char>(text[i + 1]) & 0xe0) == 0x80)
             return false;
     }
     return true;

@@ -22,8 +22,14 @@ std::string truncateUtf8(std::string_view text, std::size_t maxBytes);
 // True when `text` is well-formed UTF-8.
 bool isValidUtf8(std::string_view text);
 
-// True when `text` has no ASCII control characters (0x00-0x1f, 0x7f).
+// True when `text` has no control characters: C0 (U+0000-U+001F, newline and
+// tab included), DEL (U+007F) and C1 (U+0080-U+009F, UTF-8 C2 80 to C2 9F:
+// U+009B is the 8-bit CSI that terminals obey like ESC [).
 bool hasNoControlChars(std::string_view text);
+
+// The length of the longest prefix of `text` of at most `maxBytes` bytes that
+// does not split a UTF-8 sequence.
+std::size_t utf8PrefixLength(std::string_view text, std::size_t maxBytes);
 
 // Lower-case hex of `bytes`.
 std::string toHex(std::string_view bytes);

@@ -2,8 +2,10 @@
 #include "runinfo.h"
 
 #include "protocol/decision.h"
+#include "protocol/ids.h"
 #include "protocol/request.h"
 #include "protocol/run.h"
+#include "protocol/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -179,17 +181,33 @@ Result<QList<RunInfo>> parseScan(const QByteArray &bytes, const QString &site)
             continue;
         RunInfo run;
         run.site = site;
-        run.runId = str(r, "dir");
+        // A directory whose name is no id (the scan says why) may hold
+        // anything, terminal escapes included: it is known by its escaped form.
+        const auto dirIt = r.find("dir");
+        const std::string dir =
+            dirIt != r.end() && dirIt->is_string() ? dirIt->get<std::string>() : std::string();
+        const bool validDir = protocol::isValidId(dir);
+        run.runId = qs(validDir ? dir : protocol::quote(dir));
         if (r.contains("error"))
-            run.problems << run.runId + QStringLiteral(": ") + str(r, "error");
+            run.problems << (validDir ? run.runId + QStringLiteral(": ") + str(r, "error")
+                                      : str(r, "error"));
         const json &meta = r.value("run", json());
         if (meta.is_object()) {
             run.workflowName = str(meta, "workflow_name");
             run.createdAt = time(meta, "created_at");
         }
-        for (const json &t : r.value("tasks", json::array()))
-            if (t.is_object())
-                run.tasks << readTask(t, &run.problems);
+        for (const json &t : r.value("tasks", json::array())) {
+            if (!t.is_object())
+                continue;
+            // An entry of tasks/ that is no task ({"error": ...}): a problem only.
+            if (str(t, "name").isEmpty()) {
+                run.problems << (t.contains("error")
+                                     ? str(t, "error")
+                                     : QStringLiteral("tasks: an entry without a name"));
+                continue;
+            }
+            run.tasks << readTask(t, &run.problems);
+        }
         for (const json &c : r.value("checkpoints", json::array())) {
             if (!c.is_object())
                 continue;

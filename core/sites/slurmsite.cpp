@@ -7,6 +7,23 @@
 
 namespace vigil {
 
+namespace {
+
+// --output takes a filename pattern: "%j", "%a" ... are expanded, "%%" is a
+// '%', and a backslash anywhere turns expansion off and is itself dropped.
+// The log's directory (the run root's path) is taken literally: its '%'
+// doubled. The file name is Vigil's own and may be a pattern ("output_%a.log"
+// for an array). A backslash cannot be written at all: submit() refuses it.
+QString outputPattern(const QString &logPath)
+{
+    const qsizetype slash = logPath.lastIndexOf(QLatin1Char('/'));
+    QString dir = logPath.left(slash + 1);
+    dir.replace(QLatin1Char('%'), QLatin1String("%%"));
+    return dir + logPath.mid(slash + 1);
+}
+
+} // namespace
+
 QStringList SlurmSite::sbatchArgs(const Submission &s, const QString &defaultPartition,
                                   const QString &account)
 {
@@ -15,7 +32,7 @@ QStringList SlurmSite::sbatchArgs(const Submission &s, const QString &defaultPar
                      QStringLiteral("--job-name=") + s.task,
                      QStringLiteral("--comment=") + slurm::jobComment(s.runId, s.task),
                      QStringLiteral("--chdir=") + s.workDirectory,
-                     QStringLiteral("--output=") + s.logPath,
+                     QStringLiteral("--output=") + outputPattern(s.logPath),
                      QStringLiteral("--open-mode=append")};
     const QString partition =
         s.resources.partition.isEmpty() ? defaultPartition : s.resources.partition;
@@ -41,6 +58,16 @@ QStringList SlurmSite::sbatchArgs(const Submission &s, const QString &defaultPar
 
 void SlurmSite::submit(const Submission &s, QObject *context, Callback<QString> done)
 {
+    // A site from the registry was checked when it was added, but the file
+    // may have been edited since: the rule of validateSite() once more.
+    if (s.logPath.contains(QLatin1Char('\\'))) {
+        done(Error(tr("site %1: cannot submit task %2: its log %3 contains a '\\', which "
+                      "SLURM's --output drops (it turns filename patterns off): use a run_root "
+                      "without '\\'")
+                       .arg(name(), s.task, s.logPath),
+                   Error::Kind::Malformed));
+        return;
+    }
     run(sbatchArgs(s, spec().partition, spec().account), context,
         [done = std::move(done)](Result<QByteArray> out) {
             if (!out) {

@@ -2,6 +2,7 @@
 #include "sftpops.h"
 
 #include "core/logging.h"
+#include "protocol/text.h"
 #include "sshexec.h"
 #include "sshsession.h"
 
@@ -44,14 +45,23 @@ std::pair<QString, QString> splitPath(const QString &path)
     return {path.left(slash + 1), path.mid(slash + 1)};
 }
 
+// ".NAME.tmp-XXXXXXXXXXXX" next to `path`: hidden, in the same directory (so
+// that the rename is atomic) and unique (12 random characters; created with
+// O_EXCL). NAME is cut at a character boundary when the temporary would be
+// longer than a file name may be (255 bytes): 237 bytes of NAME are kept.
 QString tempPathFor(const QString &path)
 {
+    constexpr std::size_t kMaxNameBytes = 255;
     const auto [dir, name] = splitPath(path);
     static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    QString random;
+    QString suffix = QStringLiteral(".tmp-");
     for (int i = 0; i < 12; ++i)
-        random += QLatin1Char(alphabet[QRandomGenerator::system()->bounded(62)]);
-    return dir + QLatin1Char('.') + name + QStringLiteral(".tmp-") + random;
+        suffix += QLatin1Char(alphabet[QRandomGenerator::system()->bounded(62)]);
+    const QByteArray utf8 = name.toUtf8();
+    const std::size_t kept =
+        protocol::utf8PrefixLength(std::string_view(utf8.constData(), size_t(utf8.size())),
+                                   kMaxNameBytes - 1 - size_t(suffix.size()));
+    return dir + QLatin1Char('.') + QString::fromUtf8(utf8.left(qsizetype(kept))) + suffix;
 }
 
 Result<void> checkFileName(const QString &path)

@@ -158,6 +158,13 @@ std::optional<SiteProblem> siteProblem(const SiteSpec &s)
     if (s.port < 0 || s.port > 65535)
         return SiteProblem{"port",
                            QStringLiteral("%1.port must be an integer from 1 to 65535").arg(where)};
+    // sbatch --output takes a filename pattern in which a backslash turns the
+    // patterns off and is dropped: a job's log in such a directory cannot be
+    // named, and the job fails before it starts. ('%' is escaped as "%%".)
+    if (s.kind == SiteSpec::Kind::Slurm && s.runRoot.contains(QLatin1Char('\\')))
+        return SiteProblem{"run_root", QStringLiteral("%1.run_root must not contain a backslash "
+                                                      "on a SLURM site (sbatch --output drops it)")
+                                           .arg(where)};
     for (auto [key, path] : {std::pair{"identity_file", &s.identityFile},
                              std::pair{"known_hosts", &s.knownHostsFile}}) {
         if (path->isEmpty())

@@ -92,6 +92,46 @@ private Q_SLOTS:
         QCOMPARE(f.readAll(), QByteArray("0"));
     }
 
+    // The temporary (".NAME.tmp-HEX") of a name of 238 to 255 bytes would be
+    // longer than a file name may be: it is cut, and such names work too.
+    void longestNamesAreWrittenAtomically_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("237 bytes") << QString(237, QLatin1Char('a'));
+        QTest::newRow("238 bytes") << QString(238, QLatin1Char('b'));
+        QTest::newRow("255 bytes") << QString(255, QLatin1Char('c'));
+        // 127 two-byte characters and one byte: a cut must not split a character.
+        QTest::newRow("255 bytes of UTF-8") << QString(127, QChar(0xf1)) + QLatin1Char('x');
+    }
+    void longestNamesAreWrittenAtomically()
+    {
+        QFETCH(QString, name);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString target = dir.filePath(name);
+        for (const QByteArray &content : {QByteArray("first"), QByteArray("second")}) {
+            std::optional<Result<void>> w;
+            m_t.writeFileAtomic(target, content, 0600, this, [&](Result<void> x) { w.emplace(x); });
+            QTRY_VERIFY(w.has_value());
+            QVERIFY2(w->ok(), qPrintable(w->errorString()));
+        }
+        std::optional<Result<void>> again;
+        m_t.createExclusive(target, "third", 0600, this, [&](Result<void> x) { again.emplace(x); });
+        QTRY_VERIFY(again.has_value());
+        QVERIFY(!again->ok());
+        QCOMPARE(again->error().kind, Error::Kind::AlreadyExists);
+        const QString fresh = dir.filePath(name.chopped(1) + QLatin1Char('z'));
+        std::optional<Result<void>> created;
+        m_t.createExclusive(fresh, "new", 0600, this, [&](Result<void> x) { created.emplace(x); });
+        QTRY_VERIFY(created.has_value());
+        QVERIFY2(created->ok(), qPrintable(created->errorString()));
+        QFile f(target);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("second"));
+        // Nothing else is left: the two files, no temporary.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
+    }
+
     void readFromOffsetAndRefuseSymlinks()
     {
         QFile f(path("m.csv"));

@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 
 using namespace vigil;
 
@@ -127,6 +128,67 @@ private Q_SLOTS:
                 QCOMPARE(t.exitCode, 0);
             }
         QVERIFY(sawTask);
+    }
+
+    // Names a job (or anyone who can write the run root) may give directories:
+    // what parseScan makes of them never holds a control character, a tasks/
+    // entry that is no task is a problem (not a nameless task), and dot-names
+    // (temporaries: no id starts with '.') are not listed.
+    void hostileDirectoryNames()
+    {
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const QString escape = QStringLiteral("\x1b]0;PWNED\x07");
+        const QString c1 = QString(QChar(0x9b)) + QStringLiteral("31m");
+        for (const QString &run : {QStringLiteral("run-1"), QStringLiteral("tmp-run")})
+            job({QStringLiteral("init-run"), QStringLiteral("--run-dir"), root.filePath(run),
+                 QStringLiteral("--run-id"), run});
+        // A run directory renamed to a name that is no id, and a hidden one.
+        QVERIFY(QDir().rename(root.filePath(QStringLiteral("tmp-run")),
+                              root.filePath(QStringLiteral("bad") + escape)));
+        QVERIFY(QDir().mkpath(root.filePath(QStringLiteral(".hidden-run"))));
+        QVERIFY(QFile::copy(root.filePath(QStringLiteral("run-1/run.json")),
+                            root.filePath(QStringLiteral(".hidden-run/run.json"))));
+        const QString run1 = root.filePath(QStringLiteral("run-1"));
+        for (const QString &dir :
+             QStringList{QStringLiteral("/tasks/esc") + escape, QStringLiteral("/tasks/c1") + c1,
+                         QStringLiteral("/tasks/.tmp"), QStringLiteral("/checkpoints/x y"),
+                         QStringLiteral("/checkpoints/.request.json.tmp-1-ab")})
+            QVERIFY(QDir().mkpath(run1 + dir));
+
+        auto runs = parseScan(job({QStringLiteral("scan"), root.path()}), QStringLiteral("s"));
+        QVERIFY2(runs.ok(), qPrintable(runs.errorString()));
+        QCOMPARE(runs->size(), 2);
+        const auto isControl = [](QChar c) {
+            return c.unicode() < 0x20 || (c.unicode() >= 0x7f && c.unicode() <= 0x9f);
+        };
+        QStringList problems;
+        for (const RunInfo &r : std::as_const(*runs)) {
+            QVERIFY2(!std::any_of(r.runId.cbegin(), r.runId.cend(), isControl),
+                     qPrintable(QString::fromLatin1(r.runId.toUtf8().toPercentEncoding())));
+            QVERIFY(r.checkpoints.isEmpty());
+            for (const TaskRunInfo &t : r.tasks)
+                QVERIFY2(!t.name.isEmpty(), "a nameless task");
+            QVERIFY(r.tasks.isEmpty());
+            problems += r.problems;
+        }
+        QCOMPARE(runs->at(0).runId, QStringLiteral("\"bad\\x1b]0;PWNED\\x07\""));
+        QCOMPARE(runs->at(1).runId, QStringLiteral("run-1"));
+        for (const QString &p : std::as_const(problems))
+            QVERIFY2(!std::any_of(p.cbegin(), p.cend(), isControl),
+                     qPrintable(QString::fromLatin1(p.toUtf8().toPercentEncoding())));
+        QCOMPARE(runs->at(0).problems,
+                 QStringList{QStringLiteral("invalid run directory name \"bad\\x1b]0;PWNED\\x07\": "
+                                            "byte 0x1b at position 3 is not allowed (use A-Z a-z "
+                                            "0-9 . _ -)")});
+        const QStringList expected{
+            QStringLiteral("tasks: invalid name \"c1\\xc2\\x9b31m\": byte 0xc2 at position 2 is "
+                           "not allowed (use A-Z a-z 0-9 . _ -)"),
+            QStringLiteral("tasks: invalid name \"esc\\x1b]0;PWNED\\x07\": byte 0x1b at position 3 "
+                           "is not allowed (use A-Z a-z 0-9 . _ -)"),
+            QStringLiteral("checkpoints: invalid name \"x y\": byte 0x20 at position 1 is not "
+                           "allowed (use A-Z a-z 0-9 . _ -)")};
+        QCOMPARE(runs->at(1).problems, expected);
     }
 
     void rejectsWhatIsNotAScan_data()

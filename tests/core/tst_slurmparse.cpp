@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Rows captured from the sandbox cluster (SLURM 22.05.8) with the exact
 // format strings Vigil sends; \x1f is the field separator asked for.
+#include "sites/site.h"
 #include "sites/slurmparse.h"
 
 #include <QTest>
@@ -374,6 +375,38 @@ private Q_SLOTS:
         QVERIFY(a.last().endsWith(QStringLiteral("%j"))); // the name, last: it may hold anything
         const QStringList s = slurm::sacctArgs({QStringLiteral("1"), QStringLiteral("2")});
         QCOMPARE(s.last(), QStringLiteral("1,2"));
+    }
+
+    // --output is a filename pattern: a '%' of the run root's path is doubled
+    // (SLURM 22.05 makes "%%" a '%', checked on the sandbox), Vigil's own
+    // file name keeps its pattern (%a of an array).
+    void sbatchOutputIsAPattern_data()
+    {
+        QTest::addColumn<QString>("logPath");
+        QTest::addColumn<QString>("output");
+        QTest::newRow("plain") << QStringLiteral("/h/runs/r/tasks/t/output.log")
+                               << QStringLiteral("--output=/h/runs/r/tasks/t/output.log");
+        QTest::newRow("percent in the run root")
+            << QStringLiteral("/h/100%j %x/r/tasks/t/output.log")
+            << QStringLiteral("--output=/h/100%%j %%x/r/tasks/t/output.log");
+        QTest::newRow("array") << QStringLiteral("/h/50%/r/tasks/t/output_%a.log")
+                               << QStringLiteral("--output=/h/50%%/r/tasks/t/output_%a.log");
+    }
+    void sbatchOutputIsAPattern()
+    {
+        QFETCH(QString, logPath);
+        QFETCH(QString, output);
+        Submission s;
+        s.runId = QStringLiteral("r");
+        s.task = QStringLiteral("t");
+        s.workDirectory = logPath.section(QLatin1Char('/'), 0, -4);
+        s.scriptPath = s.workDirectory + QStringLiteral("/tasks/t/job.sh");
+        s.logPath = logPath;
+        const QStringList argv = SlurmSite::sbatchArgs(s, QString(), QString());
+        QVERIFY2(argv.contains(output), qPrintable(argv.join(QLatin1Char(' '))));
+        // --chdir and the script are plain paths: never escaped.
+        QVERIFY(argv.contains(QStringLiteral("--chdir=") + s.workDirectory));
+        QCOMPARE(argv.last(), s.scriptPath);
     }
 };
 

@@ -134,6 +134,10 @@ private Q_SLOTS:
         QTest::newRow("bind with four parts")
             << task + "container={image=\"i\", binds=[\"/a:/b:ro:x\"]}\n"
             << QStringLiteral("expected SRC[:DST[:ro|rw]]");
+        QTest::newRow("backslash in a SLURM run root")
+            << QByteArray("[workflow]\nname=\"w\"\n[sites.s]\nkind=\"slurm\"\nhost=\"h\"\n"
+                          "run_root=\"a\\\\b\"\n[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n")
+            << QStringLiteral("wf.toml:6:10: [sites.s].run_root must not contain a backslash");
         QTest::newRow("site runtime")
             << head + "container_runtime=\"rkt\"\n[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n"
             << QStringLiteral("wf.toml:5:19: [sites.s].container_runtime: unknown container "
@@ -148,6 +152,30 @@ private Q_SLOTS:
         QVERIFY2(wf.errorString().contains(expected), qPrintable(wf.errorString()));
         QVERIFY2(wf.errorString().startsWith(QStringLiteral("wf.toml")),
                  qPrintable(wf.errorString()));
+    }
+
+    // A SLURM run root may hold '%' (sbatchArgs escapes it) but no backslash,
+    // whether the site comes from a workflow or from the command line.
+    void slurmRunRootRules()
+    {
+        auto wf =
+            parseWorkflow("[workflow]\nname=\"w\"\n[sites.s]\nkind=\"slurm\"\nhost=\"h\"\n"
+                          "run_root=\"100% done\"\n[sites.l]\nkind=\"local\"\n"
+                          "run_root=\"/tmp/a\\\\b\"\n[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n",
+                          QStringLiteral("wf.toml"));
+        QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
+        SiteSpec site;
+        site.name = QStringLiteral("s");
+        site.kind = SiteSpec::Kind::Slurm;
+        site.host = QStringLiteral("h");
+        site.runRoot = QStringLiteral("runs %j");
+        QVERIFY2(validateSite(site).ok(), qPrintable(validateSite(site).errorString()));
+        site.runRoot = QStringLiteral("runs\\x");
+        const auto bad = validateSite(site);
+        QVERIFY(!bad.ok());
+        QVERIFY2(
+            bad.errorString().contains(QStringLiteral("run_root must not contain a backslash")),
+            qPrintable(bad.errorString()));
     }
 
     void stringCommandRunsInShell()

@@ -56,16 +56,22 @@ class Base(unittest.TestCase):
 
 class Names(unittest.TestCase):
     def test_ids(self):
-        for good in ("a", "lr-check", "v1.2_x", "x" * 64, ".hidden"):
+        for good in ("a", "lr-check", "v1.2_x", "x" * 64, "a..b", "x."):
             with self.subTest(good=good):
                 vj.validate_id(good)
-        for bad in ("", ".", "..", "-rf", "a b", "$(id)", "`id`", "a;b", "a\nb", "caf\u00e9",
-                    "/etc", "../x", "x" * 65, "a/b", "'"):
+        for bad in ("", ".", "..", ".hidden", "-rf", "a b", "$(id)", "`id`", "a;b", "a\nb",
+                    "caf\u00e9", "/etc", "../x", "x" * 65, "a/b", "'", "a\u009bb"):
             with self.subTest(bad=bad):
                 with self.assertRaises(vj.VigilError) as cm:
                     vj.validate_id(bad, "checkpoint id")
                 self.assertTrue(str(cm.exception).startswith("invalid checkpoint id"))
                 self.assertNotIn("\n", str(cm.exception))
+        with self.assertRaises(vj.VigilError) as cm:
+            vj.validate_id(".hidden", "run id")
+        self.assertEqual(str(cm.exception),
+                         'invalid run id ".hidden": it must not start with \'.\'')
+        # The C1 range ends at U+009F: U+00A0 (no-break space) is text.
+        self.assertTrue(vj._is_control("\u009f") and not vj._is_control("\u00a0"))
 
     def test_durations_and_times(self):
         self.assertEqual(vj.parse_duration("1h30m"), 5400)
@@ -115,6 +121,11 @@ class Formats(Base):
             (lambda d: d["options"][1].__setitem__("default", True), "exactly one option"),
             (lambda d: d.__setitem__("attachments", ["/etc/shadow"]), "invalid attachment"),
             (lambda d: d.__setitem__("approver_uids", [True]), "expected a numeric uid"),
+            (lambda d: d.__setitem__("title", "red \u009b31m"),
+             'field "title": contains control characters'),
+            (lambda d: d["options"][0].__setitem__("label", "\u0085"),
+             'field "options[0].label": contains control characters'),
+            (lambda d: d.__setitem__("id", ".c"), "it must not start with '.'"),
         ]
         for mutate, message in cases:
             with self.subTest(message=message):

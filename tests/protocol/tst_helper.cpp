@@ -421,6 +421,9 @@ void TestHelper::badCheckpointInput_data()
                                 << QStringLiteral("invalid checkpoint id \"$(reboot)\"");
     QTest::newRow("path id") << QStringList{QStringLiteral("--id"), QStringLiteral("../../etc")}
                              << QStringLiteral("invalid checkpoint id");
+    QTest::newRow("hidden id")
+        << QStringList{QStringLiteral("--id"), QStringLiteral(".hidden")}
+        << QStringLiteral("invalid checkpoint id \".hidden\": it must not start with '.'");
     QTest::newRow("default out of bounds")
         << QStringList{QStringLiteral("--id"), QStringLiteral("x"), QStringLiteral("--param"),
                        QStringLiteral("lr:number=5,max=1")}

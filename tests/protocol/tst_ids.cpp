@@ -29,6 +29,8 @@ private Q_SLOTS:
     void formatTime();
     void deadline();
     void quoteEscapes();
+    void controlChars_data();
+    void controlChars();
     void truncateKeepsUtf8();
 };
 
@@ -43,13 +45,20 @@ void TestIds::validateId_data()
     QTest::newRow("single char") << QByteArray("a") << true << QString();
     QTest::newRow("64 chars") << QByteArray(64, 'x') << true << QString();
     QTest::newRow("dots inside") << QByteArray("a..b") << true << QString();
-    QTest::newRow("starts with dot") << QByteArray(".hidden") << true << QString();
+    QTest::newRow("ends with dot") << QByteArray("x.") << true << QString();
 
     QTest::newRow("empty") << QByteArray("") << false << QStringLiteral("it is empty");
     QTest::newRow("65 chars") << QByteArray(65, 'x') << false
                               << QStringLiteral("65 characters long");
-    QTest::newRow("dot") << QByteArray(".") << false << QStringLiteral("are not allowed");
-    QTest::newRow("dotdot") << QByteArray("..") << false << QStringLiteral("are not allowed");
+    // Names starting with '.' are the temporaries' (".NAME.tmp-...") and a
+    // scan skips them: an id never starts with '.', so "." and ".." are out too.
+    QTest::newRow("starts with dot")
+        << QByteArray(".hidden") << false << QStringLiteral("it must not start with '.'");
+    QTest::newRow("dot") << QByteArray(".") << false << QStringLiteral("must not start with '.'");
+    QTest::newRow("dotdot") << QByteArray("..") << false
+                            << QStringLiteral("must not start with '.'");
+    QTest::newRow("temporary name") << QByteArray(".request.json.tmp-1-abc") << false
+                                    << QStringLiteral("must not start with '.'");
     QTest::newRow("leading dash") << QByteArray("-rf") << false
                                   << QStringLiteral("must not start with '-'");
     QTest::newRow("space") << QByteArray("a b") << false << QStringLiteral("byte 0x20");
@@ -66,7 +75,9 @@ void TestIds::validateId_data()
     QTest::newRow("slash") << QByteArray("a/b") << false << QStringLiteral("'/'");
     QTest::newRow("absolute path")
         << QByteArray("/etc/passwd") << false << QStringLiteral("'/' (0x2f) at position 0");
-    QTest::newRow("parent escape") << QByteArray("../../etc") << false << QStringLiteral("'/'");
+    QTest::newRow("parent escape")
+        << QByteArray("../../etc") << false << QStringLiteral("must not start with '.'");
+    QTest::newRow("slash inside") << QByteArray("a/../etc") << false << QStringLiteral("'/'");
     QTest::newRow("glob") << QByteArray("*") << false << QStringLiteral("'*'");
     QTest::newRow("pipe") << QByteArray("a|b") << false << QStringLiteral("'|'");
     QTest::newRow("redirect") << QByteArray("a>b") << false << QStringLiteral("'>'");
@@ -104,6 +115,7 @@ void TestIds::relativePath_data()
     QTest::newRow("dotdot") << QByteArray("metrics/../../etc/passwd") << false;
     QTest::newRow("leading dotdot") << QByteArray("../x") << false;
     QTest::newRow("dot component") << QByteArray("./x") << false;
+    QTest::newRow("hidden file") << QByteArray("metrics/.loss.csv") << false;
     QTest::newRow("double slash") << QByteArray("a//b") << false;
     QTest::newRow("trailing slash") << QByteArray("a/") << false;
     QTest::newRow("empty") << QByteArray("") << false;
@@ -231,6 +243,41 @@ void TestIds::quoteEscapes()
     QCOMPARE(qs(quote("a\"b\\c\n\x01\xff")), QStringLiteral("\"a\\\"b\\\\c\\n\\x01\\xff\""));
 }
 
+void TestIds::controlChars_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("clean");
+    QTest::newRow("plain") << QByteArray("Lower the rate? $(x) `id` \\ ñ 訓練") << true;
+    QTest::newRow("empty") << QByteArray() << true;
+    QTest::newRow("newline") << QByteArray("a\nb") << false;
+    QTest::newRow("tab") << QByteArray("a\tb") << false;
+    QTest::newRow("nul") << QByteArray("a\0b", 3) << false;
+    QTest::newRow("escape") << QByteArray("\x1b[31mred") << false;
+    QTest::newRow("DEL") << QByteArray("a\x7f") << false;
+    QTest::newRow("C1 first U+0080") << QByteArray("a\xc2\x80") << false;
+    QTest::newRow("C1 CSI U+009B") << QByteArray("red \xc2\x9b"
+                                                 "31m")
+                                   << false;
+    QTest::newRow("C1 NEL U+0085") << QByteArray("a\xc2\x85"
+                                                 "b")
+                                   << false;
+    QTest::newRow("C1 last U+009F") << QByteArray("\xc2\x9f") << false;
+    QTest::newRow("no-break space U+00A0") << QByteArray("a\xc2\xa0"
+                                                         "b")
+                                           << true;
+    QTest::newRow("copyright U+00A9") << QByteArray("\xc2\xa9") << true;
+    // 0x9B as a continuation byte of another character is no C1 control.
+    QTest::newRow("U+06DB") << QByteArray("\xdb\x9b") << true;
+    QTest::newRow("bidi override") << QByteArray("\xe2\x80\xae") << true;
+}
+
+void TestIds::controlChars()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(bool, clean);
+    QCOMPARE(hasNoControlChars(text.toStdString()), clean);
+}
+
 void TestIds::truncateKeepsUtf8()
 {
     const std::string text = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"; // four é
@@ -240,6 +287,12 @@ void TestIds::truncateKeepsUtf8()
     QVERIFY(!isValidUtf8("\xc3"));
     QVERIFY(!isValidUtf8("\xed\xa0\x80")); // a surrogate
     QVERIFY(!isValidUtf8("\xc0\xaf"));     // overlong '/'
+    // The prefix that fits: never half a character.
+    QCOMPARE(utf8PrefixLength(text, 100), text.size());
+    QCOMPARE(utf8PrefixLength(text, 5), std::size_t(4));
+    QCOMPARE(utf8PrefixLength(text, 4), std::size_t(4));
+    QCOMPARE(utf8PrefixLength(text, 1), std::size_t(0));
+    QCOMPARE(utf8PrefixLength("ab\xf0\x9f\x9a\x80", 5), std::size_t(2)); // a 4-byte rocket
 }
 
 QTEST_GUILESS_MAIN(TestIds)

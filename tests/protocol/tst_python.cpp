@@ -352,6 +352,7 @@ void TestPython::pythonRejectsHostileIds_data()
     QTest::newRow("newline") << QStringLiteral("a\nb");
     QTest::newRow("unicode") << QString::fromUtf8("\xc3\xa9t\xc3\xa9");
     QTest::newRow("dotdot") << QStringLiteral("..");
+    QTest::newRow("hidden") << QStringLiteral(".hidden"); // dot-names are the temporaries'
 }
 
 void TestPython::pythonRejectsHostileIds()
