@@ -54,6 +54,7 @@ Site *Supervisor::addSite(const SiteSpec &spec)
         target.port = spec.port;
         target.identityFile = spec.identityFile;
         target.knownHostsFile = spec.knownHostsFile;
+        target.proxyJump = spec.proxyJump;
         target.configFile = m_options.sshConfigFile;
         target.hostKeyPolicy = m_options.hostKeyPolicy;
         auto *ssh = new SshTransport(target);

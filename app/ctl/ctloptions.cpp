@@ -22,8 +22,9 @@ QString commandsHelp()
                "  cancel [WORKFLOW] --job ID [--site S]            cancel a job\n\n"
                "Sites:\n"
                "  site add NAME --kind slurm|ssh|local [--host H] [--user U] [--port P]\n"
-               "      [--identity FILE] [--known-hosts FILE] [--run-root DIR] [--partition P]\n"
-               "      [--account A] [--poll SECONDS] [--replace]      add a site to the registry\n"
+               "      [--identity FILE] [--known-hosts FILE] [--proxy-jump [USER@]HOST[:PORT]]\n"
+               "      [--run-root DIR] [--partition P] [--account A] [--poll SECONDS] [--replace]\n"
+               "                                    add a site to the registry\n"
                "  site list                         the sites and where they come from\n"
                "  site remove NAME                  remove a site from the registry\n"
                "  site test NAME                    connect and check host key, login, SLURM, "
@@ -77,6 +78,9 @@ void addOptions(QCommandLineParser &p)
          QStringLiteral("file")},
         {QStringLiteral("known-hosts"), QStringLiteral("site add: known_hosts file."),
          QStringLiteral("file")},
+        {QStringLiteral("proxy-jump"),
+         QStringLiteral("site add: jump host, [user@]host[:port], or none."),
+         QStringLiteral("host")},
         {QStringLiteral("run-root"),
          QStringLiteral("site add: directory of the runs (default vigil-runs in the home)."),
          QStringLiteral("dir")},

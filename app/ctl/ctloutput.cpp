@@ -106,6 +106,7 @@ QJsonObject siteJson(const SiteSpec &site, const QString &source)
         {QStringLiteral("port"), site.port},
         {QStringLiteral("identity_file"), site.identityFile},
         {QStringLiteral("known_hosts"), site.knownHostsFile},
+        {QStringLiteral("proxy_jump"), site.proxyJump},
         {QStringLiteral("run_root"), site.runRoot},
         {QStringLiteral("partition"), site.partition},
         {QStringLiteral("account"), site.account},

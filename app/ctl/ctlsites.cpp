@@ -106,6 +106,7 @@ void Command::doSiteAdd(const QString &name)
     s.user = option(QStringLiteral("user"));
     s.identityFile = storedPath(option(QStringLiteral("identity")));
     s.knownHostsFile = storedPath(option(QStringLiteral("known-hosts")));
+    s.proxyJump = option(QStringLiteral("proxy-jump"));
     s.runRoot = option(QStringLiteral("run-root"));
     if (s.runRoot.isEmpty())
         s.runRoot = QStringLiteral("vigil-runs");

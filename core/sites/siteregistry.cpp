@@ -116,6 +116,7 @@ QByteArray SiteRegistry::format(const QList<SiteSpec> &sites)
         number("port", s.port);
         text("identity_file", s.identityFile);
         text("known_hosts", s.knownHostsFile);
+        text("proxy_jump", s.proxyJump);
         text("run_root", s.runRoot);
         text("partition", s.partition);
         text("account", s.account);

@@ -256,7 +256,7 @@ Connector::Step Connector::connectSession()
 }
 
 // The jump host is connected by a Connector of its own, with the same known
-// hosts and policy; its questions are this connector's until it is done.
+// hosts, policy and key file; its questions are this connector's until it is done.
 Connector::Step Connector::startJump(const JumpHost &jump)
 {
     SshTarget target;
@@ -264,6 +264,9 @@ Connector::Step Connector::startJump(const JumpHost &jump)
     target.user = jump.user;
     target.port = jump.port;
     target.configFile = m_target.configFile;
+    // A site names one key; it is tried on the jump host too (before the jump
+    // host's own ssh_config keys), as most jump hosts share the user's key.
+    target.identityFile = m_target.identityFile;
     target.knownHostsFile = m_target.knownHostsFile;
     target.hostKeyPolicy = m_target.hostKeyPolicy;
     target.connectTimeoutSeconds = m_target.connectTimeoutSeconds;

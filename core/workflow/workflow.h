@@ -26,6 +26,7 @@ struct SiteSpec
     int port = 0;
     QString identityFile;   // private key file (absolute or ~/...)
     QString knownHostsFile; // known_hosts file (absolute or ~/...)
+    QString proxyJump;      // [user@]host[:port] of a jump host; "none": no jump host
     // Seconds between two scheduler queries of this site; 0: the program's
     // interval (20 s unless told otherwise).
     int pollSeconds = 0;

@@ -17,6 +17,7 @@
 #include <QTest>
 #include <QThread>
 #include <sys/stat.h>
+#include <tuple>
 
 using namespace vigil;
 using namespace vigil::test;
@@ -93,6 +94,38 @@ private Q_SLOTS:
         qunsetenv("SSH_AUTH_SOCK");
         m_registry = m_dir.filePath(QStringLiteral("config/vigil/sites.toml"));
         m_runRoot = QStringLiteral("vigil-test-ctl-sites");
+    }
+
+    // proxy_jump reaches the site through the sandbox's jump sshd, which may
+    // forward only to the login node: a wrong jump host fails, the right one works.
+    void siteThroughJumpHost()
+    {
+        const QString jumpPort = m_env.value(QStringLiteral("VIGIL_SANDBOX_JUMP_PORT"));
+        QVERIFY(!jumpPort.isEmpty());
+        for (const auto &[name, jump, ok] :
+             {std::tuple{QStringLiteral("viajump"),
+                         QStringLiteral("%1@%2:%3").arg(m_env.user, m_env.sshHost, jumpPort), true},
+              std::tuple{QStringLiteral("viabadjump"),
+                         QStringLiteral("%1@%2:1").arg(m_env.user, m_env.sshHost), false}}) {
+            CtlResult add = runCtl(addArgs(name, m_env.sshPort, m_env.knownHosts) +
+                                   QStringList{QStringLiteral("--proxy-jump"), jump});
+            QVERIFY2(add.exitCode == 0, qPrintable(add.describe()));
+            CtlResult list =
+                runCtl({QStringLiteral("site"), QStringLiteral("list"), QStringLiteral("--json")});
+            QCOMPARE(findSite(list.jsonObject().value(QStringLiteral("sites")).toArray(), name)
+                         .value(QStringLiteral("proxy_jump"))
+                         .toString(),
+                     jump);
+            CtlResult test = runCtl({QStringLiteral("site"), QStringLiteral("test"), name});
+            if (ok) {
+                QVERIFY2(test.exitCode == 0, qPrintable(test.describe()));
+            } else {
+                QCOMPARE(test.exitCode, 1);
+                QVERIFY2(test.err.contains("jump host"), qPrintable(test.describe()));
+            }
+            CtlResult removed = runCtl({QStringLiteral("site"), QStringLiteral("remove"), name});
+            QCOMPARE(removed.exitCode, 0);
+        }
     }
 
     void addListTestDeployJobsRemove()
