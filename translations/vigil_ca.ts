@@ -798,6 +798,10 @@ Directoris d&apos;execució: %3 (%4)</translation>
         <source>scanned every cycle</source>
         <translation>explorats a cada cicle</translation>
     </message>
+    <message>
+        <source>%1 · live</source>
+        <translation>%1 · en directe</translation>
+    </message>
 </context>
 <context>
     <name>vigil::TaskNodeItem</name>

@@ -798,6 +798,10 @@ Directorios de ejecución: %3 (%4)</translation>
         <source>scanned every cycle</source>
         <translation>explorados en cada ciclo</translation>
     </message>
+    <message>
+        <source>%1 · live</source>
+        <translation>%1 · en vivo</translation>
+    </message>
 </context>
 <context>
     <name>vigil::TaskNodeItem</name>

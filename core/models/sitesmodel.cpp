@@ -49,7 +49,7 @@ QList<int> changedColumns(const SiteStatus &a, const SiteStatus &b)
     if (a.lastRefresh != b.lastRefresh || a.jobsConfirmedAt != b.jobsConfirmedAt ||
         a.runsConfirmedAt != b.runsConfirmedAt || a.watching != b.watching)
         cols << SitesModel::DataAge;
-    if (a.helperVersion != b.helperVersion)
+    if (a.helperVersion != b.helperVersion || a.watching != b.watching)
         cols << SitesModel::Helper;
     if (a.activeJobs != b.activeJobs)
         cols << SitesModel::ActiveJobs;
@@ -108,7 +108,10 @@ QVariant SitesModel::data(const QModelIndex &index, int role) const
         case DataAge:
             return s.lastRefresh.isValid() ? formatAge(ageOf(s)) : tr("never");
         case Helper:
-            return s.helperVersion.isEmpty() ? emDash() : s.helperVersion;
+            if (s.helperVersion.isEmpty())
+                return emDash();
+            // "live": the run directories are streamed (vigil-job watch), not polled.
+            return s.watching ? tr("%1 · live").arg(s.helperVersion) : s.helperVersion;
         case ActiveJobs:
             return s.activeJobs;
         case PendingCheckpoints:

@@ -43,10 +43,36 @@ private Q_SLOTS:
     void setSitesDiffs();
     void dataAgeTicks();
     void staleAndErrors();
+    void watchShowsLiveAndSourcesOfAge();
     void issuesNewestFirst();
     void issuesTrimAndClear();
     void issuesRepeatedMoveToTop();
 };
+
+void TestSitesModel::watchShowsLiveAndSourcesOfAge()
+{
+    SitesModel model;
+    model.setTickInterval(0);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    SiteStatus s = site(QStringLiteral("mn5"), 5);
+    s.helperVersion = QStringLiteral("vigil-job 0.1.0");
+    s.jobsConfirmedAt = kNow.addSecs(-5);
+    s.runsConfirmedAt = kNow.addSecs(-1);
+    model.updateSite(s);
+    const QModelIndex helper = model.index(0, SitesModel::Helper);
+    QCOMPARE(helper.data().toString(), QStringLiteral("vigil-job 0.1.0"));
+    const QString polled = model.index(0, SitesModel::DataAge).data(Qt::ToolTipRole).toString();
+    QVERIFY2(polled.contains(QLatin1String("scanned every cycle")), qPrintable(polled));
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    s.watching = true;
+    model.updateSite(s);
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(helper.data().toString(), QStringLiteral("vigil-job 0.1.0 · live"));
+    const QString live = model.index(0, SitesModel::DataAge).data(Qt::ToolTipRole).toString();
+    QVERIFY2(live.contains(QLatin1String("streamed by vigil-job watch")), qPrintable(live));
+    QVERIFY2(live.contains(QLatin1String("every 20 s")), qPrintable(live));
+}
 
 void TestSitesModel::updateInsertsThenChangesColumns()
 {
