@@ -102,7 +102,12 @@ Site *Supervisor::addSite(const SiteSpec &spec)
             });
     connect(s, &Site::helperChanged, this, [this, raw] {
         raw->status.helperVersion = raw->site->helperVersion();
+        raw->status.helperProblem = raw->site->helperProblem();
         Q_EMIT siteChanged(raw->status.name);
+    });
+    // The run directories are still read (over SFTP): a warning, said once.
+    connect(s, &Site::helperUnavailable, this, [this, raw](const QString &message) {
+        raise(Issue::Severity::Warning, raw->status.name, tr("vigil-job"), message);
     });
     transport->open();
     return s;
@@ -252,6 +257,7 @@ void Supervisor::finishCycle(SiteData &d)
         d.lastRaisedError.clear();
     }
     d.status.helperVersion = d.site->helperVersion();
+    d.status.helperProblem = d.site->helperProblem();
     d.status.activeJobs = 0;
     for (const JobInfo &j : std::as_const(d.jobs))
         d.status.activeJobs += j.isActive() ? 1 : 0;

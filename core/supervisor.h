@@ -44,6 +44,9 @@ struct SiteStatus
     bool watching = false;     // a vigil-job watch stream is live
     int pollSeconds = 20;      // scheduler query interval of this site
     QString helperVersion;
+    // Non-empty: vigil-job cannot run on the site (why), so the run
+    // directories are read over SFTP every cycle and there is no watch.
+    QString helperProblem;
     QString lastError;
     int activeJobs = 0;
     int pendingCheckpoints = 0;

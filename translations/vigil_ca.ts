@@ -802,6 +802,18 @@ Directoris d&apos;execució: %3 (%4)</translation>
         <source>%1 · live</source>
         <translation>%1 · en directe</translation>
     </message>
+    <message>
+        <source>none · SFTP polling</source>
+        <translation>cap · sondeig SFTP</translation>
+    </message>
+    <message>
+        <source>read over SFTP every cycle</source>
+        <translation>llegits per SFTP a cada cicle</translation>
+    </message>
+    <message>
+        <source>vigil-job cannot run on this site (%1): the run directories are read over SFTP every cycle, and vigil-job is tried again every few minutes</source>
+        <translation>vigil-job no es pot executar en aquest lloc (%1): els directoris d&apos;execució es llegeixen per SFTP a cada cicle i vigil-job es torna a provar cada pocs minuts</translation>
+    </message>
 </context>
 <context>
     <name>vigil::TaskNodeItem</name>

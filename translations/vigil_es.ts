@@ -802,6 +802,18 @@ Directorios de ejecución: %3 (%4)</translation>
         <source>%1 · live</source>
         <translation>%1 · en vivo</translation>
     </message>
+    <message>
+        <source>none · SFTP polling</source>
+        <translation>ninguno · sondeo SFTP</translation>
+    </message>
+    <message>
+        <source>read over SFTP every cycle</source>
+        <translation>leídos por SFTP en cada ciclo</translation>
+    </message>
+    <message>
+        <source>vigil-job cannot run on this site (%1): the run directories are read over SFTP every cycle, and vigil-job is tried again every few minutes</source>
+        <translation>vigil-job no puede ejecutarse en este sitio (%1): los directorios de ejecución se leen por SFTP en cada ciclo y vigil-job se vuelve a intentar cada pocos minutos</translation>
+    </message>
 </context>
 <context>
     <name>vigil::TaskNodeItem</name>

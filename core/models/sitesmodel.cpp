@@ -49,7 +49,8 @@ QList<int> changedColumns(const SiteStatus &a, const SiteStatus &b)
     if (a.lastRefresh != b.lastRefresh || a.jobsConfirmedAt != b.jobsConfirmedAt ||
         a.runsConfirmedAt != b.runsConfirmedAt || a.watching != b.watching)
         cols << SitesModel::DataAge;
-    if (a.helperVersion != b.helperVersion || a.watching != b.watching)
+    if (a.helperVersion != b.helperVersion || a.watching != b.watching ||
+        a.helperProblem != b.helperProblem)
         cols << SitesModel::Helper;
     if (a.activeJobs != b.activeJobs)
         cols << SitesModel::ActiveJobs;
@@ -109,7 +110,7 @@ QVariant SitesModel::data(const QModelIndex &index, int role) const
             return s.lastRefresh.isValid() ? formatAge(ageOf(s)) : tr("never");
         case Helper:
             if (s.helperVersion.isEmpty())
-                return emDash();
+                return s.helperProblem.isEmpty() ? emDash() : tr("none · SFTP polling");
             // "live": the run directories are streamed (vigil-job watch), not polled.
             return s.watching ? tr("%1 · live").arg(s.helperVersion) : s.helperVersion;
         case ActiveJobs:
@@ -137,10 +138,18 @@ QVariant SitesModel::data(const QModelIndex &index, int role) const
                     .arg(s.jobsConfirmedAt.isValid() ? formatDateTime(s.jobsConfirmedAt) : never)
                     .arg(s.pollSeconds)
                     .arg(s.runsConfirmedAt.isValid() ? formatDateTime(s.runsConfirmedAt) : never,
-                         s.watching ? tr("streamed by vigil-job watch")
-                                    : tr("scanned every cycle"));
+                         s.watching                   ? tr("streamed by vigil-job watch")
+                         : !s.helperProblem.isEmpty() ? tr("read over SFTP every cycle")
+                                                      : tr("scanned every cycle"));
             return tip;
         }
+        case Helper:
+            if (!s.helperProblem.isEmpty())
+                return tr("vigil-job cannot run on this site (%1): the run directories are "
+                          "read over SFTP every cycle, and vigil-job is tried again every few "
+                          "minutes")
+                    .arg(s.helperProblem);
+            return {};
         case LastError:
             return s.lastError.isEmpty() ? QVariant() : QVariant(s.lastError);
         }

@@ -68,19 +68,24 @@ Result<Request> readRequest(const Dir &run, std::string_view id)
     if (auto r = validateId(id, "checkpoint id"); !r)
         return std::move(r).error();
     const std::string file = RunLayout::request(id);
-    auto data = run.read(file, kMaxFileSize);
+    return requestFromFile(id, run.read(file, kMaxFileSize), run.displayOf(file));
+}
+
+Result<Request> requestFromFile(std::string_view id, Result<FileData> data,
+                                const std::string &shown)
+{
     if (!data) {
         if (data.error().kind == Error::Kind::NotFound)
             return Error("no checkpoint " + quote(id) + " (" + data.error().message + ")",
                          Error::Kind::NotFound);
         return std::move(data).error();
     }
-    auto request = parseRequest(data->bytes, run.displayOf(file));
+    auto request = parseRequest(data->bytes, shown);
     if (!request)
         return request;
     if (request->id != id)
-        return Error(run.displayOf(file) + ": field \"id\" is " + quote(request->id) +
-                         " but the directory is " + quote(id),
+        return Error(shown + ": field \"id\" is " + quote(request->id) + " but the directory is " +
+                         quote(id),
                      Error::Kind::Malformed);
     return request;
 }

@@ -35,6 +35,10 @@ Result<PostedCheckpoint> postCheckpoint(const RunDir &run, const Request &reques
 
 // Reads and checks checkpoints/<id>/request.json.
 Result<Request> readRequest(const Dir &run, std::string_view id);
+// What readRequest() makes of what reading that file gave (`data`); `shown`
+// names the file in messages. Shared with scans that read through other means.
+Result<Request> requestFromFile(std::string_view id, Result<FileData> data,
+                                const std::string &shown);
 
 // What one decision file says, judged against its request.
 struct DecisionVerdict

@@ -33,15 +33,6 @@ Error sysError(const std::string &what, int err)
     return Error(what + ": " + errnoText(err), kindOf(err));
 }
 
-std::string sizeText(std::size_t bytes)
-{
-    if (bytes % (1024 * 1024) == 0)
-        return std::to_string(bytes / (1024 * 1024)) + " MiB";
-    if (bytes % 1024 == 0)
-        return std::to_string(bytes / 1024) + " KiB";
-    return std::to_string(bytes) + " bytes";
-}
-
 // Explains why opening `name` under `dirfd` failed, looking at what is there.
 Error openError(int dirfd, const std::string &name, const std::string &shown, int err)
 {
@@ -67,22 +58,6 @@ Result<void> writeAll(int fd, std::string_view data, const std::string &shown)
         done += static_cast<std::size_t>(n);
     }
     return {};
-}
-
-std::vector<std::string_view> splitPath(std::string_view rel)
-{
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (start <= rel.size()) {
-        const std::size_t slash = rel.find('/', start);
-        const std::size_t end = slash == std::string_view::npos ? rel.size() : slash;
-        if (end > start)
-            parts.push_back(rel.substr(start, end - start));
-        if (slash == std::string_view::npos)
-            break;
-        start = slash + 1;
-    }
-    return parts;
 }
 
 // Writes `data` to a new temporary file in `dirfd`; returns its name.

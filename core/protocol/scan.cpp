@@ -18,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-json sizeOf(const Dir &dir, std::string_view rel)
+json sizeOf(const ScanSource &dir, std::string_view rel)
 {
     const auto st = dir.stat(rel);
     if (!st || !S_ISREG(st->st_mode))
@@ -26,7 +26,7 @@ json sizeOf(const Dir &dir, std::string_view rel)
     return static_cast<std::int64_t>(st->st_size);
 }
 
-bool isFile(const Dir &dir, std::string_view rel)
+bool isFile(const ScanSource &dir, std::string_view rel)
 {
     const auto st = dir.stat(rel);
     return st && S_ISREG(st->st_mode);
@@ -36,7 +36,8 @@ bool isFile(const Dir &dir, std::string_view rel)
 // as {"error": ...}. A name is shown only escaped (quote()): it may hold
 // anything a file name can, terminal escapes included. Names starting with
 // '.' are temporaries (no id starts with '.'): skipped.
-std::vector<std::string> subdirectories(const Dir &run, const std::string &rel, json &entries)
+std::vector<std::string> subdirectories(const ScanSource &run, const std::string &rel,
+                                        json &entries)
 {
     std::vector<std::string> names;
     auto list = run.list(rel);
@@ -68,7 +69,7 @@ std::vector<std::string> subdirectories(const Dir &run, const std::string &rel, 
 // tasks/<name>/submission.json: the scheduler's job id, known from the
 // moment the task is submitted (before state.json exists). Null when absent;
 // {"error": ...} when unreadable.
-json scanSubmission(const Dir &run, const std::string &name)
+json scanSubmission(const ScanSource &run, const std::string &name)
 {
     const std::string file = RunLayout::taskSubmission(name);
     auto data = run.read(file, kMaxFileSize);
@@ -94,7 +95,7 @@ json scanSubmission(const Dir &run, const std::string &name)
     return out;
 }
 
-json scanTaskImpl(const Dir &run, const std::string &name)
+json scanTaskImpl(const ScanSource &run, const std::string &name)
 {
     json entry = {{"name", name}};
     const std::string file = RunLayout::taskState(name);
@@ -135,7 +136,7 @@ json decisionEntry(const DecisionVerdict &verdict)
     return entry;
 }
 
-json judgeFile(const Dir &run, const Request &request, const std::string &file,
+json judgeFile(const ScanSource &run, const Request &request, const std::string &file,
                std::optional<Decision> *valid)
 {
     auto data = run.read(file, kMaxFileSize);
@@ -153,9 +154,18 @@ json judgeFile(const Dir &run, const Request &request, const std::string &file,
     return decisionEntry(verdict);
 }
 
-json scanCheckpointImpl(const Dir &run, const std::string &id)
+// readRequest() through a ScanSource.
+Result<Request> readRequestFrom(const ScanSource &run, const std::string &id)
 {
-    auto request = readRequest(run, id);
+    if (auto r = validateId(id, "checkpoint id"); !r)
+        return std::move(r).error();
+    const std::string file = RunLayout::request(id);
+    return requestFromFile(id, run.read(file, kMaxFileSize), run.displayOf(file));
+}
+
+json scanCheckpointImpl(const ScanSource &run, const std::string &id)
+{
+    auto request = readRequestFrom(run, id);
     if (!request)
         return {{"id", id}, {"error", request.error().message}};
     json entry = {{"id", id}, {"request", toJson(*request)}};
@@ -205,30 +215,61 @@ json scanCheckpointImpl(const Dir &run, const std::string &id)
     return entry;
 }
 
-json scanHeader(const std::filesystem::path &root, TimePoint now)
+} // namespace
+
+Result<FileData> DirScanSource::read(std::string_view rel, std::size_t limit) const
+{
+    return m_dir->read(rel, limit);
+}
+
+std::optional<struct stat> DirScanSource::stat(std::string_view rel) const
+{
+    return m_dir->stat(rel);
+}
+
+Result<std::vector<DirEntry>> DirScanSource::list(std::string_view rel) const
+{
+    return m_dir->list(rel);
+}
+
+Result<std::unique_ptr<ScanSource>> DirScanSource::openRun(std::string_view name) const
+{
+    auto sub = m_dir->openSub(name);
+    if (!sub)
+        return std::move(sub).error();
+    sub->setDisplay({}); // messages name files relative to the run directory
+    return std::unique_ptr<ScanSource>(std::make_unique<DirScanSource>(std::move(*sub)));
+}
+
+std::string rootName(const std::filesystem::path &root)
 {
     std::error_code ec;
     const std::filesystem::path absolute = std::filesystem::absolute(root, ec);
+    return ec ? root.string() : absolute.lexically_normal().string();
+}
+
+json scanDocument(const std::string &root, const std::string &host, std::uint32_t uid,
+                  TimePoint now, json helperVersion, json runs)
+{
     return json{
         {"format", formatHeader(kScanFormat)},
-        {"root", ec ? root.string() : absolute.lexically_normal().string()},
-        {"host", hostName()},
-        {"uid", ::geteuid()},
+        {"root", root},
+        {"host", host},
+        {"uid", uid},
         {"scanned_at", formatUtc(now)},
-        {"helper_version", helperVersion()},
+        {"helper_version", std::move(helperVersion)},
+        {"runs", std::move(runs)},
     };
 }
 
-} // namespace
-
 json scanTask(const Dir &run, const std::string &name)
 {
-    return scanTaskImpl(run, name);
+    return scanTaskImpl(DirScanSource(run), name);
 }
 
 json scanCheckpoint(const Dir &run, const std::string &id)
 {
-    return scanCheckpointImpl(run, id);
+    return scanCheckpointImpl(DirScanSource(run), id);
 }
 
 std::string runDirName(const std::filesystem::path &path)
@@ -257,12 +298,16 @@ Result<json> scanRunDir(const std::filesystem::path &path, TimePoint now)
     absolute = absolute.lexically_normal();
     if (absolute.filename().empty())
         absolute = absolute.parent_path();
-    json doc = scanHeader(absolute.parent_path(), now);
-    doc["runs"] = json::array({scanRun(*dir, runDirName(path))});
-    return doc;
+    return scanDocument(rootName(absolute.parent_path()), hostName(), ::geteuid(), now,
+                        helperVersion(), json::array({scanRun(*dir, runDirName(path))}));
 }
 
 json scanRun(const Dir &run, std::string_view name)
+{
+    return scanRun(DirScanSource(run), name);
+}
+
+json scanRun(const ScanSource &run, std::string_view name)
 {
     json entry = {{"dir", std::string(name)}};
     auto data = run.read(RunLayout::runFile(), kMaxFileSize);
@@ -290,12 +335,9 @@ json scanRun(const Dir &run, std::string_view name)
     return entry;
 }
 
-Result<json> scanRoot(const std::filesystem::path &root, TimePoint now)
+Result<json> scanRuns(const ScanSource &root)
 {
-    auto dir = Dir::open(root, root.string());
-    if (!dir)
-        return std::move(dir).error();
-    auto list = dir->list();
+    auto list = root.list();
     if (!list)
         return std::move(list).error();
     std::sort(list->begin(), list->end(),
@@ -305,24 +347,32 @@ Result<json> scanRoot(const std::filesystem::path &root, TimePoint now)
     for (const DirEntry &e : *list) {
         if (e.type != DirEntry::Type::Directory || e.name.rfind('.', 0) == 0)
             continue;
-        if (!dir->stat(e.name + "/" + RunLayout::runFile()))
+        if (!root.stat(e.name + "/" + RunLayout::runFile()))
             continue; // not a run directory
         if (auto ok = validateId(e.name, "run directory name"); !ok) {
             runs.push_back({{"dir", e.name}, {"error", ok.error().message}});
             continue;
         }
-        auto run = dir->openSub(e.name);
+        auto run = root.openRun(e.name);
         if (!run) {
             runs.push_back({{"dir", e.name}, {"error", run.error().message}});
             continue;
         }
-        run->setDisplay({}); // messages name files relative to the run directory
-        runs.push_back(scanRun(*run, e.name));
+        runs.push_back(scanRun(**run, e.name));
     }
+    return runs;
+}
 
-    json doc = scanHeader(root, now);
-    doc["runs"] = std::move(runs);
-    return doc;
+Result<json> scanRoot(const std::filesystem::path &root, TimePoint now)
+{
+    auto dir = Dir::open(root, root.string());
+    if (!dir)
+        return std::move(dir).error();
+    auto runs = scanRuns(DirScanSource(std::move(*dir)));
+    if (!runs)
+        return std::move(runs).error();
+    return scanDocument(rootName(root), hostName(), ::geteuid(), now, helperVersion(),
+                        std::move(*runs));
 }
 
 } // namespace vigil::protocol

@@ -150,4 +150,29 @@ bool isLowerHex(std::string_view text, std::size_t length)
     return true;
 }
 
+std::string sizeText(std::size_t bytes)
+{
+    if (bytes % (1024 * 1024) == 0)
+        return std::to_string(bytes / (1024 * 1024)) + " MiB";
+    if (bytes % 1024 == 0)
+        return std::to_string(bytes / 1024) + " KiB";
+    return std::to_string(bytes) + " bytes";
+}
+
+std::vector<std::string_view> splitPath(std::string_view rel)
+{
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= rel.size()) {
+        const std::size_t slash = rel.find('/', start);
+        const std::size_t end = slash == std::string_view::npos ? rel.size() : slash;
+        if (end > start)
+            parts.push_back(rel.substr(start, end - start));
+        if (slash == std::string_view::npos)
+            break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
 } // namespace vigil::protocol

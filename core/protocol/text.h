@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil::protocol {
 
@@ -36,5 +37,12 @@ std::string toHex(std::string_view bytes);
 
 // True when `text` is exactly `length` lower-case hex digits.
 bool isLowerHex(std::string_view text, std::size_t length);
+
+// A size for a message: "4 MiB", "64 KiB" when exact, else "1000 bytes".
+std::string sizeText(std::size_t bytes);
+
+// The non-empty components of the '/'-separated relative path `rel` (views
+// into `rel`).
+std::vector<std::string_view> splitPath(std::string_view rel);
 
 } // namespace vigil::protocol

@@ -2,6 +2,7 @@
 #include "site.h"
 
 #include "logging.h"
+#include "runs/sftpscan.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -200,8 +201,12 @@ void Site::probeHelper(const QString &remote, Callback<void> done)
                 return;
             }
             if (r->exitCode != 0) {
-                done(Error(QStringLiteral("%1 does not run on %2: %3")
-                               .arg(remote, m_spec.name, QString::fromUtf8(r->err).trimmed())));
+                const QString err = QString::fromUtf8(r->err).trimmed().left(500);
+                done(Error(
+                    QStringLiteral("%1 --version exited with status %2 on %3%4")
+                        .arg(remote)
+                        .arg(r->exitCode)
+                        .arg(m_spec.name, err.isEmpty() ? QString() : QStringLiteral(": ") + err)));
                 return;
             }
             m_helperVersion = QString::fromUtf8(r->out).trimmed();
@@ -252,42 +257,118 @@ void Site::uploadHelper(const QString &remote, const QByteArray &data)
                                  ? Result<QString>(remote)
                                  : Result<QString>(Error(
                                        tr("vigil-job was uploaded to %1 but does not run there: %2")
-                                           .arg(m_spec.name, runs.errorString()))));
+                                           .arg(m_spec.name, runs.errorString()),
+                                       runs.error().kind)));
             });
         });
     });
 }
 
+namespace {
+
+// The connection failed, not the helper: nothing to fall back to.
+bool isConnectionProblem(const Error &error)
+{
+    switch (error.kind) {
+    case Error::Kind::Network:
+    case Error::Kind::Auth:
+    case Error::Kind::HostKeyUnknown:
+    case Error::Kind::HostKeyChanged:
+    case Error::Kind::Cancelled:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
 void Site::scanRuns(QObject *context, Callback<QByteArray> done)
 {
     QPointer<QObject> ctx(context);
-    ensureHelper(this, [this, ctx, done = std::move(done)](Result<QString> helper) mutable {
-        if (!ctx)
-            return;
+    Callback<QByteArray> reply = [ctx, done = std::move(done)](Result<QByteArray> r) {
+        if (ctx)
+            done(std::move(r));
+    };
+    if (m_helperPath.isEmpty() && !m_helperProblem.isEmpty() &&
+        m_helperFailedAt.elapsed() < m_helperRetryInterval.count()) {
+        // vigil-job did not run here a short while ago: not again every cycle.
+        whenConnected(this, [this, reply](Result<void> connected) {
+            if (!connected) {
+                reply(connected.error());
+                return;
+            }
+            withRunRoot(reply, [this, reply] { scanRunsOverSftp(reply); });
+        });
+        return;
+    }
+    ensureHelper(this, [this, reply](Result<QString> helper) {
         if (!helper) {
-            done(helper.error());
+            if (isConnectionProblem(helper.error())) {
+                reply(helper.error());
+                return;
+            }
+            helperFailed(helper.error().message);
+            withRunRoot(reply, [this, reply] { scanRunsOverSftp(reply); });
             return;
         }
-        auto scan = [this, ctx, helperPath = *helper, done]() mutable {
-            if (ctx)
-                run({helperPath, QStringLiteral("scan"), runRoot()}, ctx, std::move(done));
-        };
-        if (m_runRootReady) {
-            scan();
+        if (!m_helperProblem.isEmpty()) {
+            qCInfo(lcSite) << "vigil-job runs on" << m_spec.name
+                           << "now: scanning with it instead of SFTP";
+            m_helperProblem.clear();
+            Q_EMIT helperChanged();
+        }
+        withRunRoot(reply, [this, reply, helperPath = *helper] {
+            run({helperPath, QStringLiteral("scan"), runRoot()}, this, reply);
+        });
+    });
+}
+
+void Site::helperFailed(const QString &reason)
+{
+    m_helperFailedAt.start();
+    if (reason == m_helperProblem)
+        return; // said already
+    m_helperProblem = reason;
+    const QString message =
+        tr("vigil-job cannot run on %1 (%2): reading run directories over SFTP instead")
+            .arg(m_spec.name, reason);
+    qCWarning(lcSite).noquote() << message;
+    Q_EMIT helperUnavailable(message);
+    Q_EMIT helperChanged();
+}
+
+void Site::withRunRoot(const Callback<QByteArray> &reply, std::function<void()> then)
+{
+    if (m_runRootReady) {
+        then();
+        return;
+    }
+    // The first scan of a site that never ran anything: make the run root.
+    m_transport->makeDirectories(runRoot(), 0700, this,
+                                 [this, reply, then = std::move(then)](Result<void> mk) {
+                                     if (!mk) {
+                                         reply(mk.error());
+                                         return;
+                                     }
+                                     m_runRootReady = true;
+                                     then();
+                                 });
+}
+
+void Site::scanRunsOverSftp(const Callback<QByteArray> &reply)
+{
+    SftpScanOptions options;
+    options.root = runRoot();
+    options.host = m_spec.host.isEmpty() ? m_transport->displayName() : m_spec.host;
+    options.uid = m_runRootOwner;
+    scanOverSftp(m_transport, options, this, [this, reply](Result<SftpScanResult> r) {
+        if (!r) {
+            reply(r.error());
             return;
         }
-        // The first scan of a site that never ran anything: make the run root.
-        m_transport->makeDirectories(runRoot(), 0700, this,
-                                     [this, ctx, scan, done](Result<void> mk) mutable {
-                                         if (!ctx)
-                                             return;
-                                         if (!mk) {
-                                             done(mk.error());
-                                             return;
-                                         }
-                                         m_runRootReady = true;
-                                         scan();
-                                     });
+        m_runRootOwner = r->uid;
+        reply(r->document);
     });
 }
 

@@ -5,8 +5,11 @@
 #include "transport.h"
 #include "workflow/workflow.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <chrono>
+#include <optional>
 
 namespace vigil {
 
@@ -69,13 +72,31 @@ public:
                            Callback<QList<JobInfo>> done) = 0;
 
     // `vigil-job scan RUNROOT`: every run under the run root in one round trip.
+    // When vigil-job cannot run on the site (ensureHelper fails for another
+    // reason than the connection: home mounted noexec, another CPU, upload
+    // refused), the same document is built over SFTP (scanOverSftp), said
+    // once through helperUnavailable(), and the helper is tried again after
+    // helperRetryInterval() rather than every cycle.
     void scanRuns(QObject *context, Callback<QByteArray> done);
+
+    // Why vigil-job cannot run here; non-empty while the run directories are
+    // read over SFTP.
+    QString helperProblem() const { return m_helperProblem; }
+    std::chrono::milliseconds helperRetryInterval() const { return m_helperRetryInterval; }
+    void setHelperRetryInterval(std::chrono::milliseconds interval)
+    {
+        m_helperRetryInterval = interval;
+    }
 
     // Local path of the vigil-job binary to deploy (build tree or installed).
     static QString localHelperBinary();
 
 Q_SIGNALS:
     void helperChanged();
+    // vigil-job cannot run on this site: "vigil-job cannot run on SITE
+    // (REASON): reading run directories over SFTP instead". Said when it
+    // starts, and again only if the reason changes.
+    void helperUnavailable(const QString &message);
 
 protected:
     // Runs argv and turns a non-zero exit into an Error carrying stderr.
@@ -86,6 +107,9 @@ private:
     void probeHelper(const QString &remote, Callback<void> done);
     void uploadHelper(const QString &remote, const QByteArray &data);
     void finishHelper(Result<QString> result);
+    void helperFailed(const QString &reason);
+    void withRunRoot(const Callback<QByteArray> &reply, std::function<void()> then);
+    void scanRunsOverSftp(const Callback<QByteArray> &reply);
 
     SiteSpec m_spec;
     Transport *m_transport; // child
@@ -95,6 +119,10 @@ private:
     QList<Callback<void>> m_connectWaiters;
     bool m_helperBusy = false;
     bool m_runRootReady = false;
+    QString m_helperProblem;        // see helperProblem()
+    QElapsedTimer m_helperFailedAt; // the last time vigil-job could not run
+    std::chrono::milliseconds m_helperRetryInterval{std::chrono::minutes(10)};
+    std::optional<quint32> m_runRootOwner; // "uid" of the SFTP scan document
 };
 
 // SLURM over SSH: sbatch, squeue, sacct (or scontrol when there is no accounting).

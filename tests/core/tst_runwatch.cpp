@@ -4,6 +4,7 @@
 // every kind of change, event lines arrive once each, and a watch started
 // again with its cursor replays exactly what it missed.
 
+#include "../common/vigiljob.h"
 #include "local/localtransport.h"
 #include "sites/runwatch.h"
 #include "sites/site.h"
@@ -18,6 +19,7 @@
 #include <QTest>
 
 using namespace vigil;
+using namespace vigil::test;
 
 class TestRunWatch : public QObject
 {
@@ -29,34 +31,22 @@ private Q_SLOTS:
     void eventsArriveOnceAndResumeFromTheCursor();
 
 private:
-    QByteArray job(const QStringList &args)
-    {
-        QProcess p;
-        p.start(qEnvironmentVariable("VIGIL_JOB_BINARY"), args);
-        if (!p.waitForFinished(20000) || p.exitStatus() != QProcess::NormalExit ||
-            p.exitCode() != 0)
-            qWarning() << args << p.exitCode() << p.readAllStandardError();
-        return p.readAllStandardOutput();
-    }
     QString runDir(const QString &id) const { return m_root + QLatin1Char('/') + id; }
-    void initRun(const QString &id)
-    {
-        job({QStringLiteral("init-run"), QStringLiteral("--run-dir"), runDir(id),
-             QStringLiteral("--run-id"), id});
-    }
     void postCheckpoint(const QString &run, const QString &id)
     {
-        job({QStringLiteral("checkpoint"), QStringLiteral("--run-dir"), runDir(run),
-             QStringLiteral("--task"), QStringLiteral("train"), QStringLiteral("--id"), id,
-             QStringLiteral("--title"), QStringLiteral("Go on?"), QStringLiteral("--option"),
-             QStringLiteral("go"), QStringLiteral("--option"), QStringLiteral("stop")});
+        runVigilJob(checkpointArgs(runDir(run), QStringLiteral("train"), id));
+    }
+    void initRun(const QString &id)
+    {
+        runVigilJob({QStringLiteral("init-run"), QStringLiteral("--run-dir"), runDir(id),
+                     QStringLiteral("--run-id"), id});
     }
     // The runs of a scan document, for comparison (scanned_at differs).
     static QJsonArray runsOf(const QByteArray &doc)
     {
         return QJsonDocument::fromJson(doc).object().value(QStringLiteral("runs")).toArray();
     }
-    QJsonArray freshScan() { return runsOf(job({QStringLiteral("scan"), m_root})); }
+    QJsonArray freshScan() { return runsOf(runVigilJob({QStringLiteral("scan"), m_root})); }
 
     QTemporaryDir m_home;
     QString m_root;
@@ -96,7 +86,7 @@ void TestRunWatch::patchedDocumentMatchesAFreshScan()
         if (QTest::qWaitFor([&] { return runsOf(watch.document()) == freshScan(); }, 10000))
             return true;
         qWarning().noquote() << what << "\nwatch:" << watch.document()
-                             << "\nscan: " << job({QStringLiteral("scan"), m_root});
+                             << "\nscan: " << runVigilJob({QStringLiteral("scan"), m_root});
         return false;
     };
     postCheckpoint(QStringLiteral("run-a"), QStringLiteral("epoch-1"));
@@ -105,9 +95,9 @@ void TestRunWatch::patchedDocumentMatchesAFreshScan()
     QVERIFY(settle("a new run"));
     postCheckpoint(QStringLiteral("run-b"), QStringLiteral("lr-check"));
     QVERIFY(settle("a checkpoint in the new run"));
-    job({QStringLiteral("task-exec"), QStringLiteral("--run-dir"), runDir(QStringLiteral("run-a")),
-         QStringLiteral("--task"), QStringLiteral("prep"), QStringLiteral("--"),
-         QStringLiteral("true")});
+    runVigilJob({QStringLiteral("task-exec"), QStringLiteral("--run-dir"),
+                 runDir(QStringLiteral("run-a")), QStringLiteral("--task"), QStringLiteral("prep"),
+                 QStringLiteral("--"), QStringLiteral("true")});
     QVERIFY(settle("a task that ran"));
     QVERIFY(QDir(runDir(QStringLiteral("run-a")) + QStringLiteral("/checkpoints/epoch-1"))
                 .removeRecursively());

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // parseScan over what the real vigil-job writes and scans.
+#include "../common/vigiljob.h"
 #include "protocol/decision.h"
 #include "protocol/request.h"
 #include "runs/runinfo.h"
@@ -12,6 +13,7 @@
 #include <algorithm>
 
 using namespace vigil;
+using namespace vigil::test;
 
 class TestScanParse : public QObject
 {
@@ -20,14 +22,6 @@ private:
     QTemporaryDir m_root;
     QString m_run;
 
-    QByteArray job(const QStringList &args, int expectExit = 0)
-    {
-        QProcess p;
-        p.start(qEnvironmentVariable("VIGIL_JOB_BINARY"), args);
-        if (!p.waitForFinished(20000) || p.exitCode() != expectExit)
-            qWarning() << args << p.exitCode() << p.readAllStandardError();
-        return p.readAllStandardOutput();
-    }
     QStringList checkpointArgs(const QString &id, const QString &task)
     {
         return {QStringLiteral("checkpoint"),
@@ -53,15 +47,15 @@ private Q_SLOTS:
     void statusesFromARealRunDirectory()
     {
         m_run = m_root.filePath(QStringLiteral("run-1"));
-        job({QStringLiteral("init-run"), QStringLiteral("--run-dir"), m_run,
-             QStringLiteral("--run-id"), QStringLiteral("run-1"), QStringLiteral("--workflow-name"),
-             QStringLiteral("wf")});
-        job(checkpointArgs(QStringLiteral("ended"), QStringLiteral("done-task")));
-        job({QStringLiteral("task-exec"), QStringLiteral("--run-dir"), m_run,
-             QStringLiteral("--task"), QStringLiteral("done-task"), QStringLiteral("--"),
-             QStringLiteral("true")});
-        job(checkpointArgs(QStringLiteral("waiting"), QStringLiteral("live-task")));
-        job(checkpointArgs(QStringLiteral("answered"), QStringLiteral("live-task")));
+        runVigilJob({QStringLiteral("init-run"), QStringLiteral("--run-dir"), m_run,
+                     QStringLiteral("--run-id"), QStringLiteral("run-1"),
+                     QStringLiteral("--workflow-name"), QStringLiteral("wf")});
+        runVigilJob(checkpointArgs(QStringLiteral("ended"), QStringLiteral("done-task")));
+        runVigilJob({QStringLiteral("task-exec"), QStringLiteral("--run-dir"), m_run,
+                     QStringLiteral("--task"), QStringLiteral("done-task"), QStringLiteral("--"),
+                     QStringLiteral("true")});
+        runVigilJob(checkpointArgs(QStringLiteral("waiting"), QStringLiteral("live-task")));
+        runVigilJob(checkpointArgs(QStringLiteral("answered"), QStringLiteral("live-task")));
         QVERIFY(QDir().mkpath(m_run + QStringLiteral("/checkpoints/garbled")));
         QFile bad(m_run + QStringLiteral("/checkpoints/garbled/request.json"));
         QVERIFY(bad.open(QIODevice::WriteOnly));
@@ -80,11 +74,12 @@ private Q_SLOTS:
         QVERIFY(dec.open(QIODevice::NewOnly));
         dec.write(QByteArray::fromStdString(protocol::serializeDecision(*decision)));
         dec.close();
-        job({QStringLiteral("ack"), QStringLiteral("--run-dir"), m_run, QStringLiteral("--id"),
-             QStringLiteral("answered"), QStringLiteral("--outcome"), QStringLiteral("stopped")});
+        runVigilJob({QStringLiteral("ack"), QStringLiteral("--run-dir"), m_run,
+                     QStringLiteral("--id"), QStringLiteral("answered"),
+                     QStringLiteral("--outcome"), QStringLiteral("stopped")});
 
-        auto runs =
-            parseScan(job({QStringLiteral("scan"), m_root.path()}), QStringLiteral("site-a"));
+        auto runs = parseScan(runVigilJob({QStringLiteral("scan"), m_root.path()}),
+                              QStringLiteral("site-a"));
         QVERIFY2(runs.ok(), qPrintable(runs.errorString()));
         QCOMPARE(runs->size(), 1);
         const RunInfo &run = runs->first();
@@ -141,8 +136,8 @@ private Q_SLOTS:
         const QString escape = QStringLiteral("\x1b]0;PWNED\x07");
         const QString c1 = QString(QChar(0x9b)) + QStringLiteral("31m");
         for (const QString &run : {QStringLiteral("run-1"), QStringLiteral("tmp-run")})
-            job({QStringLiteral("init-run"), QStringLiteral("--run-dir"), root.filePath(run),
-                 QStringLiteral("--run-id"), run});
+            runVigilJob({QStringLiteral("init-run"), QStringLiteral("--run-dir"),
+                         root.filePath(run), QStringLiteral("--run-id"), run});
         // A run directory renamed to a name that is no id, and a hidden one.
         QVERIFY(QDir().rename(root.filePath(QStringLiteral("tmp-run")),
                               root.filePath(QStringLiteral("bad") + escape)));
@@ -156,7 +151,8 @@ private Q_SLOTS:
                          QStringLiteral("/checkpoints/.request.json.tmp-1-ab")})
             QVERIFY(QDir().mkpath(run1 + dir));
 
-        auto runs = parseScan(job({QStringLiteral("scan"), root.path()}), QStringLiteral("s"));
+        auto runs =
+            parseScan(runVigilJob({QStringLiteral("scan"), root.path()}), QStringLiteral("s"));
         QVERIFY2(runs.ok(), qPrintable(runs.errorString()));
         QCOMPARE(runs->size(), 2);
         const auto isControl = [](QChar c) {

@@ -6,6 +6,7 @@
 // once each, none lost, none repeated.
 
 #include "../common/sandboxenv.h"
+#include "../common/vigiljob.h"
 #include "../ssh/sshtesthelpers.h"
 #include "sites/runwatch.h"
 #include "sites/site.h"
@@ -55,22 +56,6 @@ private:
                           << p.readAllStandardOutput().trimmed()
                           << p.readAllStandardError().trimmed();
         return ok;
-    }
-    QStringList checkpointArgs(const QString &id) const
-    {
-        return {QStringLiteral("checkpoint"),
-                QStringLiteral("--run-dir"),
-                m_runDir,
-                QStringLiteral("--task"),
-                QStringLiteral("train"),
-                QStringLiteral("--id"),
-                id,
-                QStringLiteral("--title"),
-                QStringLiteral("Go on?"),
-                QStringLiteral("--option"),
-                QStringLiteral("go"),
-                QStringLiteral("--option"),
-                QStringLiteral("stop")};
     }
 
     SandboxEnv m_env;
@@ -131,15 +116,18 @@ void TestWatchReconnect::watchResumesAfterSshdRestart()
             });
     watch.start();
     QTRY_VERIFY_WITH_TIMEOUT(watch.isLive(), 30000);
-    QVERIFY(jobAsSandboxUser(checkpointArgs(QStringLiteral("before"))));
+    QVERIFY(jobAsSandboxUser(
+        checkpointArgs(m_runDir, QStringLiteral("train"), QStringLiteral("before"))));
     QTRY_VERIFY_WITH_TIMEOUT(kinds.contains("before"), 15000);
 
     // The server goes away with every connection it served.
     QVERIFY(sandbox(QStringLiteral("sshd-stop")));
     QTRY_VERIFY_WITH_TIMEOUT(!watch.isLive(), 30000);
     // The job goes on meanwhile.
-    QVERIFY(jobAsSandboxUser(checkpointArgs(QStringLiteral("while-down-1"))));
-    QVERIFY(jobAsSandboxUser(checkpointArgs(QStringLiteral("while-down-2"))));
+    QVERIFY(jobAsSandboxUser(
+        checkpointArgs(m_runDir, QStringLiteral("train"), QStringLiteral("while-down-1"))));
+    QVERIFY(jobAsSandboxUser(
+        checkpointArgs(m_runDir, QStringLiteral("train"), QStringLiteral("while-down-2"))));
     QTest::qWait(2500); // a few failed reconnection attempts, spaced by the back-off
     QVERIFY(!watch.isLive());
     QVERIFY(!kinds.contains("while-down-1"));
@@ -148,7 +136,8 @@ void TestWatchReconnect::watchResumesAfterSshdRestart()
     // Back-off reaches at most 30 s; here a few seconds.
     QTRY_VERIFY_WITH_TIMEOUT(watch.isLive(), 60000);
     QTRY_VERIFY_WITH_TIMEOUT(kinds.contains("while-down-2"), 15000);
-    QVERIFY(jobAsSandboxUser(checkpointArgs(QStringLiteral("after"))));
+    QVERIFY(jobAsSandboxUser(
+        checkpointArgs(m_runDir, QStringLiteral("train"), QStringLiteral("after"))));
     QTRY_VERIFY_WITH_TIMEOUT(kinds.contains("after"), 15000);
 
     // Each event line once, in file order: nothing lost, nothing replayed twice.
