@@ -211,9 +211,9 @@ void Launcher::prepareSites(int index)
                     QStringList files{QFileInfo(m_workflow.sourcePath).fileName()};
                     for (const TaskSpec &t : std::as_const(m_order))
                         if (t.site == site->name())
-                            for (const QString &in : t.inputs)
-                                if (!files.contains(in))
-                                    files << in;
+                            for (const DataInput &in : t.inputs)
+                                if (in.fromTask.isEmpty() && !files.contains(in.path))
+                                    files << in.path;
                     uploadInputs(site, files, [this, index] { prepareSites(index + 1); });
                 });
             });

@@ -102,25 +102,28 @@ Result<TaskSpec> readTask(const Reader &rd, const QString &name, const toml::nod
             return rd.error(cmd, QStringLiteral("%1.command is empty").arg(where));
         task.command = *argv;
     }
-    for (auto [key, out] : {std::pair{"after", &task.after}, std::pair{"inputs", &task.inputs},
-                            std::pair{"checkpoints", &task.checkpoints}}) {
+    QStringList inputs, checkpoints;
+    for (auto [key, out] : {std::pair{"after", &task.after}, std::pair{"inputs", &inputs},
+                            std::pair{"checkpoints", &checkpoints}}) {
         auto v = rd.stringList(*t, key, where);
         if (!v)
             return v.error();
         *out = *v;
     }
-    for (const QString &in : task.inputs) {
+    for (const QString &in : std::as_const(inputs)) {
         if (in.startsWith(QLatin1Char('/')) ||
             in.split(QLatin1Char('/')).contains(QStringLiteral("..")) || in.isEmpty())
             return rd.error(t->get("inputs"),
                             QStringLiteral("%1.inputs: \"%2\" must be a relative path inside the "
                                            "workflow's directory")
                                 .arg(where, in));
+        task.inputs << DataInput{in, {}};
     }
-    for (const QString &c : task.checkpoints) {
+    for (const QString &c : std::as_const(checkpoints)) {
         if (auto r = rd.validId(t->get("checkpoints"), c, where + QLatin1String(".checkpoints"));
             !r)
             return r.error();
+        task.checkpoints << CheckpointDecl{c, {}, {}};
     }
     if (const toml::node *res = t->get("resources")) {
         const toml::table *rt = res->as_table();

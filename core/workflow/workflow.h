@@ -34,14 +34,96 @@ struct SiteSpec
     static constexpr int kMinPollSeconds = 5;
     static constexpr int kMaxPollSeconds = 3600;
     QString containerRuntime; // default runtime of this site's container tasks; empty: by kind
+    QString qos;              // default SLURM QOS of the site's tasks
+    QString workDirectory;    // default working directory of the site's tasks; empty: the task's
+                              // directory in the run directory
 };
 
 struct TaskResources
 {
     QString time; // SLURM time limit, e.g. "00:10:00"
-    int cpus = 0;
-    QString memory;
+    int cpus = 0; // per task
+    int gpus = 0;
+    QString memory; // e.g. "4G"
+    int nodes = 0;
     QString partition;
+    QString account;
+    QString qos;
+    // More sbatch arguments, each one argv word ("--constraint=a100"). The
+    // ones Vigil sets itself (--dependency, --array, --output, --job-name,
+    // --comment, --chdir, --hold, --parsable...) are refused on load.
+    QStringList extraArgs;
+
+    bool operator==(const TaskResources &) const = default;
+};
+
+// A typed parameter of a gate (the same types as a checkpoint's, see
+// protocol/request.h). Values are kept as their TOML text so that a saved
+// file reads as it was written.
+struct ParamSpec
+{
+    enum class Type { Number, Integer, String, Boolean, Enum };
+    QString name;
+    QString label;
+    Type type = Type::String;
+    QString defaultValue; // required
+    QString min;          // number, integer; empty: unbounded
+    QString max;
+    QStringList choices; // enum only
+
+    bool operator==(const ParamSpec &) const = default;
+};
+
+// One answer of a gate and the branch it selects: the tasks it enables (they
+// run once their other dependencies are done) and those it skips (with every
+// task that depends on them).
+struct GateOption
+{
+    QString name;
+    QString label;
+    QStringList enables;
+    QStringList skips;
+
+    bool operator==(const GateOption &) const = default;
+};
+
+// [tasks.NAME] kind = "gate": a question for a human. It holds no
+// allocation: the engine posts it as a checkpoint of the run when the tasks
+// it comes after are done, and acts on the decision.
+struct GateSpec
+{
+    QString question;
+    QString body; // Markdown
+    QList<GateOption> options;
+    QList<ParamSpec> params;
+    QStringList approvers; // empty: the workflow's approvers
+    QString deadline;      // a duration as written ("2h", "30m", "1d12h"); empty: none
+    qint64 deadlineSeconds = 0;
+    QString defaultOption; // taken when the deadline passes; empty: the first option
+
+    bool operator==(const GateSpec &) const = default;
+};
+
+// A declared input of a task: a file next to the workflow file (fromTask
+// empty) or an output of another task, possibly on another site, that the
+// engine moves into this task's directory before it starts.
+struct DataInput
+{
+    QString path;     // relative; the file next to the workflow, or the output of fromTask
+    QString fromTask; // empty: next to the workflow file
+
+    bool operator==(const DataInput &) const = default;
+};
+
+// An in-job checkpoint a task declares it will post, so that the editor and
+// the inbox know it before it happens.
+struct CheckpointDecl
+{
+    QString id;
+    QString title;       // empty: not known in advance
+    QStringList options; // empty: not known in advance
+
+    bool operator==(const CheckpointDecl &) const = default;
 };
 
 // A task that runs in a container: `container = { image = "...", runtime =
@@ -59,16 +141,27 @@ struct ContainerSpec
 
 struct TaskSpec
 {
+    enum class Kind { Job, Gate };
     QString name;
-    QString site;
-    QStringList command; // argv
+    Kind kind = Kind::Job;
+    QString site;          // jobs only
+    QStringList command;   // argv; or:
+    QString script;        // a script file next to the workflow file, run with sh
+    QString workDirectory; // empty: the site's, else the task's directory
     QStringList after;
-    QStringList inputs; // files next to the workflow file, copied into the run dir
+    QList<DataInput> inputs;
+    QStringList outputs; // paths relative to the task's working directory
     TaskResources resources;
     QMap<QString, QString> environment;
-    QStringList checkpoints; // ids the task declares it will post
-    QString array;           // SLURM job array, e.g. "0-199%20"; empty: one job
+    QList<CheckpointDecl> checkpoints;
+    int retries = 0; // submissions after a failure before the task is failed
+    QString array;   // SLURM job array, e.g. "0-199%20"; empty: one job
+    // A sweep: one task over a list of parameter sets, run as a job array
+    // (element i gets sweep[i] as VIGIL_PARAM_<NAME> in its environment).
+    QList<QMap<QString, QString>> sweep;
+    int sweepParallel = 0; // at most this many elements at once (%N); 0: no limit
     ContainerSpec container;
+    GateSpec gate;    // kind Gate only
     QPointF position; // editor position; null if never placed
     bool hasPosition = false;
 };
@@ -77,7 +170,8 @@ struct Workflow
 {
     QString name;
     QString description;
-    QString sourcePath; // file it was loaded from
+    QStringList approvers; // user names allowed to decide gates and checkpoints
+    QString sourcePath;    // file it was loaded from
     QList<SiteSpec> sites;
     QList<TaskSpec> tasks;
 

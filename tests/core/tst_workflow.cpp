@@ -23,9 +23,12 @@ private Q_SLOTS:
         QCOMPARE(wf->tasks.size(), 1);
         const TaskSpec &t = wf->tasks[0];
         QCOMPARE(t.command.first(), QStringLiteral("python3"));
-        QCOMPARE(t.inputs, QStringList{QStringLiteral("train.py")});
+        QCOMPARE(t.inputs.size(), 1);
+        QCOMPARE(t.inputs[0].path, QStringLiteral("train.py"));
+        QVERIFY(t.inputs[0].fromTask.isEmpty());
         QCOMPARE(t.resources.cpus, 1);
-        QCOMPARE(t.checkpoints, QStringList{QStringLiteral("epoch-3")});
+        QCOMPARE(t.checkpoints.size(), 1);
+        QCOMPARE(t.checkpoints[0].id, QStringLiteral("epoch-3"));
         auto local = loadWorkflow(dir + QStringLiteral("workflow-local.toml"));
         QVERIFY2(local.ok(), qPrintable(local.errorString()));
         QCOMPARE(local->sites[0].kind, SiteSpec::Kind::Local);
