@@ -213,6 +213,13 @@ struct Bench
                 die(QStringLiteral("no first refresh cycle"));
             if (!QTest::qWaitFor([&] { return sup.siteStatus(spec.name).watching; }, 60000))
                 die(QStringLiteral("vigil-job watch did not go live"));
+            // The watch's first document follows the first scan: wait until
+            // the connection has been quiet for a second, so that the cycles
+            // below measure the steady state only.
+            for (quint64 seen = ~quint64(0); site->transport()->stats().wireIn != seen;) {
+                seen = site->transport()->stats().wireIn;
+                QTest::qWait(1000);
+            }
             if (sup.checkpoints().size() != n)
                 die(QStringLiteral("expected %1 checkpoints, saw %2")
                         .arg(n)

@@ -365,6 +365,7 @@ void Worker::onSocketActivity()
         return;
     }
     pollStreams();
+    sampleWire(); // stream bytes count as they arrive, not at the next operation
 }
 
 void Worker::sendKeepAlive()
