@@ -390,6 +390,12 @@ int main(int argc, char **argv)
     b.execRoundTrip();
     b.refreshCycles();
     b.tailBytes();
+    // Other work on the machine slows the timings (not the counts): say how busy it was.
+    QFile loadavg(QStringLiteral("/proc/loadavg"));
+    if (loadavg.open(QIODevice::ReadOnly))
+        b.out << QStringLiteral("Load average at the end of the run: %1 (`/proc/loadavg`).")
+                     .arg(QString::fromLatin1(loadavg.readAll().split(' ').mid(0, 3).join(' ')))
+              << QString();
     const QString text = b.out.join(QLatin1Char('\n')) + QLatin1Char('\n');
     QTextStream(stdout) << text;
     if (!markdown.isEmpty())

@@ -186,16 +186,20 @@ void Command::runWorkflowCommand()
         fail(QStringLiteral("%1 needs a workflow file: vigilctl %1 WORKFLOW").arg(m_name), Usage);
         return;
     }
-    if (!path.isEmpty() && !loadWorkflowFile(path))
-        return;
     if (m_name == QLatin1String("validate")) {
-        out(QStringLiteral("%1: valid workflow \"%2\" with %3 task(s) on %4 site(s)")
-                .arg(m_workflowPath, m_workflow.name)
-                .arg(m_workflow.tasks.size())
-                .arg(m_workflow.sites.size()));
-        finish(Ok);
+        // Every problem of the file; no site is read or connected.
+        const WorkflowCheck check = checkWorkflowFile(path);
+        if (isSet(QStringLiteral("json")))
+            outJson(QJsonDocument(workflowCheckJson(check)));
+        else
+            // Problems go to stderr, as a compiler's do; the "ok" line to stdout.
+            for (const QString &line : workflowCheckLines(check))
+                check.ok() ? out(line) : diagnostic(line);
+        finish(check.ok() ? Ok : Failed);
         return;
     }
+    if (!path.isEmpty() && !loadWorkflowFile(path))
+        return;
     if (m_name == QLatin1String("launch")) {
         // A run uses its workflow's sites only.
         m_sites = m_workflow.sites;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctloutput.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 #include <cstdio>
 
 namespace vigil::ctl {
@@ -62,6 +64,11 @@ void outJson(const QJsonDocument &document)
     std::fflush(stdout);
 }
 
+void diagnostic(const QString &line)
+{
+    std::fprintf(stderr, "%s\n", escaped(line, true).toLocal8Bit().constData());
+}
+
 void err(const QString &message)
 {
     std::fprintf(stderr, "vigilctl: %s\n", escaped(message, true).toLocal8Bit().constData());
@@ -114,6 +121,46 @@ QJsonObject siteJson(const SiteSpec &site, const QString &source)
          site.pollSeconds > 0 ? site.pollSeconds : SiteSpec::kDefaultPollSeconds},
         {QStringLiteral("source"), source},
     };
+}
+
+namespace {
+qsizetype gateCount(const Workflow &wf)
+{
+    return std::count_if(wf.tasks.cbegin(), wf.tasks.cend(),
+                         [](const TaskSpec &t) { return t.isGate(); });
+}
+} // namespace
+
+QStringList workflowCheckLines(const WorkflowCheck &check)
+{
+    if (check.ok()) {
+        const Workflow &wf = check.workflow;
+        return {QStringLiteral("%1: ok: %2 tasks (%3 gates), %4 sites")
+                    .arg(wf.sourcePath)
+                    .arg(wf.tasks.size())
+                    .arg(gateCount(wf))
+                    .arg(wf.sites.size())};
+    }
+    QStringList lines;
+    for (const WorkflowProblem &p : check.problems)
+        lines << p.toString();
+    return lines;
+}
+
+QJsonObject workflowCheckJson(const WorkflowCheck &check)
+{
+    QJsonArray problems;
+    for (const WorkflowProblem &p : check.problems)
+        problems.append(QJsonObject{{QStringLiteral("line"), p.line},
+                                    {QStringLiteral("column"), p.column},
+                                    {QStringLiteral("message"), p.message}});
+    const Workflow &wf = check.workflow;
+    return QJsonObject{{QStringLiteral("file"), wf.sourcePath},
+                       {QStringLiteral("ok"), check.ok()},
+                       {QStringLiteral("tasks"), int(wf.tasks.size())},
+                       {QStringLiteral("gates"), int(gateCount(wf))},
+                       {QStringLiteral("sites"), int(wf.sites.size())},
+                       {QStringLiteral("problems"), problems}};
 }
 
 } // namespace vigil::ctl

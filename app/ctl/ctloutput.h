@@ -26,6 +26,9 @@ void out(const QString &line);
 // One JSON document on one line of stdout.
 void outJson(const QJsonDocument &document);
 // "vigilctl: MESSAGE" on stderr, escaped like out().
+// One line on stderr, as it is (escaped), with no "vigilctl:" prefix: a
+// FILE:LINE:COLUMN diagnostic.
+void diagnostic(const QString &line);
 void err(const QString &message);
 
 QString orDash(const QString &s);
@@ -37,5 +40,12 @@ QString siteAddress(const SiteSpec &site);
 // A site for --json output: every key always present ("" / 0 when unset;
 // poll_interval is the interval in effect).
 QJsonObject siteJson(const SiteSpec &site, const QString &source);
+
+// `vigilctl validate`: "FILE: ok: N tasks (G gates), S sites", or one
+// "FILE:LINE:COLUMN: message" line per problem.
+QStringList workflowCheckLines(const WorkflowCheck &check);
+// {file, ok, tasks, gates, sites, problems: [{line, column, message}]}; the
+// counts are those of what could be read.
+QJsonObject workflowCheckJson(const WorkflowCheck &check);
 
 } // namespace vigil::ctl

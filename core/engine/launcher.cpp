@@ -56,7 +56,71 @@ QList<TaskSpec> topologicalOrder(const Workflow &wf)
     }
     return order;
 }
+
+// The directory a task runs in, as a shell word: the task's work_dir, else
+// the site's, else the run directory; a relative one is inside the run
+// directory.
+QString workDirectoryWord(const TaskSpec &task, const SiteSpec &site)
+{
+    const QString dir = task.workDirectory.isEmpty() ? site.workDirectory : task.workDirectory;
+    if (dir.isEmpty())
+        return QStringLiteral("\"$VIGIL_RUN_DIR\"");
+    if (dir.startsWith(QLatin1Char('/')))
+        return shellQuote(dir);
+    return QStringLiteral("\"$VIGIL_RUN_DIR\"/") + shellQuote(dir);
+}
 } // namespace
+
+namespace {
+// Visits each task before `task` once, nearest first, going on past a task
+// only when `visit` returns true.
+void walkBefore(const Workflow &wf, const TaskSpec &task,
+                const std::function<bool(const TaskSpec &)> &visit)
+{
+    QStringList todo = task.after;
+    QSet<QString> seen;
+    while (!todo.isEmpty()) {
+        const QString name = todo.takeFirst();
+        const TaskSpec *dep = wf.task(name);
+        if (!dep || seen.contains(name))
+            continue;
+        seen.insert(name);
+        if (visit(*dep))
+            todo << dep->after;
+    }
+}
+} // namespace
+
+QStringList Launcher::jobDependencies(const Workflow &wf, const TaskSpec &task)
+{
+    QStringList out;
+    walkBefore(wf, task, [&out](const TaskSpec &dep) {
+        if (!dep.isGate())
+            out << dep.name;
+        return dep.isGate(); // a job is the dependency; a gate is looked through
+    });
+    return out;
+}
+
+bool Launcher::comesAfterGate(const Workflow &wf, const TaskSpec &task)
+{
+    bool found = false;
+    walkBefore(wf, task, [&found](const TaskSpec &dep) {
+        found = found || dep.isGate();
+        return !found;
+    });
+    return found;
+}
+
+QString Launcher::arraySpec(const TaskSpec &task)
+{
+    if (task.sweep.isEmpty())
+        return task.array;
+    QString spec = QStringLiteral("0-%1").arg(task.sweep.size() - 1);
+    if (task.sweepParallel > 0)
+        spec += QLatin1Char('%') + QString::number(task.sweepParallel);
+    return spec;
+}
 
 Launcher::Launcher(Supervisor *supervisor, Workflow workflow, QObject *parent)
     : QObject(parent), m_supervisor(supervisor), m_workflow(std::move(workflow))
@@ -74,24 +138,31 @@ QString Launcher::makeRunId(const QString &workflowName)
 
 QString Launcher::logPath(const TaskSpec &task, const QString &taskDir)
 {
-    return taskDir + (task.array.isEmpty() ? QStringLiteral("/output.log")
-                                           : QStringLiteral("/output_%a.log"));
+    return taskDir + (arraySpec(task).isEmpty() ? QStringLiteral("/output.log")
+                                                : QStringLiteral("/output_%a.log"));
 }
 
 Result<QByteArray> Launcher::jobScript(const TaskSpec &task, const SiteSpec &site,
                                        const QString &runId, const QString &runDir,
                                        const QString &helperPath)
 {
-    QStringList command = task.command;
+    // A script next to the workflow was uploaded into the run directory.
+    QStringList command =
+        task.script.isEmpty()
+            ? task.command
+            : QStringList{QStringLiteral("sh"), runDir + QLatin1Char('/') + task.script};
     if (!task.container.isEmpty()) {
         auto runtime = container::effectiveRuntime(task.container, site);
         if (!runtime)
             return Error(tr("task %1: %2").arg(task.name, runtime.errorString()),
                          Error::Kind::Malformed);
         container::RunContext ctx{runDir, helperPath, runId, task.name, task.environment.keys()};
+        if (!task.sweep.isEmpty())
+            for (const QString &name : task.sweep.first().keys())
+                ctx.passEnvironment << QStringLiteral("VIGIL_PARAM_") + name.toUpper();
         if (site.kind == SiteSpec::Kind::Slurm)
             ctx.passEnvironment << container::slurmEnvironment();
-        auto wrapped = container::wrapCommand(task.container, *runtime, ctx, task.command);
+        auto wrapped = container::wrapCommand(task.container, *runtime, ctx, command);
         if (!wrapped)
             return Error(tr("task %1: %2").arg(task.name, wrapped.errorString()),
                          Error::Kind::Malformed);
@@ -107,7 +178,30 @@ Result<QByteArray> Launcher::jobScript(const TaskSpec &task, const SiteSpec &sit
     for (auto it = task.environment.cbegin(); it != task.environment.cend(); ++it)
         s += QStringLiteral("export %1=%2\n")
                  .arg(it.key(), shellQuote(it.value())); // key validated on load
-    s += QStringLiteral("cd \"$VIGIL_RUN_DIR\" || exit 1\n");
+    if (!task.sweep.isEmpty()) {
+        // Element i of the job array gets sweep set i (names checked on load).
+        s += QStringLiteral("case \"${SLURM_ARRAY_TASK_ID:-}\" in\n");
+        for (qsizetype i = 0; i < task.sweep.size(); ++i) {
+            s += QStringLiteral("%1)").arg(i);
+            const auto &set = task.sweep[i];
+            for (auto it = set.cbegin(); it != set.cend(); ++it)
+                s += QStringLiteral(" export VIGIL_PARAM_%1=%2;")
+                         .arg(it.key().toUpper(), shellQuote(it.value()));
+            s += QStringLiteral(" ;;\n");
+        }
+        s += QStringLiteral("*) echo \"vigil: no sweep set for array element "
+                            "${SLURM_ARRAY_TASK_ID:-?}\" >&2; exit 1 ;;\nesac\n");
+    }
+    const QString workDir = workDirectoryWord(task, site);
+    s += QStringLiteral("mkdir -p -- %1 && cd -- %1 || exit 1\n").arg(workDir);
+    // The declared outputs' directories exist before the command runs.
+    QStringList outputDirs;
+    for (const QString &out : task.outputs)
+        if (const QString d = QFileInfo(out).path();
+            d != QLatin1String(".") && !outputDirs.contains(d))
+            outputDirs << d;
+    if (!outputDirs.isEmpty())
+        s += QStringLiteral("mkdir -p -- %1 || exit 1\n").arg(shellJoin(outputDirs));
     QStringList argv{QStringLiteral("task-exec"), QStringLiteral("--task"), task.name,
                      QStringLiteral("--")};
     argv << command;
@@ -125,15 +219,18 @@ void Launcher::start(const QString &runId, Callback<LaunchResult> done)
     }
     m_order = topologicalOrder(m_workflow);
     for (const TaskSpec &t : std::as_const(m_order)) {
+        if (t.isGate())
+            continue; // not submitted: see submitTask()
         if (!m_siteNames.contains(t.site))
             m_siteNames << t.site;
-        if (!t.after.isEmpty() && m_workflow.site(t.site)->kind != SiteSpec::Kind::Slurm) {
+        const QStringList deps = jobDependencies(m_workflow, t);
+        if (!deps.isEmpty() && m_workflow.site(t.site)->kind != SiteSpec::Kind::Slurm) {
             fail(Error(tr("task %1 runs after %2 on site %3, which has no scheduler: ordered tasks "
                           "there need the engine, which this version does not have yet")
-                           .arg(t.name, t.after.join(QStringLiteral(", ")), t.site)));
+                           .arg(t.name, deps.join(QStringLiteral(", ")), t.site)));
             return;
         }
-        for (const QString &dep : t.after) {
+        for (const QString &dep : deps) {
             if (m_workflow.task(dep)->site != t.site) {
                 fail(Error(tr("task %1 on site %2 runs after %3 on site %4: edges between sites "
                               "need the engine, which this version does not have yet")
@@ -209,11 +306,15 @@ void Launcher::prepareSites(int index)
                         return;
                     }
                     QStringList files{QFileInfo(m_workflow.sourcePath).fileName()};
-                    for (const TaskSpec &t : std::as_const(m_order))
-                        if (t.site == site->name())
-                            for (const DataInput &in : t.inputs)
-                                if (in.fromTask.isEmpty() && !files.contains(in.path))
-                                    files << in.path;
+                    for (const TaskSpec &t : std::as_const(m_order)) {
+                        if (t.isGate() || t.site != site->name())
+                            continue;
+                        if (!t.script.isEmpty() && !files.contains(t.script))
+                            files << t.script;
+                        for (const DataInput &in : t.inputs)
+                            if (in.fromTask.isEmpty() && !files.contains(in.path))
+                                files << in.path;
+                    }
                     uploadInputs(site, files, [this, index] { prepareSites(index + 1); });
                 });
             });
@@ -269,6 +370,14 @@ void Launcher::submitTask(int index)
         return;
     }
     const TaskSpec task = m_order[index];
+    // The launcher submits jobs only. A gate is the engine's: it posts the
+    // question when the tasks before it are done and acts on the decision.
+    // A job after a gate is submitted held (below), so that the engine can
+    // release it or cancel it when the gate is decided.
+    if (task.isGate()) {
+        submitTask(index + 1);
+        return;
+    }
     Site *site = m_supervisor->site(task.site);
     const QString dir = site->runDirectory(m_result.runId);
     const QString taskDir = dir + QStringLiteral("/tasks/") + task.name;
@@ -295,9 +404,12 @@ void Launcher::submitTask(int index)
             s.scriptPath = script;
             s.workDirectory = dir;
             s.logPath = logPath(task, taskDir);
-            s.array = task.array;
+            s.array = arraySpec(task);
             s.resources = task.resources;
-            for (const QString &dep : task.after)
+            if (s.resources.qos.isEmpty())
+                s.resources.qos = site->spec().qos; // sbatchArgs takes no site defaults for it
+            s.hold = comesAfterGate(m_workflow, task);
+            for (const QString &dep : jobDependencies(m_workflow, task))
                 s.afterOk << m_result.jobIds.value(dep);
             Q_EMIT progress(tr("Submitting %1 to %2").arg(task.name, site->name()));
             site->submit(s, this, [=, this](Result<QString> id) {

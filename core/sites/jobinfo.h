@@ -18,6 +18,7 @@ struct JobInfo
     QString partition;
     QString runId; // empty for jobs Vigil did not start
     QString task;
+    int attempt = 0; // the engine's attempt number from the job's comment; 0: not said
     // Array jobs: "123" and "4" for element 123_4; "123" and "5-199%20" for a
     // pending range 123_[5-199%20] (squeue without -r, sacct of tasks that never
     // started). Both empty for a job that is not part of an array.

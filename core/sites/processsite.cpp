@@ -16,11 +16,18 @@ const char kGates[] = "g=\"${HOME:?}/.cache/vigil/held\"; ";
 // Every script is constant and takes each value as a positional parameter,
 // so nothing from the workflow is ever parsed by the shell.
 
-// $1 work directory, $2 log, $3 "1" to hold, then the command.
+// $1 work directory, $2 log, $3 "1" to hold, $4 the attempt's record file
+// or "", then the command. The record is created no-clobber before anything
+// starts (exit 3 when it exists: this attempt was started already), holds
+// the pid once started, and is removed again when the start fails.
 const char kStartScript[] =
-    "cd \"$1\" || exit 1; log=$2; hold=$3; shift 3; "
-    "if [ \"$hold\" != 1 ]; then setsid \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!; exit 0; fi; "
-    "mkdir -p \"$g\" && chmod 700 \"$g\" || exit 1; "
+    "cd \"$1\" || exit 1; log=$2; hold=$3; rec=$4; shift 4; "
+    "fail() { [ -z \"$rec\" ] || rm -f -- \"$rec\"; exit 1; }; "
+    "if [ -n \"$rec\" ] && ! (set -C; : >\"$rec\") 2>/dev/null; then "
+    "if [ -e \"$rec\" ]; then echo \"this attempt was started already: $rec exists\" >&2; "
+    "exit 3; fi; echo \"cannot create $rec\" >&2; exit 1; fi; "
+    "if [ \"$hold\" != 1 ]; then setsid \"$@\" </dev/null >>\"$log\" 2>&1 & pid=$!; else "
+    "mkdir -p \"$g\" && chmod 700 \"$g\" || fail; "
     // The waiter makes its own gate, then sleeps until release removes it.
     "setsid /bin/sh -c 'g=$1; shift; : >\"$g/$$\" || exit 1; "
     "while [ -e \"$g/$$\" ]; do sleep 1; done; exec \"$@\"' vigil-held \"$g\" \"$@\" "
@@ -28,8 +35,15 @@ const char kStartScript[] =
     "while [ ! -e \"$g/$pid\" ] && [ $n -lt 200 ] && kill -0 \"$pid\" 2>/dev/null; do "
     "sleep 0.05 2>/dev/null || sleep 1; n=$((n+1)); done; "
     "if [ ! -e \"$g/$pid\" ]; then kill -s TERM -- \"-$pid\" 2>/dev/null; "
-    "echo \"the held task (pid $pid) did not create its gate in $g\" >&2; exit 1; fi; "
+    "echo \"the held task (pid $pid) did not create its gate in $g\" >&2; fail; fi; fi; "
+    "if [ -n \"$rec\" ]; then echo \"$pid\" >\"$rec.tmp\" && mv -f -- \"$rec.tmp\" \"$rec\"; fi; "
     "echo \"$pid\"";
+
+// $1 the record directory: one "attempt-N.pid PID" line per record (PID
+// empty while a start is under way, or when it was interrupted).
+const char kRecordsScript[] =
+    "for f in \"$1\"/attempt-*.pid; do [ -f \"$f\" ] || continue; "
+    "printf '%s %s\\n' \"${f##*/}\" \"$(head -c 32 -- \"$f\")\"; done; exit 0";
 
 // $1 pid. The process (group) is stopped first, then its gate removed: a
 // held task never starts on its way out. `kill -s TERM -- -PGID` and
@@ -101,23 +115,45 @@ void ProcessSite::submit(const Submission &s, QObject *context, Callback<QString
     const QStringList argv =
         shellArgv(kStartScript, QStringLiteral("vigil-start"),
                   {s.workDirectory, s.logPath, s.hold ? QStringLiteral("1") : QStringLiteral("0"),
+                   s.recordDirectory.isEmpty()
+                       ? QString()
+                       : QStringLiteral("%1/attempt-%2.pid").arg(s.recordDirectory).arg(s.attempt),
                    QStringLiteral("/bin/sh"), s.scriptPath});
-    run(argv, context, [this, hold = s.hold, done = std::move(done)](Result<QByteArray> out) {
-        if (!out) {
-            done(out.error());
-            return;
-        }
-        const QString pid = QString::fromUtf8(*out).trimmed();
-        if (!isTaskPid(pid)) {
-            done(Error(QStringLiteral("could not start the task: the shell printed \"%1\"")
-                           .arg(pid.left(200)),
-                       Error::Kind::Malformed));
-            return;
-        }
-        if (hold)
-            qCInfo(lcSite).noquote() << "task held as process" << pid << "on" << name();
-        done(pid);
-    });
+    const QString task = s.task;
+    const int attempt = s.attempt;
+    transport()->exec(
+        argv, {}, context,
+        [this, task, attempt, hold = s.hold, done = std::move(done)](Result<ExecResult> r) {
+            if (r && r->exitCode == 3) {
+                done(Error(tr("attempt %1 of task %2 was started on %3 already: %4")
+                               .arg(attempt)
+                               .arg(task, name(), QString::fromUtf8(r->err).trimmed()),
+                           Error::Kind::AlreadyExists));
+                return;
+            }
+            Result<QByteArray> out =
+                !r ? Result<QByteArray>(r.error())
+                : r->exitCode != 0
+                    ? Result<QByteArray>(Error(tr("could not start task %1 on %2 (exit %3): %4")
+                                                   .arg(task, name())
+                                                   .arg(r->exitCode)
+                                                   .arg(QString::fromUtf8(r->err).trimmed())))
+                    : Result<QByteArray>(r->out);
+            if (!out) {
+                done(out.error());
+                return;
+            }
+            const QString pid = QString::fromUtf8(*out).trimmed();
+            if (!isTaskPid(pid)) {
+                done(Error(QStringLiteral("could not start the task: the shell printed \"%1\"")
+                               .arg(pid.left(200)),
+                           Error::Kind::Malformed));
+                return;
+            }
+            if (hold)
+                qCInfo(lcSite).noquote() << "task held as process" << pid << "on" << name();
+            done(pid);
+        });
 }
 
 void ProcessSite::cancel(const QString &jobId, QObject *context, Callback<void> done)
@@ -233,6 +269,60 @@ void ProcessSite::queryJobs(const QStringList &tracked, QObject *context,
                 jobs << j;
             }
             done(jobs);
+        });
+}
+
+void ProcessSite::findTaskJobs(const JobLookup &lookup, QObject *context,
+                               Callback<QList<JobInfo>> done)
+{
+    if (lookup.recordDirectory.isEmpty()) {
+        done(QList<JobInfo>());
+        return;
+    }
+    QPointer<QObject> ctx(context);
+    run(shellArgv(kRecordsScript, QStringLiteral("vigil-records"), {lookup.recordDirectory}), this,
+        [this, lookup, ctx, done = std::move(done)](Result<QByteArray> out) mutable {
+            if (!ctx)
+                return;
+            if (!out) {
+                done(out.error());
+                return;
+            }
+            QHash<QString, int> attempts; // pid -> attempt
+            for (const QByteArray &line : out->split('\n')) {
+                const QList<QByteArray> f = line.trimmed().split(' ');
+                if (f.isEmpty() || f[0].isEmpty())
+                    continue;
+                const QByteArray file = f[0];
+                const int attempt = file.mid(8, file.size() - 8 - 4).toInt(); // attempt-N.pid
+                const QString pid = f.size() > 1 ? QString::fromLatin1(f[1]) : QString();
+                if (!isTaskPid(pid)) {
+                    done(Error(tr("%1/%2 on %3 names no process: a start of task %4 was "
+                                  "interrupted, and whether it runs is unknown (look, then "
+                                  "remove the file)")
+                                   .arg(lookup.recordDirectory, QString::fromLatin1(file), name(),
+                                        lookup.task)));
+                    return;
+                }
+                attempts.insert(pid, attempt);
+            }
+            if (attempts.isEmpty()) {
+                done(QList<JobInfo>());
+                return;
+            }
+            queryJobs(attempts.keys(), ctx,
+                      [lookup, attempts, done = std::move(done)](Result<QList<JobInfo>> jobs) {
+                          if (!jobs) {
+                              done(jobs.error());
+                              return;
+                          }
+                          for (JobInfo &j : *jobs) {
+                              j.runId = lookup.runId;
+                              j.task = lookup.task;
+                              j.attempt = attempts.value(j.jobId);
+                          }
+                          done(*jobs);
+                      });
         });
 }
 

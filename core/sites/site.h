@@ -5,6 +5,7 @@
 #include "transport.h"
 #include "workflow/workflow.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -29,6 +30,24 @@ struct Submission
     // SLURM job array, e.g. "0-199%20" (SLURM sites only; validated on load).
     QString array;
     TaskResources resources;
+    // The engine's attempt number (retries and resubmissions count up); 0:
+    // not said. SLURM: in the job's comment (slurm::jobComment).
+    int attempt = 0;
+    // Process sites: a directory where the start writes attempt-<N>.pid
+    // (created no-clobber before the process starts, so that the same attempt
+    // never starts twice); empty: no record.
+    QString recordDirectory;
+};
+
+// Which jobs findTaskJobs() looks for: every job of one task of one run,
+// queued or finished.
+struct JobLookup
+{
+    QString runId;
+    QString task;
+    QString runDirectory;    // absolute: the jobs' working directory (SLURM)
+    QString recordDirectory; // process sites: Submission::recordDirectory
+    QDateTime since;         // the run's creation (finished jobs are searched from then)
 };
 
 // One execution site: a SLURM cluster, a plain SSH host or the local machine.
@@ -70,6 +89,14 @@ public:
     // is looked up in the same cycle.
     virtual void queryJobs(const QStringList &tracked, QObject *context,
                            Callback<QList<JobInfo>> done) = 0;
+    // Every job of one task of one run the site knows, queued or finished,
+    // with its attempt when the site recorded it: what the engine looks for
+    // before submitting, so that a crash between a submission and the
+    // engine's record never yields a second job. SLURM: squeue by comment,
+    // then sacct by job name and working directory (scontrol by comment
+    // without accounting). Process sites: the attempt-<N>.pid records.
+    virtual void findTaskJobs(const JobLookup &lookup, QObject *context,
+                              Callback<QList<JobInfo>> done) = 0;
 
     // `vigil-job scan RUNROOT`: every run under the run root in one round trip.
     // When vigil-job cannot run on the site (ensureHelper fails for another
@@ -137,6 +164,8 @@ public:
     void release(const QString &jobId, QObject *context, Callback<void> done) override;
     void queryJobs(const QStringList &tracked, QObject *context,
                    Callback<QList<JobInfo>> done) override;
+    void findTaskJobs(const JobLookup &lookup, QObject *context,
+                      Callback<QList<JobInfo>> done) override;
 
     static QStringList sbatchArgs(const Submission &s, const QString &defaultPartition,
                                   const QString &account);
@@ -164,6 +193,8 @@ public:
     void release(const QString &jobId, QObject *context, Callback<void> done) override;
     void queryJobs(const QStringList &tracked, QObject *context,
                    Callback<QList<JobInfo>> done) override;
+    void findTaskJobs(const JobLookup &lookup, QObject *context,
+                      Callback<QList<JobInfo>> done) override;
 };
 
 } // namespace vigil

@@ -108,7 +108,7 @@ Result<QList<JobInfo>> parseSqueue(const QByteArray &output)
         j.elapsedSeconds = *elapsed;
         j.timeLeftSeconds = *left;
         j.partition = f[5].toString();
-        parseJobComment(f[6].toString(), &j.runId, &j.task);
+        parseJobComment(f[6].toString(), &j.runId, &j.task, &j.attempt);
         if (f[8] != u"N/A") {
             // Array element (or pending range): %F and %K must agree with %i.
             if (!splitArrayJobId(j.jobId, &j.arrayJobId, &j.arrayTaskId) || j.arrayJobId != f[7] ||
@@ -121,28 +121,43 @@ Result<QList<JobInfo>> parseSqueue(const QByteArray &output)
     return jobs;
 }
 
-QStringList sacctArgs(const QStringList &jobIds)
+namespace {
+
+// sacct of whole jobs (-X), machine-readable (-P, our separator), with these
+// fields, for the jobs `selection` picks.
+QStringList sacctQuery(const QString &fields, const QStringList &selection)
 {
-    return {QStringLiteral("sacct"),
-            QStringLiteral("-n"),
-            QStringLiteral("-X"),
-            QStringLiteral("-P"),
-            QStringLiteral("--delimiter=") + kSepStr,
-            QStringLiteral("-o"),
-            QStringLiteral("JobID,State,ExitCode,Elapsed,Partition,JobName"),
-            QStringLiteral("-j"),
-            jobIds.join(QLatin1Char(','))};
+    return QStringList{QStringLiteral("sacct"),
+                       QStringLiteral("-n"),
+                       QStringLiteral("-X"),
+                       QStringLiteral("-P"),
+                       QStringLiteral("--delimiter=") + kSepStr,
+                       QStringLiteral("-o"),
+                       fields} +
+           selection;
 }
 
-Result<QList<JobInfo>> parseSacct(const QByteArray &output)
+} // namespace
+
+QStringList sacctArgs(const QStringList &jobIds)
+{
+    return sacctQuery(QStringLiteral("JobID,State,ExitCode,Elapsed,Partition,JobName"),
+                      {QStringLiteral("-j"), jobIds.join(QLatin1Char(','))});
+}
+
+namespace {
+
+// sacct -P lines: JobID, State, ExitCode, Elapsed, Partition, [WorkDir,] JobName.
+Result<QList<JobInfo>> parseSacctLines(const QByteArray &output, QStringList *workDirectories)
 {
     const QString text = QString::fromUtf8(output);
+    const int count = workDirectories ? 7 : 6;
     QList<JobInfo> jobs;
     int lineNo = 0;
     for (QStringView line : splitLines(text)) {
         ++lineNo;
-        const QList<QStringView> f = splitFields(line, 6);
-        if (f.size() != 6 || f[0].isEmpty() || f[1].isEmpty())
+        const QList<QStringView> f = splitFields(line, count);
+        if (f.size() != count || f[0].isEmpty() || f[1].isEmpty())
             return malformed(QStringLiteral("sacct"), lineNo, line);
         JobInfo j;
         j.jobId = f[0].toString();
@@ -158,9 +173,33 @@ Result<QList<JobInfo>> parseSacct(const QByteArray &output)
         j.elapsedSeconds = *elapsed;
         j.timeLeftSeconds = -1;
         j.partition = f[4].toString();
-        j.name = f[5].toString();
+        if (workDirectories)
+            *workDirectories << f[5].toString();
+        j.name = f[count - 1].toString();
         jobs << j;
     }
+    return jobs;
+}
+
+} // namespace
+
+Result<QList<JobInfo>> parseSacct(const QByteArray &output)
+{
+    return parseSacctLines(output, nullptr);
+}
+
+QStringList sacctByNameArgs(const QString &jobName, const QString &since)
+{
+    return sacctQuery(QStringLiteral("JobID,State,ExitCode,Elapsed,Partition,WorkDir,JobName"),
+                      {QStringLiteral("-S"), since, QStringLiteral("--name=") + jobName});
+}
+
+Result<QList<JobInfo>> parseSacctByName(const QByteArray &output, QStringList *workDirectories)
+{
+    QStringList dirs;
+    auto jobs = parseSacctLines(output, &dirs);
+    if (jobs && workDirectories)
+        *workDirectories = dirs;
     return jobs;
 }
 
@@ -213,7 +252,7 @@ Result<QList<JobInfo>> parseScontrolJobs(const QByteArray &output)
         if (auto limit = parseDuration(kv.value(QStringLiteral("TimeLimit")));
             limit && *limit >= 0 && j.elapsedSeconds >= 0 && isActiveState(j.state))
             j.timeLeftSeconds = qMax<qint64>(0, *limit - j.elapsedSeconds);
-        parseJobComment(kv.value(QStringLiteral("Comment")), &j.runId, &j.task);
+        parseJobComment(kv.value(QStringLiteral("Comment")), &j.runId, &j.task, &j.attempt);
         jobs << j;
     }
     return jobs;
@@ -371,18 +410,40 @@ Result<void> validateArraySpec(const QString &spec)
     return {};
 }
 
-QString jobComment(const QString &runId, const QString &task)
+QString jobComment(const QString &runId, const QString &task, int attempt)
 {
+    if (attempt > 0)
+        return QStringLiteral("vigil/%1/%2/%3").arg(runId, task).arg(attempt);
     return QStringLiteral("vigil/%1/%2").arg(runId, task);
+}
+
+bool parseJobComment(const QString &comment, QString *runId, QString *task, int *attempt)
+{
+    const QStringList p = comment.split(QLatin1Char('/'));
+    if ((p.size() != 3 && p.size() != 4) || p[0] != QLatin1String("vigil") || p[1].isEmpty() ||
+        p[2].isEmpty())
+        return false;
+    int n = 0;
+    if (p.size() == 4) {
+        // Exactly as jobComment() writes it: digits, no leading zero.
+        if (!allDigits(p[3], 6) || p[3].startsWith(QLatin1Char('0')))
+            return false;
+        n = p[3].toInt();
+    }
+    *runId = p[1];
+    *task = p[2];
+    *attempt = n;
+    return true;
 }
 
 bool parseJobComment(const QString &comment, QString *runId, QString *task)
 {
-    const QStringList p = comment.split(QLatin1Char('/'));
-    if (p.size() != 3 || p[0] != QLatin1String("vigil") || p[1].isEmpty() || p[2].isEmpty())
+    int attempt = 0;
+    QString r, t;
+    if (!parseJobComment(comment, &r, &t, &attempt) || attempt != 0)
         return false;
-    *runId = p[1];
-    *task = p[2];
+    *runId = r;
+    *task = t;
     return true;
 }
 

@@ -54,8 +54,20 @@ QStringList controlArgs(const QString &verb, const QString &jobId);
 // the error says what is wrong with the spec.
 Result<void> validateArraySpec(const QString &spec);
 
-// The comment Vigil attaches to its jobs: "vigil/RUN/TASK".
-QString jobComment(const QString &runId, const QString &task);
+// The comment Vigil attaches to its jobs: "vigil/RUN/TASK", or
+// "vigil/RUN/TASK/N" for attempt N (N >= 1, written when attempt > 0).
+QString jobComment(const QString &runId, const QString &task, int attempt = 0);
+// Reads both forms; *attempt is 0 for a comment that names no attempt.
+bool parseJobComment(const QString &comment, QString *runId, QString *task, int *attempt);
+// Only "vigil/RUN/TASK": exactly what jobComment(runId, task) writes.
 bool parseJobComment(const QString &comment, QString *runId, QString *task);
+
+// sacct of every job named `jobName` since `since` (a date, YYYY-MM-DD, on
+// the cluster's clock), with its working directory: the finished jobs of one
+// task of one run, found by their name and run directory when accounting
+// does not store comments.
+QStringList sacctByNameArgs(const QString &jobName, const QString &since);
+// Its output; each job's working directory in *workDirectories (same order).
+Result<QList<JobInfo>> parseSacctByName(const QByteArray &output, QStringList *workDirectories);
 
 } // namespace vigil::slurm

@@ -30,7 +30,7 @@ QStringList SlurmSite::sbatchArgs(const Submission &s, const QString &defaultPar
     QStringList argv{QStringLiteral("sbatch"),
                      QStringLiteral("--parsable"),
                      QStringLiteral("--job-name=") + s.task,
-                     QStringLiteral("--comment=") + slurm::jobComment(s.runId, s.task),
+                     QStringLiteral("--comment=") + slurm::jobComment(s.runId, s.task, s.attempt),
                      QStringLiteral("--chdir=") + s.workDirectory,
                      QStringLiteral("--output=") + outputPattern(s.logPath),
                      QStringLiteral("--open-mode=append")};
@@ -38,20 +38,31 @@ QStringList SlurmSite::sbatchArgs(const Submission &s, const QString &defaultPar
         s.resources.partition.isEmpty() ? defaultPartition : s.resources.partition;
     if (!partition.isEmpty())
         argv << QStringLiteral("--partition=") + partition;
-    if (!account.isEmpty())
-        argv << QStringLiteral("--account=") + account;
+    const QString chargedTo = s.resources.account.isEmpty() ? account : s.resources.account;
+    if (!chargedTo.isEmpty())
+        argv << QStringLiteral("--account=") + chargedTo;
     if (!s.resources.time.isEmpty())
         argv << QStringLiteral("--time=") + s.resources.time;
     if (s.resources.cpus > 0)
         argv << QStringLiteral("--cpus-per-task=%1").arg(s.resources.cpus);
     if (!s.resources.memory.isEmpty())
         argv << QStringLiteral("--mem=") + s.resources.memory;
+    if (s.resources.gpus > 0)
+        argv << QStringLiteral("--gpus=%1").arg(s.resources.gpus);
+    if (s.resources.nodes > 0)
+        argv << QStringLiteral("--nodes=%1").arg(s.resources.nodes);
+    // The site's QOS default is filled in by the launcher (Submission carries
+    // the task's resources with the site's defaults applied).
+    if (!s.resources.qos.isEmpty())
+        argv << QStringLiteral("--qos=") + s.resources.qos;
     if (!s.afterOk.isEmpty())
         argv << QStringLiteral("--dependency=afterok:") + s.afterOk.join(QLatin1Char(':'));
     if (s.hold)
         argv << QStringLiteral("--hold");
     if (!s.array.isEmpty())
         argv << QStringLiteral("--array=") + s.array; // validated on load
+    // Each one "--name[=value]", none of the options above (validated on load).
+    argv << s.resources.extraArgs;
     argv << QStringLiteral("--") << s.scriptPath;
     return argv;
 }
@@ -222,6 +233,96 @@ void SlurmSite::queryFinished(QList<JobInfo> active, const QStringList &missing,
                 return;
             }
             done(merge(*jobs));
+        });
+}
+
+void SlurmSite::findTaskJobs(const JobLookup &lookup, QObject *context,
+                             Callback<QList<JobInfo>> done)
+{
+    QPointer<QObject> ctx(context);
+    auto mine = [lookup](const JobInfo &j) {
+        return j.runId == lookup.runId && j.task == lookup.task;
+    };
+    run(slurm::squeueArgs(), this,
+        [this, lookup, ctx, mine, done = std::move(done)](Result<QByteArray> out) mutable {
+            if (!ctx)
+                return;
+            auto queued = out ? slurm::parseSqueue(*out) : Result<QList<JobInfo>>(out.error());
+            if (!queued) {
+                done(queued.error());
+                return;
+            }
+            QList<JobInfo> found;
+            QSet<QString> seen;
+            for (JobInfo &j : *queued) {
+                if (!mine(j))
+                    continue;
+                j.site = name();
+                seen.insert(j.jobId);
+                found << j;
+            }
+            // Finished jobs: sacct by job name (the task) and working
+            // directory (the run directory); accounting does not keep the
+            // comment unless told to. Without accounting, scontrol knows
+            // them by comment for MinJobAge.
+            auto add = [this, seen, found](const QList<JobInfo> &jobs, const QStringList &dirs,
+                                           const JobLookup &l) mutable {
+                for (qsizetype i = 0; i < jobs.size(); ++i) {
+                    JobInfo j = jobs[i];
+                    const bool match = dirs.isEmpty()
+                                           ? (j.runId == l.runId && j.task == l.task)
+                                           : (dirs.value(i) == l.runDirectory && j.name == l.task);
+                    if (!match || seen.contains(j.jobId))
+                        continue;
+                    j.site = name();
+                    j.runId = l.runId;
+                    j.task = l.task;
+                    seen.insert(j.jobId);
+                    found << j;
+                }
+                return found;
+            };
+            auto viaScontrol = [this, ctx, add, lookup, done]() mutable {
+                run({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"),
+                     QStringLiteral("-o")},
+                    this, [ctx, add, lookup, done](Result<QByteArray> shown) mutable {
+                        if (!ctx)
+                            return;
+                        auto jobs = shown ? slurm::parseScontrolJobs(*shown)
+                                          : Result<QList<JobInfo>>(shown.error());
+                        if (!jobs)
+                            done(jobs.error());
+                        else
+                            done(add(*jobs, {}, lookup));
+                    });
+            };
+            if (m_noAccounting) {
+                viaScontrol();
+                return;
+            }
+            const QDateTime since =
+                lookup.since.isValid() ? lookup.since : QDateTime::currentDateTimeUtc();
+            // A day earlier: the cluster's clock and time zone are its own.
+            const QString from = since.toUTC().addDays(-1).toString(QStringLiteral("yyyy-MM-dd"));
+            run(slurm::sacctByNameArgs(lookup.task, from), this,
+                [this, ctx, add, viaScontrol, lookup, done](Result<QByteArray> acct) mutable {
+                    if (!ctx)
+                        return;
+                    if (!acct) {
+                        if (acct.errorString().contains(
+                                QLatin1String("accounting storage is disabled"),
+                                Qt::CaseInsensitive))
+                            m_noAccounting = true;
+                        viaScontrol();
+                        return;
+                    }
+                    QStringList dirs;
+                    auto jobs = slurm::parseSacctByName(*acct, &dirs);
+                    if (!jobs)
+                        done(jobs.error());
+                    else
+                        done(add(*jobs, dirs, lookup));
+                });
         });
 }
 

@@ -3,6 +3,7 @@
 // rules a site must follow however it was made.
 #include "sites/container.h"
 #include "tomlreader.h"
+#include "values.h"
 #include "workflow.h"
 
 #include <optional>
@@ -164,7 +165,7 @@ Result<SiteSpec> workflowtoml::readSite(const Reader &rd, const QString &name,
     if (auto r = refuseSecrets(rd, *t, where); !r)
         return r.error();
     if (auto r = rd.onlyKeys(*t,
-                             {"kind", "host", "run_root", "partition", "account",
+                             {"kind", "host", "run_root", "partition", "account", "qos", "work_dir",
                               "container_runtime", "user", "port", "identity_file", "known_hosts",
                               "proxy_jump", "poll_interval"},
                              where);
@@ -185,14 +186,23 @@ Result<SiteSpec> workflowtoml::readSite(const Reader &rd, const QString &name,
         return rd.error(
             t->get("kind"),
             QStringLiteral("%1.kind is \"%2\"; expected slurm, ssh or local").arg(where, *kind));
-    for (auto [key, out] :
-         {std::pair{"host", &s.host}, std::pair{"run_root", &s.runRoot},
-          std::pair{"partition", &s.partition}, std::pair{"account", &s.account}}) {
+    for (auto [key, out] : {std::pair{"host", &s.host}, std::pair{"run_root", &s.runRoot},
+                            std::pair{"partition", &s.partition}, std::pair{"account", &s.account},
+                            std::pair{"qos", &s.qos}, std::pair{"work_dir", &s.workDirectory}}) {
         auto v = rd.string(*t, key, where);
         if (!v)
             return v.error();
         *out = *v;
     }
+    if (t->get("qos"))
+        if (auto r = workflowvalues::validateSlurmName(s.qos); !r)
+            return rd.error(t->get("qos"),
+                            QStringLiteral("%1.qos: %2").arg(where, r.errorString()));
+    if (t->get("work_dir") && !isWorkDirectory(s.workDirectory))
+        return rd.error(t->get("work_dir"), QStringLiteral("%1.work_dir: \"%2\" must be an "
+                                                           "absolute path or a relative one "
+                                                           "without \"..\"")
+                                                .arg(where, s.workDirectory));
     if (auto r = readConnection(rd, *t, where, s); !r)
         return r.error();
     auto runtime = rd.string(*t, "container_runtime", where);
@@ -231,18 +241,10 @@ Result<void> validateSite(const SiteSpec &site)
 Result<QList<SiteSpec>> parseSiteTables(const QByteArray &text, const QString &sourceName)
 {
     Reader rd(sourceName);
-    toml::table root;
-    try {
-        root = toml::parse(std::string_view(text.constData(), size_t(text.size())),
-                           sourceName.toStdString());
-    } catch (const toml::parse_error &e) {
-        return Error(QStringLiteral("%1:%2:%3: %4")
-                         .arg(sourceName)
-                         .arg(e.source().begin.line)
-                         .arg(e.source().begin.column)
-                         .arg(qs(e.description())),
-                     Error::Kind::Malformed);
-    }
+    const auto parsed = workflowtoml::parseToml(rd, text);
+    if (!parsed)
+        return rd.error(rd.problems().first());
+    const toml::table &root = *parsed;
     if (auto r = rd.onlyKeys(root, {"sites"}, QStringLiteral("a file of [sites.NAME] tables")); !r)
         return r.error();
     QList<SiteSpec> out;

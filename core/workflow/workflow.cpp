@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Reading a workflow file: the top level, [workflow] and [sites]; tasks are
+// read in tasks.cpp and gates.cpp, the graph is checked in graph.cpp.
 #include "workflow.h"
 
 #include "protocol/ids.h"
-#include "sites/container.h"
-#include "sites/slurmparse.h"
 #include "tomlreader.h"
 
 #include <QFile>
-#include <functional>
-#include <optional>
+#include <algorithm>
+#include <climits>
 #include <string_view>
 #include <toml++/toml.h>
 #include <tuple>
+#include <vector>
 
 namespace vigil {
 
@@ -22,220 +23,131 @@ namespace {
 
 constexpr qint64 kMaxWorkflowBytes = 4 * 1024 * 1024;
 
-// [tasks.X] array = "0-9" and container = { image, runtime, binds }.
-Result<void> readArrayAndContainer(const Reader &rd, const toml::table &t, const QString &where,
-                                   TaskSpec &task)
+int editDistance(const QString &a, const QString &b)
 {
-    if (const toml::node *arr = t.get("array")) {
-        if (!arr->is_string())
-            return rd.error(arr,
-                            QStringLiteral("%1.array must be a string such as \"0-9\"").arg(where));
-        task.array = qs(arr->as_string()->get());
-        if (auto r = slurm::validateArraySpec(task.array); !r)
-            return rd.error(arr, QStringLiteral("%1.array: %2").arg(where, r.errorString()));
+    QList<int> prev(b.size() + 1), cur(b.size() + 1);
+    for (qsizetype j = 0; j <= b.size(); ++j)
+        prev[j] = int(j);
+    for (qsizetype i = 1; i <= a.size(); ++i) {
+        cur[0] = int(i);
+        for (qsizetype j = 1; j <= b.size(); ++j)
+            cur[j] = std::min(
+                {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
     }
-    const toml::node *c = t.get("container");
-    if (!c)
-        return {};
-    const QString cw = where + QLatin1String(".container");
-    const toml::table *ct = c->as_table();
-    if (!ct)
-        return rd.error(
-            c, QStringLiteral("%1 must be a table such as { image = \"app.sif\" }").arg(cw));
-    if (auto r = rd.onlyKeys(*ct, {"image", "runtime", "binds"}, cw); !r)
-        return r.error();
-    auto image = rd.string(*ct, "image", cw, true);
-    if (!image)
-        return image.error();
-    if (auto r = container::validateImage(*image); !r)
-        return rd.error(ct->get("image"), QStringLiteral("%1.image: %2").arg(cw, r.errorString()));
-    auto runtime = rd.string(*ct, "runtime", cw);
-    if (!runtime)
-        return runtime.error();
-    if (!runtime->isEmpty())
-        if (auto r = container::parseRuntime(*runtime); !r)
-            return rd.error(ct->get("runtime"),
-                            QStringLiteral("%1.runtime: %2").arg(cw, r.errorString()));
-    auto binds = rd.stringList(*ct, "binds", cw);
-    if (!binds)
-        return binds.error();
-    const toml::array *bindNodes = ct->get_as<toml::array>("binds");
-    for (qsizetype i = 0; i < binds->size(); ++i)
-        if (auto r = container::validateBind(binds->at(i)); !r)
-            return rd.error(bindNodes ? bindNodes->get(size_t(i)) : c,
-                            QStringLiteral("%1.binds: %2").arg(cw, r.errorString()));
-    task.container = ContainerSpec{*image, *runtime, *binds};
-    return {};
+    return prev[b.size()];
 }
 
-Result<TaskSpec> readTask(const Reader &rd, const QString &name, const toml::node &node)
+// The entries of a table in the order of the file (toml++ keeps them sorted by
+// key), so that sites and tasks keep the order their author gave them.
+std::vector<std::pair<QString, const toml::node *>> inFileOrder(const toml::table &t)
 {
-    const QString where = QStringLiteral("[tasks.%1]").arg(name);
-    const toml::table *t = node.as_table();
-    if (!t)
-        return rd.error(&node, QStringLiteral("%1 must be a table").arg(where));
-    if (auto r = rd.onlyKeys(*t,
-                             {"site", "command", "after", "inputs", "resources", "environment",
-                              "checkpoints", "position", "array", "container"},
-                             where);
-        !r)
-        return r.error();
-    TaskSpec task;
-    task.name = name;
-    auto site = rd.string(*t, "site", where, true);
-    if (!site)
-        return site.error();
-    task.site = *site;
-
-    const toml::node *cmd = t->get("command");
-    if (!cmd)
-        return rd.error(t, QStringLiteral("%1 needs \"command\"").arg(where));
-    if (cmd->is_string()) {
-        // A string is a shell command line, run by /bin/sh on the site.
-        task.command = {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
-                        qs(cmd->as_string()->get())};
-    } else {
-        auto argv = rd.stringList(*t, "command", where);
-        if (!argv)
-            return argv.error();
-        if (argv->isEmpty())
-            return rd.error(cmd, QStringLiteral("%1.command is empty").arg(where));
-        task.command = *argv;
-    }
-    QStringList inputs, checkpoints;
-    for (auto [key, out] : {std::pair{"after", &task.after}, std::pair{"inputs", &inputs},
-                            std::pair{"checkpoints", &checkpoints}}) {
-        auto v = rd.stringList(*t, key, where);
-        if (!v)
-            return v.error();
-        *out = *v;
-    }
-    for (const QString &in : std::as_const(inputs)) {
-        if (in.startsWith(QLatin1Char('/')) ||
-            in.split(QLatin1Char('/')).contains(QStringLiteral("..")) || in.isEmpty())
-            return rd.error(t->get("inputs"),
-                            QStringLiteral("%1.inputs: \"%2\" must be a relative path inside the "
-                                           "workflow's directory")
-                                .arg(where, in));
-        task.inputs << DataInput{in, {}};
-    }
-    for (const QString &c : std::as_const(checkpoints)) {
-        if (auto r = rd.validId(t->get("checkpoints"), c, where + QLatin1String(".checkpoints"));
-            !r)
-            return r.error();
-        task.checkpoints << CheckpointDecl{c, {}, {}};
-    }
-    if (const toml::node *res = t->get("resources")) {
-        const toml::table *rt = res->as_table();
-        const QString rw = where + QLatin1String(".resources");
-        if (!rt)
-            return rd.error(res, QStringLiteral("%1 must be a table").arg(rw));
-        if (auto r = rd.onlyKeys(*rt, {"time", "cpus", "memory", "partition"}, rw); !r)
-            return r.error();
-        auto time = rd.string(*rt, "time", rw);
-        auto mem = rd.string(*rt, "memory", rw);
-        auto part = rd.string(*rt, "partition", rw);
-        for (auto *r : {&time, &mem, &part})
-            if (!*r)
-                return r->error();
-        task.resources.time = *time;
-        task.resources.memory = *mem;
-        task.resources.partition = *part;
-        if (const toml::node *c = rt->get("cpus")) {
-            if (!c->is_integer() || c->as_integer()->get() < 1 || c->as_integer()->get() > 100000)
-                return rd.error(c, QStringLiteral("%1.cpus must be a positive integer").arg(rw));
-            task.resources.cpus = int(c->as_integer()->get());
-        }
-    }
-    if (const toml::node *env = t->get("environment")) {
-        const toml::table *et = env->as_table();
-        if (!et)
-            return rd.error(env, QStringLiteral("%1.environment must be a table").arg(where));
-        for (const auto &[k, v] : *et) {
-            const QString key = qs(k.str());
-            bool okName = !key.isEmpty() && !key.front().isDigit();
-            for (QChar ch : key)
-                okName = okName && (ch.isLetterOrNumber() || ch == QLatin1Char('_')) &&
-                         ch.unicode() < 128;
-            if (!okName)
-                return rd.error(
-                    &v, QStringLiteral("%1.environment: \"%2\" is not a valid variable name")
-                            .arg(where, key));
-            if (!v.is_string())
-                return rd.error(
-                    &v, QStringLiteral("%1.environment.%2 must be a string").arg(where, key));
-            task.environment.insert(key, qs(v.as_string()->get()));
-        }
-    }
-    if (const toml::node *pos = t->get("position")) {
-        const toml::array *a = pos->as_array();
-        if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number())
-            return rd.error(pos, QStringLiteral("%1.position must be [x, y]").arg(where));
-        task.position =
-            QPointF((*a)[0].value<double>().value_or(0), (*a)[1].value<double>().value_or(0));
-        task.hasPosition = true;
-    }
-    if (auto r = readArrayAndContainer(rd, *t, where, task); !r)
-        return r.error();
-    return task;
+    std::vector<std::tuple<int, int, QString, const toml::node *>> entries;
+    for (const auto &[k, v] : t)
+        entries.emplace_back(int(k.source().begin.line), int(k.source().begin.column), qs(k.str()),
+                             &v);
+    std::stable_sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) {
+        return std::pair{std::get<0>(a), std::get<1>(a)} <
+               std::pair{std::get<0>(b), std::get<1>(b)};
+    });
+    std::vector<std::pair<QString, const toml::node *>> out;
+    for (const auto &[line, column, key, node] : entries)
+        out.emplace_back(key, node);
+    return out;
 }
 
-Result<void> checkGraph(const Reader &rd, const Workflow &wf, const toml::table &root)
+void readMeta(Reader &rd, const toml::table &root, Workflow &wf)
 {
-    const toml::table *tasks = root["tasks"].as_table();
-    for (const TaskSpec &t : wf.tasks) {
-        const toml::node *node = tasks ? tasks->get(t.name.toStdString()) : nullptr;
-        if (!wf.site(t.site))
-            return rd.error(
-                node, QStringLiteral("[tasks.%1] uses site \"%2\", which is not defined in [sites]")
-                          .arg(t.name, t.site));
-        if (!t.array.isEmpty() && wf.site(t.site)->kind != SiteSpec::Kind::Slurm) {
-            const toml::table *tt = node ? node->as_table() : nullptr;
-            return rd.error(tt ? tt->get("array") : node,
-                            QStringLiteral("[tasks.%1].array needs a SLURM site; site \"%2\" is "
-                                           "of kind %3")
-                                .arg(t.name, t.site, siteKindName(wf.site(t.site)->kind)));
-        }
-        for (const QString &dep : t.after) {
-            if (!wf.task(dep))
-                return rd.error(node,
-                                QStringLiteral("[tasks.%1] runs after \"%2\", which is not a task")
-                                    .arg(t.name, dep));
-            if (dep == t.name)
-                return rd.error(node, QStringLiteral("[tasks.%1] runs after itself").arg(t.name));
-        }
+    const toml::table *meta = root["workflow"].as_table();
+    const QString where = QStringLiteral("[workflow]");
+    if (!meta) {
+        rd.report(root.get("workflow"), QStringLiteral("missing [workflow] table"));
+        return;
     }
-    // Cycle check: depth-first search with colours.
-    QMap<QString, int> colour; // 0 white, 1 grey, 2 black
-    QStringList path;
-    std::function<Result<void>(const TaskSpec &)> visit = [&](const TaskSpec &t) -> Result<void> {
-        colour[t.name] = 1;
-        path << t.name;
-        for (const QString &dep : t.after) {
-            if (colour.value(dep) == 1) {
-                QStringList cycle = path.mid(path.indexOf(dep));
-                cycle << dep;
-                const toml::node *node = tasks ? tasks->get(t.name.toStdString()) : nullptr;
-                return rd.error(
-                    node,
-                    QStringLiteral("dependency cycle: %1").arg(cycle.join(QStringLiteral(" -> "))));
-            }
-            if (colour.value(dep) == 0)
-                if (auto r = visit(*wf.task(dep)); !r)
-                    return r;
-        }
-        path.removeLast();
-        colour[t.name] = 2;
-        return {};
-    };
-    for (const TaskSpec &t : wf.tasks)
-        if (colour.value(t.name) == 0)
-            if (auto r = visit(t); !r)
-                return r;
-    return {};
+    rd.checkKeys(*meta, {"name", "description", "approvers"}, where);
+    wf.name = rd.str(*meta, "name", where, true);
+    if (meta->get("name") && meta->get("name")->is_string())
+        rd.checkId(meta->get("name"), wf.name, QStringLiteral("[workflow].name"));
+    wf.description = rd.str(*meta, "description", where);
+    wf.approvers = rd.strList(*meta, "approvers", where);
+    if (const toml::array *a = meta->get_as<toml::array>("approvers"))
+        for (qsizetype i = 0; i < wf.approvers.size(); ++i)
+            if (auto r = protocol::validateUserName(wf.approvers[i].toStdString()); !r)
+                rd.report(a->get(size_t(i)), QStringLiteral("[workflow].approvers: %1")
+                                                 .arg(QString::fromStdString(r.errorString())));
 }
 
 } // namespace
+
+QString workflowtoml::nearestKey(const QString &key,
+                                 std::initializer_list<std::string_view> allowed)
+{
+    QString best;
+    int bestDistance = 3;
+    for (auto a : allowed) {
+        int d = editDistance(key, qs(a));
+        // "retry" for "retries", "env" for "environment".
+        if (std::min(key.size(), qsizetype(a.size())) >= 3 &&
+            (qs(a).startsWith(key) || key.startsWith(qs(a))))
+            d = std::min(d, 2);
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = qs(a);
+        }
+    }
+    return best;
+}
+
+std::optional<WorkflowProblem> workflowtoml::Reader::unknownKey(
+    const toml::table &t, std::initializer_list<std::string_view> allowed, const QString &where,
+    bool all, std::span<const std::string_view> silent)
+{
+    std::optional<WorkflowProblem> first;
+    for (const auto &[k, v] : t) {
+        bool known = false;
+        for (auto a : allowed)
+            known = known || a == k.str();
+        for (auto a : silent)
+            known = known || a == k.str();
+        if (known)
+            continue;
+        const QString key = qs(k.str());
+        QString msg = QStringLiteral("unknown key \"%1\" in %2").arg(key, where);
+        if (const QString near = nearestKey(key, allowed); !near.isEmpty()) {
+            msg += QStringLiteral(": did you mean \"%1\"?").arg(near);
+        } else {
+            QStringList names;
+            for (auto a : allowed)
+                names << qs(a);
+            msg += QStringLiteral(" (allowed: %1)").arg(names.join(QStringLiteral(", ")));
+        }
+        const WorkflowProblem p = k.source().begin ? problem(k.source(), msg) : problem(&v, msg);
+        if (!first)
+            first = p;
+        if (!all)
+            return first;
+        report(p);
+    }
+    return first;
+}
+
+std::optional<toml::table> workflowtoml::parseToml(Reader &rd, const QByteArray &text)
+{
+    try {
+        return toml::parse(std::string_view(text.constData(), size_t(text.size())),
+                           rd.source().toStdString());
+    } catch (const toml::parse_error &e) {
+        rd.report(rd.problem(e.source(), qs(e.description())));
+        return std::nullopt;
+    }
+}
+
+QString WorkflowProblem::toString() const
+{
+    if (line <= 0)
+        return QStringLiteral("%1: %2").arg(source, message);
+    return QStringLiteral("%1:%2:%3: %4").arg(source).arg(line).arg(column).arg(message);
+}
 
 const SiteSpec *Workflow::site(const QString &n) const
 {
@@ -253,67 +165,85 @@ const TaskSpec *Workflow::task(const QString &n) const
     return nullptr;
 }
 
-Result<Workflow> parseWorkflow(const QByteArray &text, const QString &sourceName)
+bool Workflow::operator==(const Workflow &o) const
+{
+    return name == o.name && description == o.description && approvers == o.approvers &&
+           sites == o.sites && tasks == o.tasks;
+}
+
+WorkflowCheck checkWorkflow(const QByteArray &text, const QString &sourceName)
 {
     Reader rd(sourceName);
-    toml::table root;
-    try {
-        root = toml::parse(std::string_view(text.constData(), size_t(text.size())),
-                           sourceName.toStdString());
-    } catch (const toml::parse_error &e) {
-        return Error(QStringLiteral("%1:%2:%3: %4")
-                         .arg(sourceName)
-                         .arg(e.source().begin.line)
-                         .arg(e.source().begin.column)
-                         .arg(qs(e.description())),
-                     Error::Kind::Malformed);
+    WorkflowCheck out;
+    out.workflow.sourcePath = sourceName;
+    Workflow &wf = out.workflow;
+    const auto root = workflowtoml::parseToml(rd, text);
+    if (!root) {
+        out.problems = rd.takeProblems();
+        return out;
     }
-    if (auto r = rd.onlyKeys(root, {"workflow", "sites", "tasks"}, QStringLiteral("the file")); !r)
-        return r.error();
-    Workflow wf;
-    wf.sourcePath = sourceName;
-    const toml::table *meta = root["workflow"].as_table();
-    if (!meta)
-        return rd.error(nullptr, QStringLiteral("missing [workflow] table"));
-    if (auto r = rd.onlyKeys(*meta, {"name", "description"}, QStringLiteral("[workflow]")); !r)
-        return r.error();
-    auto name = rd.string(*meta, "name", QStringLiteral("[workflow]"), true);
-    if (!name)
-        return name.error();
-    if (auto r = rd.validId(meta->get("name"), *name, QStringLiteral("[workflow].name")); !r)
-        return r.error();
-    wf.name = *name;
-    auto desc = rd.string(*meta, "description", QStringLiteral("[workflow]"));
-    if (!desc)
-        return desc.error();
-    wf.description = *desc;
-
-    if (const toml::node *sites = root.get("sites")) {
+    rd.checkKeys(*root, {"workflow", "sites", "tasks"}, QStringLiteral("the file"));
+    readMeta(rd, *root, wf);
+    if (const toml::node *sites = root->get("sites")) {
         if (!sites->is_table())
-            return rd.error(sites, QStringLiteral("[sites] must be a table"));
-        for (const auto &[k, v] : *sites->as_table()) {
-            if (auto r = rd.validId(&v, qs(k.str()), QStringLiteral("site name")); !r)
-                return r.error();
-            auto s = readSite(rd, qs(k.str()), v);
-            if (!s)
-                return s.error();
-            wf.sites << *s;
+            rd.report(sites, QStringLiteral("[sites] must be a table"));
+        const toml::table none;
+        for (const auto &[k, v] : inFileOrder(sites->is_table() ? *sites->as_table() : none)) {
+            if (!rd.checkId(v, k, QStringLiteral("site name")))
+                continue;
+            if (auto s = workflowtoml::readSite(rd, k, *v))
+                wf.sites << *s;
+            else
+                rd.report(s.error());
         }
     }
-    const toml::node *tasks = root.get("tasks");
-    if (!tasks || !tasks->is_table() || tasks->as_table()->empty())
-        return rd.error(tasks, QStringLiteral("the workflow has no [tasks.NAME] table"));
-    for (const auto &[k, v] : *tasks->as_table()) {
-        if (auto r = rd.validId(&v, qs(k.str()), QStringLiteral("task name")); !r)
-            return r.error();
-        auto t = readTask(rd, qs(k.str()), v);
-        if (!t)
-            return t.error();
-        wf.tasks << *t;
+    const toml::node *tasks = root->get("tasks");
+    if (!tasks || !tasks->is_table() || tasks->as_table()->empty()) {
+        rd.report(tasks, QStringLiteral("the workflow has no [tasks.NAME] table"));
+    } else {
+        for (const auto &[k, v] : inFileOrder(*tasks->as_table())) {
+            if (!rd.checkId(v, k, QStringLiteral("task name")))
+                continue;
+            wf.tasks << workflowtoml::readTask(rd, k, *v);
+        }
     }
-    if (auto r = checkGraph(rd, wf, root); !r)
-        return r.error();
-    return wf;
+    workflowtoml::checkGraph(rd, wf, *root);
+    out.problems = rd.takeProblems();
+    // In the order of the file; problems of the file as a whole last.
+    std::stable_sort(out.problems.begin(), out.problems.end(),
+                     [](const WorkflowProblem &a, const WorkflowProblem &b) {
+                         const auto key = [](const WorkflowProblem &p) {
+                             return std::pair{p.line <= 0 ? INT_MAX : p.line, p.column};
+                         };
+                         return key(a) < key(b);
+                     });
+    return out;
+}
+
+WorkflowCheck checkWorkflowFile(const QString &path)
+{
+    QFile f(path);
+    WorkflowCheck out;
+    out.workflow.sourcePath = path;
+    if (!f.open(QIODevice::ReadOnly)) {
+        out.problems << WorkflowProblem{
+            path, 0, 0, QStringLiteral("cannot open the workflow: %1").arg(f.errorString())};
+        return out;
+    }
+    if (f.size() > kMaxWorkflowBytes) {
+        out.problems << WorkflowProblem{path, 0, 0,
+                                        QStringLiteral("the workflow is larger than 4 MiB")};
+        return out;
+    }
+    return checkWorkflow(f.readAll(), path);
+}
+
+Result<Workflow> parseWorkflow(const QByteArray &text, const QString &sourceName)
+{
+    WorkflowCheck c = checkWorkflow(text, sourceName);
+    if (!c.ok())
+        return Error(c.problems.first().toString(), Error::Kind::Malformed);
+    return std::move(c.workflow);
 }
 
 Result<Workflow> loadWorkflow(const QString &path)

@@ -35,8 +35,11 @@ struct SiteSpec
     static constexpr int kMaxPollSeconds = 3600;
     QString containerRuntime; // default runtime of this site's container tasks; empty: by kind
     QString qos;              // default SLURM QOS of the site's tasks
-    QString workDirectory;    // default working directory of the site's tasks; empty: the task's
-                              // directory in the run directory
+    // Default working directory of the site's tasks: absolute, or relative to
+    // the run directory; empty: the run directory.
+    QString workDirectory;
+
+    bool operator==(const SiteSpec &) const = default;
 };
 
 struct TaskResources
@@ -144,10 +147,12 @@ struct TaskSpec
     enum class Kind { Job, Gate };
     QString name;
     Kind kind = Kind::Job;
-    QString site;          // jobs only
-    QStringList command;   // argv; or:
-    QString script;        // a script file next to the workflow file, run with sh
-    QString workDirectory; // empty: the site's, else the task's directory
+    QString site;        // jobs only
+    QStringList command; // argv; or:
+    QString script;      // a script file next to the workflow file, run with sh
+    // Absolute, or relative to the run directory; empty: the site's, else the
+    // run directory (where the inputs are).
+    QString workDirectory;
     QStringList after;
     QList<DataInput> inputs;
     QStringList outputs; // paths relative to the task's working directory
@@ -164,6 +169,9 @@ struct TaskSpec
     GateSpec gate;    // kind Gate only
     QPointF position; // editor position; null if never placed
     bool hasPosition = false;
+
+    bool isGate() const { return kind == Kind::Gate; }
+    bool operator==(const TaskSpec &) const = default;
 };
 
 struct Workflow
@@ -177,9 +185,42 @@ struct Workflow
 
     const SiteSpec *site(const QString &name) const;
     const TaskSpec *task(const QString &name) const;
+
+    // Equal content; sourcePath (where it was read from) is not compared.
+    bool operator==(const Workflow &other) const;
 };
 
-// Loads a workflow TOML file; errors say FILE:LINE:COLUMN: what.
+// One problem of a workflow file: where (1-based; line 0: the file as a
+// whole) and what.
+struct WorkflowProblem
+{
+    QString source;
+    int line = 0;
+    int column = 0;
+    QString message;
+
+    // "SOURCE:LINE:COLUMN: message" ("SOURCE: message" without a line).
+    QString toString() const;
+    bool operator==(const WorkflowProblem &) const = default;
+};
+
+// Every problem of a workflow file, in the order of the file (a TOML syntax
+// error stops the reading: it is then the only one), and the workflow as far
+// as it could be read (use it only when there is no problem).
+struct WorkflowCheck
+{
+    Workflow workflow;
+    QList<WorkflowProblem> problems;
+
+    bool ok() const { return problems.isEmpty(); }
+};
+
+WorkflowCheck checkWorkflow(const QByteArray &toml, const QString &sourceName);
+// Reads the file first: a missing or too large file is one problem.
+WorkflowCheck checkWorkflowFile(const QString &path);
+
+// Loads a workflow TOML file; the error is the first problem checkWorkflow
+// finds, as FILE:LINE:COLUMN: what.
 Result<Workflow> loadWorkflow(const QString &path);
 Result<Workflow> parseWorkflow(const QByteArray &toml, const QString &sourceName);
 

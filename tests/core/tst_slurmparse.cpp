@@ -16,6 +16,8 @@ QByteArray us(const char *text)
 }
 } // namespace
 
+Q_DECLARE_METATYPE(vigil::TaskResources)
+
 class TestSlurmParse : public QObject
 {
     Q_OBJECT
@@ -407,6 +409,82 @@ private Q_SLOTS:
         // --chdir and the script are plain paths: never escaped.
         QVERIFY(argv.contains(QStringLiteral("--chdir=") + s.workDirectory));
         QCOMPARE(argv.last(), s.scriptPath);
+    }
+
+    // Every resource of a task becomes its sbatch option; a task's partition
+    // and account win over the site's defaults; extra words come last, before
+    // "--" and the script.
+    void sbatchMapsEveryResource_data()
+    {
+        QTest::addColumn<TaskResources>("resources");
+        QTest::addColumn<QStringList>("expected"); // in this order, among the arguments
+        QTest::addColumn<QStringList>("absent");
+        auto res = [](auto fill) {
+            TaskResources r;
+            fill(r);
+            return r;
+        };
+        QTest::newRow("none") << TaskResources{}
+                              << QStringList{QStringLiteral("--partition=site-part"),
+                                             QStringLiteral("--account=site-acct")}
+                              << QStringList{
+                                     QStringLiteral("--time"),  QStringLiteral("--gpus"),
+                                     QStringLiteral("--nodes"), QStringLiteral("--qos"),
+                                     QStringLiteral("--mem"),   QStringLiteral("--cpus-per-task")};
+        QTest::newRow("time") << res([](TaskResources &r) { r.time = QStringLiteral("1-00:00"); })
+                              << QStringList{QStringLiteral("--time=1-00:00")} << QStringList{};
+        QTest::newRow("cpus") << res([](TaskResources &r) { r.cpus = 8; })
+                              << QStringList{QStringLiteral("--cpus-per-task=8")} << QStringList{};
+        QTest::newRow("gpus") << res([](TaskResources &r) { r.gpus = 2; })
+                              << QStringList{QStringLiteral("--gpus=2")} << QStringList{};
+        QTest::newRow("memory") << res([](TaskResources &r) { r.memory = QStringLiteral("16G"); })
+                                << QStringList{QStringLiteral("--mem=16G")} << QStringList{};
+        QTest::newRow("nodes") << res([](TaskResources &r) { r.nodes = 4; })
+                               << QStringList{QStringLiteral("--nodes=4")} << QStringList{};
+        QTest::newRow("partition")
+            << res([](TaskResources &r) { r.partition = QStringLiteral("a100"); })
+            << QStringList{QStringLiteral("--partition=a100")}
+            << QStringList{QStringLiteral("--partition=site-part")};
+        QTest::newRow("account") << res([](TaskResources &r) {
+            r.account = QStringLiteral("proj");
+        }) << QStringList{QStringLiteral("--account=proj")}
+                                 << QStringList{QStringLiteral("--account=site-acct")};
+        QTest::newRow("qos") << res([](TaskResources &r) { r.qos = QStringLiteral("high"); })
+                             << QStringList{QStringLiteral("--qos=high")} << QStringList{};
+        QTest::newRow("extra") << res([](TaskResources &r) {
+            r.extraArgs = {QStringLiteral("--constraint=a100"), QStringLiteral("--exclusive")};
+        })
+                               << QStringList{QStringLiteral("--constraint=a100"),
+                                              QStringLiteral("--exclusive"), QStringLiteral("--"),
+                                              QStringLiteral("/run/tasks/t/job.sh")}
+                               << QStringList{};
+    }
+    void sbatchMapsEveryResource()
+    {
+        QFETCH(TaskResources, resources);
+        QFETCH(QStringList, expected);
+        QFETCH(QStringList, absent);
+        Submission s;
+        s.runId = QStringLiteral("r");
+        s.task = QStringLiteral("t");
+        s.workDirectory = QStringLiteral("/run");
+        s.scriptPath = QStringLiteral("/run/tasks/t/job.sh");
+        s.logPath = QStringLiteral("/run/tasks/t/output.log");
+        s.resources = resources;
+        const QStringList argv =
+            SlurmSite::sbatchArgs(s, QStringLiteral("site-part"), QStringLiteral("site-acct"));
+        const QString all = argv.join(QLatin1Char(' '));
+        qsizetype from = 0;
+        for (const QString &e : expected) {
+            const qsizetype at = argv.indexOf(e, from);
+            QVERIFY2(at >= 0, qPrintable(e + QStringLiteral(" in order in: ") + all));
+            from = at + 1;
+        }
+        for (const QString &a : absent)
+            for (const QString &word : argv)
+                QVERIFY2(!word.startsWith(a), qPrintable(a + QStringLiteral(" in: ") + all));
+        QCOMPARE(argv.mid(argv.size() - 2),
+                 (QStringList{QStringLiteral("--"), QStringLiteral("/run/tasks/t/job.sh")}));
     }
 };
 

@@ -72,7 +72,8 @@ private Q_SLOTS:
             << QStringLiteral("not a valid variable name");
         QTest::newRow("cpus")
             << head + "[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n[tasks.a.resources]\ncpus=0\n"
-            << QStringLiteral("cpus must be a positive integer");
+            << QStringLiteral(
+                   "wf.toml:9:6: [tasks.a].resources.cpus must be an integer from 1 to 100000");
         const QByteArray task = head + "[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n";
         const QByteArray slurm = "[workflow]\nname = \"w\"\n[sites.s]\nkind = \"slurm\"\nhost = "
                                  "\"h\"\n[tasks.a]\nsite=\"s\"\ncommand=[\"x\"]\n";

@@ -216,7 +216,7 @@ private Q_SLOTS:
             "[workflow]\nname = \"x\"\n[tasks.a]\nsite = \"nowhere\"\ncommand = [\"true\"]\n");
         const CtlResult r = runCtl({QStringLiteral("validate"), wf});
         QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains(QByteArray(wf.toUtf8() + ":3:1:")) &&
+        QVERIFY2(r.err.contains(QByteArray(wf.toUtf8() + ":4:8:")) &&
                      r.err.contains("site \"nowhere\""),
                  qPrintable(r.describe()));
     }
