@@ -6,6 +6,7 @@
 #include "sites/runwatch.h"
 #include "sites/site.h"
 #include "ssh/sshtransport.h"
+#include "store/store.h"
 
 #include <QSet>
 #include <QSysInfo>
@@ -22,14 +23,21 @@ struct Supervisor::SiteData
     QList<RunInfo> runs;
     QSet<QString> seenPending; // checkpoint keys already announced
     int outstanding = 0;       // replies still expected in this cycle
+    bool jobsAnswered = false; // the scheduler answered in this cycle
     bool cycleFailed = false;
     QString cycleError;
     QString lastRaisedError;
 };
 
 Supervisor::Supervisor(SupervisorOptions options, QObject *parent)
-    : QObject(parent), m_options(std::move(options))
+    : QObject(parent), m_options(std::move(options)),
+      m_store(m_options.store ? m_options.store : Store::applicationStore())
 {
+    if (m_store)
+        m_store->whenOpen(this, [this](Result<void> r) {
+            if (!r)
+                raise(Issue::Severity::Error, QString(), tr("local store"), r.errorString());
+        });
     m_timer.setTimerType(Qt::VeryCoarseTimer);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         for (const auto &d : m_sites)
@@ -38,7 +46,13 @@ Supervisor::Supervisor(SupervisorOptions options, QObject *parent)
     });
 }
 
-Supervisor::~Supervisor() = default;
+Supervisor::~Supervisor()
+{
+    // The watches end their streams while the sites' transports still exist
+    // (children are deleted in creation order: the sites come first).
+    for (const auto &d : m_sites)
+        delete std::exchange(d->watch, nullptr);
+}
 
 Site *Supervisor::addSite(const SiteSpec &spec)
 {
@@ -93,6 +107,8 @@ Site *Supervisor::addSite(const SiteSpec &spec)
             [this, raw](Transport::State state, const QString &message) {
                 raw->status.connection = state;
                 raw->status.connectionMessage = message;
+                if (state == Transport::State::Connected)
+                    flushOutbox(raw->status.name); // on start and after each reconnection
                 if (state == Transport::State::Failed && !message.isEmpty() &&
                     message != raw->lastRaisedError) {
                     raw->lastRaisedError = message;
@@ -109,6 +125,8 @@ Site *Supervisor::addSite(const SiteSpec &spec)
     connect(s, &Site::helperUnavailable, this, [this, raw](const QString &message) {
         raise(Issue::Severity::Warning, raw->status.name, tr("vigil-job"), message);
     });
+    if (m_store)
+        m_store->recordSite(spec.name, raw->status.kind, raw->status.address);
     transport->open();
     return s;
 }
@@ -158,6 +176,7 @@ void Supervisor::refreshSite(SiteData &d)
     if (d.outstanding > 0)
         return; // the previous cycle is still running: never pile queries up
     d.outstanding = 1;
+    d.jobsAnswered = false;
     d.cycleFailed = false;
     d.cycleError.clear();
     SiteData *dp = &d;
@@ -204,6 +223,7 @@ void Supervisor::queryJobs(SiteData &d)
     d.site->queryJobs(tracked, this, [this, dp](Result<QList<JobInfo>> r) {
         if (r) {
             dp->jobs = *r;
+            dp->jobsAnswered = true;
             dp->status.jobsConfirmedAt = QDateTime::currentDateTimeUtc();
         } else if (!dp->cycleFailed) {
             dp->cycleFailed = true;
@@ -261,6 +281,8 @@ void Supervisor::finishCycle(SiteData &d)
     d.status.activeJobs = 0;
     for (const JobInfo &j : std::as_const(d.jobs))
         d.status.activeJobs += j.isActive() ? 1 : 0;
+    if (m_store && d.jobsAnswered)
+        m_store->recordJobStates(d.status.name, d.jobs, d.status.jobsConfirmedAt);
     Q_EMIT jobsChanged(d.status.name, d.jobs);
     announceRuns(d);
     Q_EMIT refreshed(d.status.name, !d.cycleFailed);
@@ -283,7 +305,9 @@ void Supervisor::announceRuns(SiteData &d)
 {
     d.status.pendingCheckpoints = 0;
     QList<CheckpointInfo> arrived;
+    QList<CheckpointInfo> all;
     for (const RunInfo &r : std::as_const(d.runs)) {
+        all << r.checkpoints;
         for (const CheckpointInfo &c : r.checkpoints) {
             if (c.status != CheckpointInfo::Status::Pending)
                 continue;
@@ -295,6 +319,11 @@ void Supervisor::announceRuns(SiteData &d)
         }
         for (const QString &p : r.problems)
             raise(Issue::Severity::Warning, d.status.name, tr("run %1").arg(r.runId), p);
+    }
+    if (m_store) {
+        // The inbox gets only what changed (new checkpoints, new statuses).
+        m_store->recordRuns(d.status.name, d.runs);
+        m_store->updateInbox(all);
     }
     Q_EMIT runsChanged(d.status.name, d.runs);
     Q_EMIT siteChanged(d.status.name);

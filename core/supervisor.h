@@ -4,12 +4,16 @@
 #include "runs/runinfo.h"
 #include "sites/jobinfo.h"
 #include "ssh/sshtarget.h"
+#include "store/store.h"
 #include "transport.h"
 #include "workflow/workflow.h"
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
+#include <QPointer>
+#include <QSet>
 #include <QTimer>
 #include <memory>
 
@@ -61,6 +65,7 @@ struct DecisionInput
     QString option;
     QString comment;
     QString evidenceSha256; // of the metric data the decider saw; may be empty
+    QJsonObject params;     // name -> value; a parameter left out takes its default
 };
 
 struct DecisionOutcome
@@ -69,6 +74,7 @@ struct DecisionOutcome
     QString decidedBy; // who holds the decision now
     QString option;    // the option that holds
     QDateTime decidedAt;
+    QString decisionId; // of the decision that holds
 };
 
 struct SupervisorOptions
@@ -76,6 +82,10 @@ struct SupervisorOptions
     QString sshConfigFile; // like ssh -F; empty: ~/.ssh/config
     HostKeyPolicy hostKeyPolicy = HostKeyPolicy::Ask;
     int pollSeconds = 20;
+    // The local store (inbox, outbox, job history, audit). Null: the
+    // process's Store::applicationStore(), which may be null too: then
+    // decisions are sent without an outbox and nothing is recorded.
+    Store *store = nullptr;
 };
 
 // The heart of the desktop and of vigilctl: the sites, one refresh cycle per
@@ -108,9 +118,12 @@ public:
     std::optional<CheckpointInfo> checkpoint(const QString &site, const QString &runId,
                                              const QString &id) const;
     QList<Issue> issues() const { return m_issues; }
+    Store *store() const { return m_store; }
 
     // Writes decision.json (no-clobber) for a pending checkpoint. The first
-    // decider wins; a later one learns who won.
+    // decider wins; a later one learns who won. With a store, the decision is
+    // stored in the outbox first and sent again, after a failure, whenever
+    // its site (re)connects, until the site confirms it (docs/store.md).
     void decide(const DecisionInput &input, QObject *context, Callback<DecisionOutcome> done);
 
     // Cancels a job (scancel on SLURM; SIGTERM to the process group elsewhere),
@@ -148,8 +161,13 @@ private:
     void readRunFileConnected(const QString &site, const QString &runId,
                               const QString &relativePath, qint64 maxBytes, QObject *context,
                               Callback<QByteArray> done);
-    void decideConnected(const DecisionInput &input, QObject *context,
-                         Callback<DecisionOutcome> done);
+    // Sends one outbox entry (tracked: its state is kept in the store).
+    void sendDecision(const OutboxEntry &entry, bool tracked, Callback<DecisionOutcome> done);
+    void decideConnected(const OutboxEntry &entry, bool tracked, Callback<DecisionOutcome> done);
+    void writeDecision(const OutboxEntry &entry, bool tracked, const QString &path,
+                       const QByteArray &bytes, quint32 mode, Callback<DecisionOutcome> done);
+    // Sends the site's unconfirmed outbox entries again.
+    void flushOutbox(const QString &site);
     Result<QString> runFilePath(const QString &site, const QString &runId,
                                 const QString &relativePath) const;
     void finishCycle(SiteData &d);
@@ -164,6 +182,8 @@ private:
     QTimer m_timer;
     std::vector<std::unique_ptr<SiteData>> m_sites;
     QList<Issue> m_issues;
+    QPointer<Store> m_store;
+    QSet<QString> m_sending; // decision ids being sent now
 };
 
 } // namespace vigil

@@ -4,11 +4,15 @@
 #include "logging.h"
 #include "protocol/decision.h"
 #include "protocol/ids.h"
+#include "protocol/random.h"
 #include "protocol/request.h"
 #include "sites/site.h"
 #include "ssh/sshtransport.h"
+#include "store/store.h"
 #include "supervisor.h"
 
+#include <QJsonDocument>
+#include <QSysInfo>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -131,25 +135,110 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
         if (ctx)
             done(std::move(r));
     };
-    if (auto known = checkpoint(in.site, in.runId, in.checkpointId);
-        known && known->status == CheckpointInfo::Status::Closed) {
+    const auto known = checkpoint(in.site, in.runId, in.checkpointId);
+    if (known && known->status == CheckpointInfo::Status::Closed) {
         reply(Error(tr("checkpoint %1 of run %2 is closed: %3")
                         .arg(in.checkpointId, in.runId, known->problem)));
         return;
     }
-    s->whenConnected(this, [=, this](Result<void> connected) {
-        if (!connected)
-            reply(connected.error());
-        else
-            decideConnected(in, this, reply);
+    auto id = protocol::makeNonce();
+    if (!id) {
+        reply(Error(qs(id.errorString())));
+        return;
+    }
+    OutboxEntry e;
+    e.decisionId = qs(*id);
+    e.site = in.site;
+    e.runId = in.runId;
+    e.checkpointId = in.checkpointId;
+    e.nonce = known ? known->nonce : QString();
+    e.option = in.option;
+    e.params = QString::fromUtf8(QJsonDocument(in.params).toJson(QJsonDocument::Compact));
+    e.comment = in.comment;
+    e.decidedBy = userName();
+    e.clientHost = QSysInfo::machineHostName();
+    e.evidenceSha256 = in.evidenceSha256;
+    e.decidedAt = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch(), Qt::UTC);
+    m_sending.insert(e.decisionId); // a reconnection meanwhile must not send it too
+    if (!m_store) {
+        sendDecision(e, false, reply);
+        return;
+    }
+    // Stored before it is sent: from here on it is never lost.
+    m_store->queueDecision(e, this, [this, e, reply](Result<void> stored) {
+        if (!stored)
+            raise(Issue::Severity::Warning, e.site, tr("outbox"),
+                  tr("the decision on %1/%2 is sent without the local outbox: %3")
+                      .arg(e.runId, e.checkpointId, stored.errorString()));
+        sendDecision(e, stored.ok(), reply);
     });
 }
 
-void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
-                                 Callback<DecisionOutcome> done)
+void Supervisor::flushOutbox(const QString &siteName)
 {
-    auto dir = runFilePath(in.site, in.runId, QStringLiteral("checkpoints/") + in.checkpointId);
-    if (auto r = protocol::validateId(in.checkpointId.toStdString(), "checkpoint id"); !r) {
+    if (!m_store)
+        return;
+    m_store->unconfirmed(siteName, this, [this](Result<QList<OutboxEntry>> r) {
+        if (!r)
+            return; // logged by the store; its open error is an issue already
+        for (const OutboxEntry &e : std::as_const(*r)) {
+            if (m_sending.contains(e.decisionId) || !site(e.site))
+                continue;
+            qCInfo(lcEngine).noquote() << "sending decision" << e.decisionId << "from the outbox"
+                                       << "for" << e.site << e.runId << e.checkpointId;
+            m_sending.insert(e.decisionId);
+            sendDecision(e, true, [this, e](Result<DecisionOutcome> o) {
+                const QString subject = tr("decision on %1/%2").arg(e.runId, e.checkpointId);
+                if (!o)
+                    raise(Issue::Severity::Warning, e.site, subject, o.errorString());
+                else if (!o->won)
+                    raise(Issue::Severity::Warning, e.site, subject,
+                          tr("%1 decided first (option %2): your decision (option %3) was not "
+                             "applied")
+                              .arg(o->decidedBy, o->option, e.option));
+            });
+        }
+    });
+}
+
+void Supervisor::sendDecision(const OutboxEntry &e, bool tracked, Callback<DecisionOutcome> done)
+{
+    // Done: a later flush may take the entry up again if it is still unconfirmed.
+    Callback<DecisionOutcome> finish = [this, e, tracked, done](Result<DecisionOutcome> r) {
+        m_sending.remove(e.decisionId);
+        if (!r && tracked && m_store) {
+            // Only an answer that can never change ends the entry's life;
+            // anything else (the network, above all) is tried again.
+            const auto kind = r.error().kind;
+            if (kind == Error::Kind::Malformed || kind == Error::Kind::NotFound) {
+                m_store->markFailed(e.decisionId, r.errorString());
+            } else {
+                m_store->noteSendError(e.decisionId, r.errorString());
+                r = Error(tr("%1 (the decision is kept in the outbox and sent when %2 is "
+                             "reachable again)")
+                              .arg(r.errorString(), e.site),
+                          kind);
+            }
+        }
+        done(std::move(r));
+    };
+    Site *s = site(e.site);
+    if (!s) {
+        finish(Error(tr("no site named \"%1\"").arg(e.site), Error::Kind::Generic));
+        return;
+    }
+    s->whenConnected(this, [=, this](Result<void> connected) {
+        if (!connected)
+            finish(connected.error());
+        else
+            decideConnected(e, tracked, finish);
+    });
+}
+
+void Supervisor::decideConnected(const OutboxEntry &e, bool tracked, Callback<DecisionOutcome> done)
+{
+    auto dir = runFilePath(e.site, e.runId, QStringLiteral("checkpoints/") + e.checkpointId);
+    if (auto r = protocol::validateId(e.checkpointId.toStdString(), "checkpoint id"); !r) {
         done(Error(qs(r.errorString()), Error::Kind::Malformed));
         return;
     }
@@ -157,16 +246,15 @@ void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
         done(dir.error());
         return;
     }
-    Transport *t = site(in.site)->transport();
+    Transport *t = site(e.site)->transport();
     const QString requestPath = *dir + QLatin1String("/request.json");
     const QString decisionPath = *dir + QLatin1String("/decision.json");
-    Q_UNUSED(context);
 
     // Read the request as it is now (never a cached copy): the nonce and the
     // options must be the job's.
     t->readFile(
         requestPath, 0, kMaxJsonBytes + 1, this,
-        [this, in, t, requestPath, decisionPath, done](Result<FileChunk> r) {
+        [this, e, tracked, requestPath, decisionPath, done](Result<FileChunk> r) {
             if (!r) {
                 done(r.error());
                 return;
@@ -180,64 +268,96 @@ void Supervisor::decideConnected(const DecisionInput &in, QObject *context,
                 done(Error(qs(request.errorString()), Error::Kind::Malformed));
                 return;
             }
-            auto decision =
-                protocol::makeDecision(*request, in.option.toStdString(), nlohmann::json::object(),
-                                       in.comment.toStdString(), userName().toStdString(),
-                                       QSysInfo::machineHostName().toStdString(),
-                                       in.evidenceSha256.toStdString(), protocol::now());
+            if (!e.nonce.isEmpty() && e.nonce.toStdString() != request->nonce) {
+                done(Error(tr("checkpoint %1 of run %2 was posted again after the "
+                              "decision was taken: decide again")
+                               .arg(e.checkpointId, e.runId),
+                           Error::Kind::Malformed));
+                return;
+            }
+            auto params = nlohmann::json::parse(e.params.toStdString(), nullptr, false);
+            if (!params.is_object())
+                params = nlohmann::json::object();
+            auto decision = protocol::makeDecision(
+                *request, e.option.toStdString(), std::move(params), e.comment.toStdString(),
+                e.decidedBy.toStdString(), e.clientHost.toStdString(),
+                e.evidenceSha256.toStdString(),
+                protocol::TimePoint(std::chrono::seconds(e.decidedAt.toSecsSinceEpoch())));
             if (!decision) {
                 done(Error(qs(decision.errorString()), Error::Kind::Malformed));
                 return;
             }
+            decision->decisionId = e.decisionId.toStdString(); // the outbox's, every try
             if (auto ok = protocol::checkDecision(*request, *decision); !ok) {
                 done(Error(qs(ok.errorString()), Error::Kind::Malformed));
                 return;
             }
-            const QByteArray bytes =
-                QByteArray::fromStdString(protocol::serializeDecision(*decision));
-            const DecisionOutcome mine{true, qs(decision->decidedBy), qs(decision->option),
-                                       QDateTime::currentDateTimeUtc()};
-            // When the request names approvers, the decider may not be the job's
-            // owner: the job then reads the file through the run's group.
+            // When the request names approvers, the decider may not be the
+            // job's owner: the job then reads the file through the run's group.
             const quint32 mode = request->approverUids.empty() ? 0600 : 0640;
-            t->createExclusive(
-                decisionPath, bytes, mode, this,
-                [this, in, t, decisionPath, done, mine](Result<void> w) {
-                    if (w) {
-                        qCInfo(lcEngine).noquote() << "decision" << mine.option << "sent for"
-                                                   << in.site << in.runId << in.checkpointId;
-                        refresh(in.site);
-                        done(mine);
-                        return;
-                    }
-                    if (w.error().kind != Error::Kind::AlreadyExists) {
-                        done(w.error());
-                        return;
-                    }
-                    // Someone decided first: tell who.
-                    t->readFile(
-                        decisionPath, 0, kMaxJsonBytes, this,
-                        [decisionPath, done](Result<FileChunk> e) {
-                            if (!e) {
-                                done(e.error());
-                                return;
-                            }
-                            auto other = protocol::parseDecision(e->data.toStdString(),
-                                                                 decisionPath.toStdString());
-                            if (!other) {
-                                done(Error(qs(other.errorString()), Error::Kind::Malformed));
-                                return;
-                            }
-                            DecisionOutcome o;
-                            o.won = false;
-                            o.decidedBy = qs(other->decidedBy);
-                            o.option = qs(other->option);
-                            o.decidedAt = QDateTime::fromString(
-                                qs(protocol::formatUtc(other->decidedAt)), Qt::ISODate);
-                            done(o);
-                        });
-                });
+            writeDecision(e, tracked, decisionPath,
+                          QByteArray::fromStdString(protocol::serializeDecision(*decision)), mode,
+                          done);
         });
+}
+
+void Supervisor::writeDecision(const OutboxEntry &e, bool tracked, const QString &decisionPath,
+                               const QByteArray &bytes, quint32 mode,
+                               Callback<DecisionOutcome> done)
+{
+    Transport *t = site(e.site)->transport();
+    Store *store = tracked ? m_store.data() : nullptr;
+    if (store)
+        store->markSent(e.decisionId);
+    const DecisionOutcome mine{true, e.decidedBy, e.option, e.decidedAt, e.decisionId};
+    auto confirmed = [this, e, store, mine, done] {
+        if (store)
+            store->markConfirmed(e.decisionId, QDateTime::currentDateTimeUtc());
+        qCInfo(lcEngine).noquote() << "decision" << e.decisionId << "(" << e.option
+                                   << ") confirmed on" << e.site << e.runId << e.checkpointId;
+        refresh(e.site);
+        done(mine);
+    };
+    t->createExclusive(decisionPath, bytes, mode, this,
+                       [this, e, t, store, decisionPath, confirmed, done](Result<void> w) {
+                           if (w) {
+                               confirmed();
+                               return;
+                           }
+                           if (w.error().kind != Error::Kind::AlreadyExists) {
+                               done(w.error());
+                               return;
+                           }
+                           // A decision is there: ours from an earlier try, or someone else's.
+                           t->readFile(
+                               decisionPath, 0, kMaxJsonBytes, this,
+                               [e, store, decisionPath, confirmed, done](Result<FileChunk> r) {
+                                   if (!r) {
+                                       done(r.error());
+                                       return;
+                                   }
+                                   auto other = protocol::parseDecision(r->data.toStdString(),
+                                                                        decisionPath.toStdString());
+                                   if (!other) {
+                                       done(Error(qs(other.errorString()), Error::Kind::Malformed));
+                                       return;
+                                   }
+                                   if (qs(other->decisionId) == e.decisionId) {
+                                       confirmed(); // sent before; applied once
+                                       return;
+                                   }
+                                   OutboxEntry winner;
+                                   winner.decisionId = qs(other->decisionId);
+                                   winner.decidedBy = qs(other->decidedBy);
+                                   winner.option = qs(other->option);
+                                   winner.decidedAt = QDateTime::fromString(
+                                       qs(protocol::formatUtc(other->decidedAt)), Qt::ISODate);
+                                   if (store)
+                                       store->markLost(e.decisionId, winner);
+                                   done(DecisionOutcome{false, winner.decidedBy, winner.option,
+                                                        winner.decidedAt, winner.decisionId});
+                               });
+                       });
 }
 
 Result<FileTail *> Supervisor::followRunFile(const QString &siteName, const QString &runId,

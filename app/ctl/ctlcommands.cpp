@@ -432,7 +432,8 @@ void Command::doDecide()
                              c.id,
                              opt,
                              option(QStringLiteral("comment")),
-                             QString::fromLatin1(hash->result().toHex())};
+                             QString::fromLatin1(hash->result().toHex()),
+                             QJsonObject()};
             m_supervisor->decide(in, this, [this, c](Result<DecisionOutcome> r) {
                 if (!r) {
                     fail(r.errorString());

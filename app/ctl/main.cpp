@@ -2,6 +2,7 @@
 // vigilctl: Vigil's core from a terminal (no display needed).
 #include "ctlcommands.h"
 #include "protocol/format.h"
+#include "store/store.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -41,6 +42,11 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "vigilctl: expected a COMMAND (see --help)\n");
         return vigil::ctl::Usage;
     }
+    // The store shared with the GUI ($VIGIL_STORE_PATH to use another): the
+    // supervisors of the commands find it as the application's store. Its
+    // destructor, after the event loop, finishes every write already made.
+    vigil::Store store;
+    vigil::Store::setApplicationStore(&store);
     auto *cmd = new vigil::ctl::Command(parser, args, &app);
     QObject::connect(cmd, &vigil::ctl::Command::finished, &app,
                      [](int code) { QCoreApplication::exit(code); });

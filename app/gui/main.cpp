@@ -3,6 +3,7 @@
 
 #include "screenshot.h"
 #include "sites/siteregistry.h"
+#include "store/store.h"
 #include "supervisor.h"
 #include "ui/mainwindow.h"
 
@@ -128,7 +129,11 @@ int main(int argc, char *argv[])
         return 2;
     const Options &options = *parsed;
 
+    // The local store opens on its own thread; a problem with it is listed
+    // as an issue by the supervisor, and Vigil goes on without it.
+    Store store;
     SupervisorOptions so;
+    so.store = &store;
     so.sshConfigFile = options.sshConfig;
     so.hostKeyPolicy = options.acceptNewHostKey ? HostKeyPolicy::AcceptNew : HostKeyPolicy::Ask;
     so.pollSeconds = options.pollSeconds;
