@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The executor: follows one run and acts on it.
+//
+// Each cycle is driven by the Supervisor's refresh of a site the run uses
+// (no scheduler query of its own): it observes the run (the run directories'
+// scans, the scheduler's jobs of the sites that were queried after the
+// engine's last action there, the gates' decisions, the log tails of failed
+// tasks), derives the task states, and, while it holds the run's lease and
+// may act, plans and executes the actions one after the other, each
+// asynchronously. Its record (engine/record.json) is replaced after each
+// confirmed submission and read back when an engine starts, so a restarted
+// engine resumes where the last one was; submission goes through submitOnce,
+// so a crash between a submission and the record never submits twice. The
+// holder also writes engine/state.json, a summary other desktops read. An
+// engine that does not hold the lease keeps observing and says who holds it.
+// See docs/engine.md, "Executor".
+
+#include "clock.h"
+#include "gateposting.h"
+#include "lease.h"
+#include "planner.h"
+#include "taskstate.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+#include <functional>
+#include <optional>
+
+namespace vigil {
+class Site;
+class Supervisor;
+struct RunInfo;
+} // namespace vigil
+
+namespace vigil::engine {
+
+struct EngineOptions
+{
+    // The site whose run directory holds the lease, the record and the
+    // summary (and workflow.toml, when `workflow` is not given). Empty: the
+    // site of the workflow's first job.
+    QString homeSite;
+    // The run's workflow. Empty: read from <run directory>/workflow.toml on
+    // the home site (which must then be given).
+    std::optional<Workflow> workflow;
+    LeaseOptions lease;
+    const Clock *clock = Clock::system();
+    qint64 logTailBytes = 4096;                       // of a failed task's log
+    qint64 maxInputBytes = qint64(256) * 1024 * 1024; // one moved data input
+};
+
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    Engine(Supervisor *supervisor, QString runId, EngineOptions options = {},
+           QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Reads the workflow (when not given) and the record, takes the lease
+    // (or learns who holds it) and follows the Supervisor's refreshes.
+    // started() or problem() tells how it went.
+    void start();
+    // Stops acting and following; releases the lease when held.
+    void stop();
+    // The supervisor cancels the run: every queued job is cancelled, nothing
+    // more is submitted, the run finishes "cancelled".
+    void cancelRun();
+
+    QString runId() const { return m_runId; }
+    QString homeSite() const { return m_home; }
+    const Workflow &workflow() const { return m_workflow; }
+    const RunRecord &record() const { return m_record; }
+    QMap<QString, TaskStatus> states() const { return m_states; }
+    // Holds the lease and may act now.
+    bool isActing() const;
+    Lease *lease() const { return m_lease; }
+
+Q_SIGNALS:
+    void started();
+    // Something keeps the engine from following or acting (the workflow or
+    // record cannot be read, a gate's decision cannot be read...).
+    void problem(const QString &message);
+    void leaseAcquired();
+    // Another engine holds the lease: this one only observes.
+    void leaseHeldElsewhere(const QString &holder);
+    void leaseLost(const QString &why);
+    void taskStateChanged(const QString &task, vigil::engine::TaskState state,
+                          const QDateTime &since, const QString &reason);
+    void actionDone(const QString &action, const QString &what);
+    // `error` names the run, the task and the site.
+    void actionFailed(const QString &action, const QString &error);
+    // A data input being moved between sites.
+    void inputProgress(const QString &task, const QString &path, qint64 bytesDone,
+                       qint64 bytesTotal);
+    void runFinished(const QString &outcome, const QString &reason);
+    // One cycle ended (observed, and acted when it could).
+    void cycleFinished();
+
+private:
+    using Next = std::function<void()>;
+
+    // engine.cpp: lifecycle, lease, observation, the cycle.
+    void cannotStart(const QString &why);
+    void readSiteFile(Site *site, const QString &path, qint64 maxBytes, Callback<QByteArray> done);
+    void loadWorkflow(Next next);
+    void loadRecord(Next next);
+    void begin();
+    void leaseTick();
+    void onLeaseResult(Result<bool> held);
+    void onRefreshed(const QString &site, bool ok);
+    void scheduleCycle();
+    void runCycle();
+    Observation observe();
+    void fetchDetails(const Observation &obs);
+    void fetchGateParams(const QString &gate, Next next);
+    void fetchLogTail(const TaskStatus &status, Next next);
+    void finishCycle(const Observation &obs);
+    void endCycle();
+    void writeSummary(Next next);
+    void raiseProblem(const QString &message);
+
+    // engineactions.cpp and enginegates.cpp: executing the plan.
+    void execute(QList<Action> actions, Next done);
+    void submit(const Action &action, Next next);
+    void submitted(const Action &action, Site *site, const QString &taskDir, const QString &jobId,
+                   bool adopted, Next next);
+    void control(const Action &action, Next next); // release or cancel
+    void skip(const Action &action, Next next);
+    void postGate(const Action &action, Next next);
+    void postGateAs(const Action &action, Site *site, const GateAccount &account, Next next);
+    void takeDefault(const Action &action, Next next);
+    void moveInput(const Action &action, Next next);
+    void readInput(const Action &action, Site *from, const QString &path, QByteArray data,
+                   std::function<void(Result<QByteArray>)> done);
+    void finish(const Action &action, Next next);
+    void siteAccount(Site *site, const QStringList &approvers,
+                     std::function<void(Result<GateAccount>)> done);
+    void writeRecord(Callback<void> done);
+    // Makes the file's directory, then replaces the file atomically.
+    void writeFile(Site *site, const QString &path, const QByteArray &bytes, quint32 mode,
+                   Callback<void> done);
+    void done(const Action &action, const QString &what, Next next);
+    // Writes the record, then says the action is done (or failed to be recorded).
+    void recordThen(const Action &action, const QString &site, const QString &what, Next next);
+    void failed(const Action &action, const QString &site, const QString &error, Next next);
+    void actedOn(const QString &site);
+
+    Site *siteOf(const QString &name) const;
+    QString runDir(const Site *site) const;
+    QString workDirectory(const TaskSpec &task, const Site *site) const;
+    QString taskSite(const TaskSpec &task) const;
+
+    Supervisor *m_supervisor;
+    QString m_runId;
+    EngineOptions m_options;
+    Workflow m_workflow;
+    QString m_home;
+    QStringList m_sites; // every site the run uses
+    RunRecord m_record;
+    QMap<QString, TaskStatus> m_states;
+    QPointer<Lease> m_lease;
+    QTimer m_leaseTimer;
+    bool m_running = false;
+    bool m_busy = false;  // a cycle is under way
+    bool m_again = false; // another cycle was asked for meanwhile
+    enum class LeaseState { Unknown, Held, Elsewhere };
+    LeaseState m_leaseState = LeaseState::Unknown;
+    QString m_lastHolder; // while Elsewhere
+    QString m_lastProblem;
+    QDateTime m_createdAt;               // the run's creation, from the scan
+    QHash<QString, int> m_refreshes;     // site -> successful refreshes seen
+    QHash<QString, int> m_actedAt;       // site -> m_refreshes when the engine last acted there
+    QMap<QString, QString> m_scanJobIds; // task -> job id in its run directory
+    QMap<QString, QMap<QString, QString>> m_gateParams; // decided gate -> params
+    QSet<QString> m_paramsMissing;                      // decided gates whose params are unknown
+    QMap<QString, QPair<int, QString>> m_logTails;      // task -> (attempt, tail)
+    QHash<QString, quint32> m_uids; // "site/user" -> uid there ("site/": the engine's account)
+    QByteArray m_lastSummary;
+    bool m_recordDirty = false;
+    bool m_finishedSaid = false;
+};
+
+} // namespace vigil::engine
