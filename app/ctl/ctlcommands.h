@@ -17,6 +17,8 @@ enum ExitCode { Ok = 0, Failed = 1, Usage = 2, Lost = 3, TimedOut = 4 };
 void addOptions(QCommandLineParser &parser);
 // The command list shown by --help.
 QString commandsHelp();
+// decide's --param values: each NAME=VALUE, no name twice (a usage error).
+Result<void> checkParamArguments(const QStringList &params);
 
 // One vigilctl invocation: works out the sites (a workflow's, the registry's),
 // connects those it needs, does the command asynchronously and emits
@@ -34,8 +36,13 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
-    // ctlcommands.cpp: workflows, runs, jobs and checkpoints.
+    // ctlcommands.cpp: workflows, runs and jobs.
     void runWorkflowCommand();
+    // ctloptions.cpp: the positional arguments after the command: [WORKFLOW], then decide's
+    // RUN CHECKPOINT, status's and audit's RUN (or --run, --checkpoint).
+    // Sets m_run and m_checkpoint; returns the workflow path ("" if none)
+    // or an error (a usage error).
+    Result<QString> takeArguments();
     bool loadWorkflowFile(const QString &path);
     bool resolveSites();
     bool loadRegistry(bool required);
@@ -44,8 +51,16 @@ private:
     void doLaunch();
     void doJobs();
     void doRuns();
+    // ctlcheckpoints.cpp: checkpoints, decisions, status, audit, wait.
     void doCheckpoints();
     void doDecide();
+    // The --param NAME=VALUE of decide, checked against the checkpoint's
+    // declared params; the error names the checkpoint, the param and the rule.
+    Result<QJsonObject> decisionParams(const CheckpointInfo &c) const;
+    // status and audit: m_run is given and a valid id (else fails).
+    bool checkRunArgument();
+    void doStatus();
+    void doAudit();
     void doWait();
     void doCancel();
 
@@ -69,6 +84,8 @@ private:
     const QCommandLineParser &m_parser;
     QStringList m_args;
     QString m_name;
+    QString m_run;          // RUN or --run
+    QString m_checkpoint;   // decide's CHECKPOINT or --checkpoint
     QString m_workflowPath; // empty: no workflow
     Workflow m_workflow;
     SiteRegistry m_registry;

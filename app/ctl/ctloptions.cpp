@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // vigilctl's command line: the options and the command list of --help.
 #include "ctlcommands.h"
+#include "ctloutput.h"
+
+#include <QSet>
 
 namespace vigil::ctl {
 
@@ -17,8 +20,28 @@ QString commandsHelp()
                "  launch WORKFLOW                   start a run; prints the run id and job ids\n"
                "  jobs [WORKFLOW]                   jobs on the sites (one query per site)\n"
                "  runs [WORKFLOW]                   runs and task states on the sites\n"
-               "  checkpoints [WORKFLOW] [--all]    pending checkpoints (--all: decided ones too)\n"
-               "  decide [WORKFLOW] --run R --checkpoint C --option O [--comment T]\n"
+               "  status [WORKFLOW] RUN             one run: its tasks (state, job, scheduler, "
+               "exit\n"
+               "                                    code, times) and checkpoints; exit 1: no such "
+               "run\n"
+               "  checkpoints [WORKFLOW] [--pending | --all] [--run R]\n"
+               "                                    checkpoints that need a person (--pending: "
+               "only\n"
+               "                                    those waiting for a decision; --all: every "
+               "one)\n"
+               "  decide [WORKFLOW] RUN CHECKPOINT --option O [--param NAME=VALUE ...] [--comment "
+               "T]\n"
+               "                                    decide (the first decider wins); each --param "
+               "is\n"
+               "                                    checked against the checkpoint's declared "
+               "params\n"
+               "                                    before anything is written; a param left out "
+               "takes\n"
+               "                                    its default (also: --run R --checkpoint C)\n"
+               "  audit RUN                         the decisions on a run from the local audit "
+               "log\n"
+               "                                    (who, when, from where, evidence; no site "
+               "needed)\n"
                "  wait [WORKFLOW] --run R --task T [--timeout S]   until the task has ended\n"
                "  cancel [WORKFLOW] --job ID [--site S]            cancel a job\n\n"
                "Sites:\n"
@@ -53,6 +76,10 @@ void addOptions(QCommandLineParser &p)
         {QStringLiteral("option"), QStringLiteral("Option to choose."), QStringLiteral("name")},
         {QStringLiteral("comment"), QStringLiteral("Comment stored with the decision."),
          QStringLiteral("text")},
+        {QStringLiteral("param"),
+         QStringLiteral("decide: a parameter of the checkpoint, NAME=VALUE (repeat for more; "
+                        "one left out takes its default)."),
+         QStringLiteral("name=value")},
         {QStringLiteral("task"), QStringLiteral("Task name."), QStringLiteral("name")},
         {QStringLiteral("timeout"), QStringLiteral("Give up after this many seconds (wait)."),
          QStringLiteral("seconds"), QStringLiteral("600")},
@@ -62,6 +89,8 @@ void addOptions(QCommandLineParser &p)
                         "(default 20)."),
          QStringLiteral("seconds"), QStringLiteral("2")},
         {QStringLiteral("all"), QStringLiteral("checkpoints: list decided ones too.")},
+        {QStringLiteral("pending"),
+         QStringLiteral("checkpoints: only those still waiting for a decision.")},
         {QStringLiteral("job"), QStringLiteral("Job id (cancel)."), QStringLiteral("id")},
         {QStringLiteral("site"),
          QStringLiteral("Only this site (cancel and helper deploy: default the only site)."),
@@ -95,6 +124,53 @@ void addOptions(QCommandLineParser &p)
         {QStringLiteral("verbose"),
          QStringLiteral("Print the developer log (connections, submissions) on stderr.")},
     });
+}
+
+Result<QString> Command::takeArguments()
+{
+    QStringList rest = m_args.mid(1);
+    m_run = option(QStringLiteral("run"));
+    m_checkpoint = option(QStringLiteral("checkpoint"));
+    // The command's own arguments come last; given as options, there are none.
+    const bool decide = m_name == QLatin1String("decide");
+    const int own = decide                                                                    ? 2
+                    : (m_name == QLatin1String("status") || m_name == QLatin1String("audit")) ? 1
+                                                                                              : 0;
+    const bool byOption = !m_run.isEmpty() || (decide && !m_checkpoint.isEmpty());
+    if (own > 0 && !byOption && rest.size() >= own) {
+        m_run = rest[rest.size() - own];
+        if (decide)
+            m_checkpoint = rest.last();
+        rest.resize(rest.size() - own);
+    }
+    // What is left: the workflow (the original `COMMAND WORKFLOW` form, or --workflow FILE).
+    const qsizetype maxLeft = m_name == QLatin1String("audit") ? 0 : 1;
+    if (rest.size() > maxLeft)
+        return Error(
+            QStringLiteral("%1: unexpected argument \"%2\" (see --help)").arg(m_name, rest.last()));
+    QString path = option(QStringLiteral("workflow"));
+    if (!rest.isEmpty()) {
+        if (!path.isEmpty())
+            return Error(
+                QStringLiteral("%1: give the workflow once, as WORKFLOW or with --workflow")
+                    .arg(m_name));
+        path = rest.first();
+    }
+    return path;
+}
+
+Result<void> checkParamArguments(const QStringList &params)
+{
+    QSet<QString> names;
+    for (const QString &given : params) {
+        const QString name = given.section(QLatin1Char('='), 0, 0);
+        if (!given.contains(QLatin1Char('=')) || name.isEmpty())
+            return Error(QStringLiteral("--param %1: expected NAME=VALUE").arg(printable(given)));
+        if (names.contains(name))
+            return Error(QStringLiteral("--param %1 is given twice").arg(printable(name)));
+        names.insert(name);
+    }
+    return {};
 }
 
 } // namespace vigil::ctl

@@ -3,7 +3,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace vigil::ctl {
@@ -161,6 +163,226 @@ QJsonObject workflowCheckJson(const WorkflowCheck &check)
                        {QStringLiteral("gates"), int(gateCount(wf))},
                        {QStringLiteral("sites"), int(wf.sites.size())},
                        {QStringLiteral("problems"), problems}};
+}
+
+namespace {
+// Tab-separated fields, each escaped (they hold anyone's text).
+QString printableLine(QStringList fields)
+{
+    for (QString &f : fields)
+        f = printable(f);
+    return fields.join(QLatin1Char('\t'));
+}
+} // namespace
+
+QJsonObject jobJson(const JobInfo &j)
+{
+    return QJsonObject{{QStringLiteral("site"), j.site},
+                       {QStringLiteral("job"), j.jobId},
+                       {QStringLiteral("state"), j.state},
+                       {QStringLiteral("reason"), j.reason},
+                       {QStringLiteral("run"), j.runId},
+                       {QStringLiteral("task"), j.task},
+                       {QStringLiteral("name"), j.name},
+                       {QStringLiteral("exit_code"), j.exitCode},
+                       {QStringLiteral("elapsed"), j.elapsedSeconds},
+                       {QStringLiteral("time_left"), j.timeLeftSeconds}};
+}
+
+QString jobLine(const JobInfo &j)
+{
+    // squeue's fields (a job's name, its reason) are anyone's text.
+    QStringList fields{j.site,
+                       j.jobId,
+                       j.state,
+                       orDash(j.reason),
+                       formatSeconds(j.elapsedSeconds),
+                       formatSeconds(j.timeLeftSeconds),
+                       j.runId.isEmpty() ? QStringLiteral("-")
+                                         : j.runId + QLatin1Char('/') + j.task,
+                       j.name};
+    return printableLine(std::move(fields));
+}
+
+QString isoTime(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QString isoOrDash(const QDateTime &t)
+{
+    return orDash(isoTime(t));
+}
+
+QJsonObject paramJson(const CheckpointParam &p)
+{
+    return QJsonObject{{QStringLiteral("name"), p.name},
+                       {QStringLiteral("label"), p.label},
+                       {QStringLiteral("type"), p.type},
+                       {QStringLiteral("default"), p.defaultValue},
+                       {QStringLiteral("min"), p.min.isUndefined() ? QJsonValue() : p.min},
+                       {QStringLiteral("max"), p.max.isUndefined() ? QJsonValue() : p.max},
+                       {QStringLiteral("choices"), QJsonArray::fromStringList(p.choices)}};
+}
+
+namespace {
+// A JSON value as JSON writes it: 0.001, true, "fast" (a number in its
+// shortest form, without an exponent for 0.0001).
+QString jsonText(const QJsonValue &v)
+{
+    if (v.isDouble()) {
+        const double d = v.toDouble(), a = std::abs(d);
+        const bool plain = a == 0 || (a >= 1e-6 && a < 1e15);
+        return QString::number(d, plain ? 'f' : 'g', QLocale::FloatingPointShortest);
+    }
+    const QByteArray a = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(a.mid(1, a.size() - 2));
+}
+} // namespace
+
+QString paramsText(const QJsonObject &params)
+{
+    QStringList parts;
+    for (auto it = params.constBegin(); it != params.constEnd(); ++it)
+        parts << it.key() + QLatin1Char('=') + jsonText(it.value());
+    return parts.isEmpty() ? QStringLiteral("-") : parts.join(QLatin1Char(' '));
+}
+
+QString declaredParamsText(const QList<CheckpointParam> &params)
+{
+    QStringList parts;
+    for (const CheckpointParam &p : params) {
+        QString s =
+            p.name + QLatin1Char(':') + p.type + QLatin1Char('=') + jsonText(p.defaultValue);
+        if (!p.choices.isEmpty())
+            s += QLatin1Char('{') + p.choices.join(QLatin1Char('|')) + QLatin1Char('}');
+        if (!p.min.isNull() || !p.max.isNull())
+            s += QStringLiteral("[%1..%2]")
+                     .arg(p.min.isNull() ? QString() : jsonText(p.min),
+                          p.max.isNull() ? QString() : jsonText(p.max));
+        parts << s;
+    }
+    return parts.isEmpty() ? QStringLiteral("-") : parts.join(QLatin1Char(' '));
+}
+
+QJsonObject checkpointJson(const CheckpointInfo &c)
+{
+    QStringList opts;
+    for (const CheckpointOption &o : c.options)
+        opts << (o.isDefault ? o.name + QLatin1Char('*') : o.name);
+    QJsonArray params;
+    for (const CheckpointParam &p : c.params)
+        params << paramJson(p);
+    return QJsonObject{{QStringLiteral("site"), c.site},
+                       {QStringLiteral("run"), c.runId},
+                       {QStringLiteral("id"), c.id},
+                       {QStringLiteral("task"), c.task},
+                       {QStringLiteral("status"), checkpointStatusName(c.status)},
+                       {QStringLiteral("title"), c.title},
+                       {QStringLiteral("options"), QJsonArray::fromStringList(opts)},
+                       {QStringLiteral("params"), params},
+                       {QStringLiteral("created_at"), isoTime(c.createdAt)},
+                       {QStringLiteral("deadline"), isoTime(c.deadline)},
+                       {QStringLiteral("decided_by"), c.decidedBy},
+                       {QStringLiteral("option"), c.decidedOption},
+                       {QStringLiteral("decided_params"), c.decidedParams},
+                       {QStringLiteral("decided_at"), isoTime(c.decidedAt)},
+                       {QStringLiteral("outcome"), c.outcome},
+                       {QStringLiteral("problem"), c.problem}};
+}
+
+QString checkpointLine(const CheckpointInfo &c, bool withSite)
+{
+    QStringList opts;
+    for (const CheckpointOption &o : c.options)
+        opts << (o.isDefault ? o.name + QLatin1Char('*') : o.name);
+    // Titles, options, params, deciders, the job's outcome (several lines, any
+    // text) and problems come from the run directory: every field is escaped.
+    QStringList fields{c.runId,
+                       c.id,
+                       checkpointStatusName(c.status),
+                       opts.join(QLatin1Char(',')),
+                       declaredParamsText(c.params),
+                       c.title};
+    if (withSite)
+        fields.prepend(c.site);
+    if (!c.decidedOption.isEmpty())
+        fields << QStringLiteral("[%1 by %2%3]")
+                      .arg(c.decidedOption, c.decidedBy,
+                           c.decidedParams.isEmpty()
+                               ? QString()
+                               : QStringLiteral(", ") + paramsText(c.decidedParams));
+    if (!c.outcome.isEmpty())
+        fields << QStringLiteral("[applied: %1]").arg(c.outcome);
+    if (!c.problem.isEmpty())
+        fields << QStringLiteral("[%1]").arg(c.problem);
+    return printableLine(std::move(fields));
+}
+
+QJsonObject taskStatusJson(const QString &site, const TaskRunInfo &t, const JobInfo *job)
+{
+    return QJsonObject{
+        {QStringLiteral("name"), t.name},
+        {QStringLiteral("site"), site},
+        {QStringLiteral("state"), t.state},
+        {QStringLiteral("job"), !t.jobId.isEmpty() ? t.jobId : (job ? job->jobId : QString())},
+        {QStringLiteral("host"), t.host},
+        {QStringLiteral("exit_code"), t.exitCode >= 0 ? t.exitCode : (job ? job->exitCode : -1)},
+        {QStringLiteral("started_at"), isoTime(t.startedAt)},
+        {QStringLiteral("ended_at"), isoTime(t.endedAt)},
+        {QStringLiteral("scheduler_state"), job ? job->state : QString()},
+        {QStringLiteral("reason"), job ? job->reason : QString()},
+        {QStringLiteral("elapsed"), job ? job->elapsedSeconds : qint64(-1)},
+        {QStringLiteral("time_left"), job ? job->timeLeftSeconds : qint64(-1)}};
+}
+
+QString taskStatusLine(const QString &site, const TaskRunInfo &t, const JobInfo *job)
+{
+    const QJsonObject o = taskStatusJson(site, t, job);
+    const int exitCode = o.value(QStringLiteral("exit_code")).toInt();
+    QString scheduler = job ? job->state : QString();
+    if (job && !job->reason.isEmpty() && job->reason != QLatin1String("None"))
+        scheduler += QStringLiteral(" (%1)").arg(job->reason);
+    QStringList fields{t.name,
+                       site,
+                       orDash(t.state),
+                       orDash(o.value(QStringLiteral("job")).toString()),
+                       orDash(scheduler),
+                       exitCode >= 0 ? QString::number(exitCode) : QStringLiteral("-"),
+                       isoOrDash(t.startedAt),
+                       isoOrDash(t.endedAt)};
+    return printableLine(std::move(fields));
+}
+
+QJsonObject auditJson(const AuditEntry &e)
+{
+    return QJsonObject{
+        {QStringLiteral("decision_id"), e.decisionId},
+        {QStringLiteral("site"), e.site},
+        {QStringLiteral("run"), e.runId},
+        {QStringLiteral("checkpoint"), e.checkpointId},
+        {QStringLiteral("option"), e.option},
+        {QStringLiteral("params"), QJsonDocument::fromJson(e.params.toUtf8()).object()},
+        {QStringLiteral("comment"), e.comment},
+        {QStringLiteral("decided_by"), e.decidedBy},
+        {QStringLiteral("client_host"), e.clientHost},
+        {QStringLiteral("evidence_sha256"), e.evidenceSha256},
+        {QStringLiteral("decided_at"), isoTime(e.decidedAt)},
+        {QStringLiteral("confirmed_at"), isoTime(e.confirmedAt)}};
+}
+
+QString auditLine(const AuditEntry &e)
+{
+    // The comment is anyone's text, the rest came through a run directory.
+    QStringList fields{isoOrDash(e.decidedAt),
+                       e.site,
+                       e.checkpointId,
+                       e.option,
+                       paramsText(QJsonDocument::fromJson(e.params.toUtf8()).object()),
+                       e.decidedBy + QLatin1Char('@') + e.clientHost,
+                       orDash(e.evidenceSha256),
+                       orDash(e.comment)};
+    return printableLine(std::move(fields));
 }
 
 } // namespace vigil::ctl

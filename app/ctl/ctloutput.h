@@ -3,6 +3,9 @@
 
 // What vigilctl prints: lines and JSON documents on stdout, messages on stderr.
 
+#include "runs/runinfo.h"
+#include "sites/jobinfo.h"
+#include "store/store.h"
 #include "workflow/workflow.h"
 
 #include <QJsonObject>
@@ -47,5 +50,38 @@ QStringList workflowCheckLines(const WorkflowCheck &check);
 // {file, ok, tasks, gates, sites, problems: [{line, column, message}]}; the
 // counts are those of what could be read.
 QJsonObject workflowCheckJson(const WorkflowCheck &check);
+
+// A job for `jobs`: {site, job, state, reason, run, task, name, exit_code,
+// elapsed, time_left}, or one tab-separated line, every field escaped.
+QJsonObject jobJson(const JobInfo &j);
+QString jobLine(const JobInfo &j);
+
+// ISO 8601 (UTC), or "" for an invalid time (JSON); isoOrDash: "-" instead.
+QString isoTime(const QDateTime &t);
+QString isoOrDash(const QDateTime &t);
+
+// A parameter as `checkpoints --json` shows it: {name, label, type, default,
+// min, max, choices} (min, max null when unbounded).
+QJsonObject paramJson(const CheckpointParam &param);
+// "lr=0.001 epochs=3": the values as JSON writes them (a string quoted);
+// "-" when there is none.
+QString paramsText(const QJsonObject &params);
+// The declared parameters, "lr:number=0.01[0.0001..1] mode:enum=fast{fast|slow}".
+QString declaredParamsText(const QList<CheckpointParam> &params);
+
+// A checkpoint for `checkpoints --json` and `status --json`.
+QJsonObject checkpointJson(const CheckpointInfo &c);
+// One line for the text listings, every field escaped: run, id, status,
+// options, title, params, then what became of it. `withSite`: the site first.
+QString checkpointLine(const CheckpointInfo &c, bool withSite);
+
+// One task of `status`: what the run directory says and, when the scheduler
+// knows its job, what the scheduler says (job may be null).
+QJsonObject taskStatusJson(const QString &site, const TaskRunInfo &task, const JobInfo *job);
+QString taskStatusLine(const QString &site, const TaskRunInfo &task, const JobInfo *job);
+
+// One decision of `audit`.
+QJsonObject auditJson(const AuditEntry &entry);
+QString auditLine(const AuditEntry &entry);
 
 } // namespace vigil::ctl

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// vigilctl: the site registry (site add, list, remove), one site's test and
-// the helper's deployment.
+// vigilctl: the sites in scope (a workflow's, the registry's, --site) and
+// their supervisor; the site registry (site add, list, remove), one site's
+// test and the helper's deployment.
 #include "ctlcommands.h"
 #include "ctloutput.h"
 #include "ctlprobe.h"
@@ -11,6 +12,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
+#include <memory>
 
 namespace vigil::ctl {
 
@@ -316,6 +319,115 @@ void Command::doHelperDeploy()
             });
         });
     });
+}
+
+bool Command::loadWorkflowFile(const QString &path)
+{
+    auto wf = loadWorkflow(path);
+    if (!wf) {
+        fail(wf.errorString());
+        return false;
+    }
+    m_workflowPath = path;
+    m_workflow = *wf;
+    return true;
+}
+
+// The registry, once. A broken registry stops the commands that need it; with
+// a workflow at hand the others go on with its sites and say why.
+bool Command::loadRegistry(bool required)
+{
+    if (m_registryLoaded)
+        return true;
+    if (auto r = m_registry.load(); !r) {
+        if (required || m_workflowPath.isEmpty()) {
+            fail(r.errorString());
+            return false;
+        }
+        err(QStringLiteral("warning: %1 (the registry's sites are left out)").arg(r.errorString()));
+        return true;
+    }
+    m_registryLoaded = true;
+    return true;
+}
+
+QString Command::whereSitesAre() const
+{
+    return m_workflowPath.isEmpty() ? QStringLiteral("the site registry %1").arg(m_registry.path())
+                                    : QStringLiteral("workflow %1 or the site registry %2")
+                                          .arg(m_workflowPath, m_registry.path());
+}
+
+// The sites in scope: the workflow's, then the registry's, limited by --site.
+bool Command::resolveSites()
+{
+    if (!loadRegistry(false))
+        return false;
+    m_sites =
+        mergeSites(m_workflow.sites, m_registryLoaded ? m_registry.sites() : QList<SiteSpec>());
+    const QString only = option(QStringLiteral("site"));
+    if (!only.isEmpty()) {
+        QList<SiteSpec> one;
+        for (const SiteSpec &s : std::as_const(m_sites))
+            if (s.name == only)
+                one << s;
+        if (one.isEmpty()) {
+            fail(QStringLiteral("no site \"%1\" in %2").arg(only, whereSitesAre()));
+            return false;
+        }
+        m_sites = one;
+    }
+    if (m_sites.isEmpty()) {
+        fail(QStringLiteral("no sites: add one with `vigilctl site add NAME --kind ...` (the "
+                            "registry is %1) or name a workflow")
+                 .arg(m_registry.path()));
+        return false;
+    }
+    return true;
+}
+
+void Command::startSupervisor(const QList<SiteSpec> &sites)
+{
+    SupervisorOptions opts;
+    opts.sshConfigFile = option(QStringLiteral("ssh-config"));
+    opts.hostKeyPolicy = hostKeyPolicy();
+    opts.pollSeconds = std::max(1, option(QStringLiteral("poll")).toInt());
+    const bool pollGiven = isSet(QStringLiteral("poll"));
+    m_supervisor = new Supervisor(opts, this);
+    for (SiteSpec s : sites) {
+        if (pollGiven)
+            s.pollSeconds = 0; // --poll wins over the sites' own interval
+        m_supervisor->addSite(s);
+    }
+}
+
+// One refresh of every site; fails on the first site that cannot be read.
+void Command::refreshAll(std::function<void()> then)
+{
+    auto remaining = std::make_shared<QSet<QString>>();
+    for (const SiteSpec &s : std::as_const(m_sites))
+        remaining->insert(s.name);
+    if (remaining->isEmpty()) {
+        then();
+        return;
+    }
+    auto conn = std::make_shared<QMetaObject::Connection>();
+    *conn = connect(m_supervisor, &Supervisor::refreshed, this,
+                    [this, remaining, conn, then](const QString &site, bool ok) {
+                        if (!remaining->remove(site))
+                            return;
+                        if (!ok) {
+                            disconnect(*conn);
+                            fail(QStringLiteral("site %1: %2")
+                                     .arg(site, m_supervisor->siteStatus(site).lastError));
+                            return;
+                        }
+                        if (remaining->isEmpty()) {
+                            disconnect(*conn);
+                            then();
+                        }
+                    });
+    m_supervisor->refresh();
 }
 
 } // namespace vigil::ctl

@@ -27,9 +27,10 @@ int main(int argc, char **argv)
                                  QStringLiteral("What to do (see above)."));
     parser.addPositionalArgument(
         QStringLiteral("arguments"),
-        QStringLiteral("A workflow TOML file, or the site command and "
-                       "its NAME."),
-        QStringLiteral("[WORKFLOW | site add|list|remove|test [NAME] | helper deploy]"));
+        QStringLiteral("A workflow TOML file; status and audit: RUN; decide: RUN CHECKPOINT; or "
+                       "the site command and its NAME."),
+        QStringLiteral("[WORKFLOW] [RUN [CHECKPOINT]] | site add|list|remove|test [NAME] | "
+                       "helper deploy"));
     parser.process(app);
     // The developer log stays quiet unless asked for: what went wrong is the
     // command's own message on stderr.

@@ -7,6 +7,9 @@
 #include "protocol/run.h"
 #include "protocol/text.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace vigil {
@@ -17,6 +20,14 @@ QString CheckpointInfo::defaultOption() const
         if (o.isDefault)
             return o.name;
     return options.isEmpty() ? QString() : options.first().name;
+}
+
+const CheckpointParam *CheckpointInfo::findParam(const QString &name) const
+{
+    for (const CheckpointParam &p : params)
+        if (p.name == name)
+            return &p;
+    return nullptr;
 }
 
 QString checkpointStatusName(CheckpointInfo::Status status)
@@ -45,6 +56,52 @@ using nlohmann::json;
 QString qs(const std::string &s)
 {
     return QString::fromStdString(s);
+}
+
+QJsonValue toQt(const json &v)
+{
+    if (v.is_boolean())
+        return v.get<bool>();
+    if (v.is_number_integer() && !v.is_number_unsigned())
+        return QJsonValue(qint64(v.get<std::int64_t>()));
+    if (v.is_number())
+        return v.get<double>();
+    if (v.is_string())
+        return qs(v.get<std::string>());
+    if (v.is_structured()) // through the text: the values of a decision's params
+        return QJsonDocument::fromJson(QByteArray::fromStdString(json::array({v}).dump()))
+            .array()
+            .first();
+    return QJsonValue();
+}
+
+// A whole number that a double holds exactly is an integer in JSON, as
+// QJsonDocument writes it (integer parameters need one).
+json toNlohmann(const QJsonValue &v)
+{
+    constexpr double kExact = 9007199254740992.0; // 2^53
+    switch (v.type()) {
+    case QJsonValue::Bool:
+        return v.toBool();
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= kExact)
+            return std::int64_t(v.toInteger(std::int64_t(d)));
+        return d;
+    }
+    case QJsonValue::String:
+        return v.toString().toStdString();
+    case QJsonValue::Array:
+    case QJsonValue::Object:
+        return json::parse(
+                   QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact).toStdString(),
+                   nullptr, false)
+            .at(0);
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        break;
+    }
+    return nullptr;
 }
 
 QString str(const json &obj, const char *key)
@@ -114,6 +171,18 @@ CheckpointInfo readCheckpoint(const json &c, const QString &site, const QString 
     cp.jobId = r.job.slurmJobId ? qs(*r.job.slurmJobId) : QString();
     for (const protocol::Option &o : r.options)
         cp.options << CheckpointOption{qs(o.name), qs(o.label), o.isDefault};
+    for (const protocol::Param &p : r.params) {
+        CheckpointParam param{qs(p.name),
+                              qs(p.label),
+                              qs(std::string(protocol::paramTypeName(p.type))),
+                              toQt(p.defaultValue),
+                              toQt(p.min),
+                              toQt(p.max),
+                              {}};
+        for (const std::string &choice : p.choices)
+            param.choices << qs(choice);
+        cp.params << param;
+    }
     for (const protocol::MetricRef &m : r.metrics) {
         MetricRef ref{qs(m.file), m.x ? qs(*m.x) : QString(), {}};
         for (const std::string &col : m.columns)
@@ -134,6 +203,9 @@ CheckpointInfo readCheckpoint(const json &c, const QString &site, const QString 
             cp.decisionKind = str(d, "kind");
             cp.decisionId = str(d, "decision_id");
             cp.decidedAt = time(d, "decided_at");
+            if (const auto p = d.find("params"); p != d.end() && p->is_object())
+                for (const auto &[name, value] : p->items())
+                    cp.decidedParams.insert(qs(name), toQt(value));
         } else {
             cp.status = CheckpointInfo::Status::Refused;
             cp.problem = str(d, "reason");
@@ -153,6 +225,62 @@ CheckpointInfo readCheckpoint(const json &c, const QString &site, const QString 
 }
 
 } // namespace
+
+Result<void> checkParamValue(const CheckpointParam &param, const QJsonValue &value)
+{
+    const auto type = protocol::paramTypeFromName(param.type.toStdString());
+    if (!type)
+        return Error(
+            QStringLiteral("parameter %1 has an unknown type \"%2\"").arg(param.name, param.type),
+            Error::Kind::Malformed);
+    protocol::Param p;
+    p.name = param.name.toStdString();
+    p.type = *type;
+    p.defaultValue = toNlohmann(param.defaultValue);
+    p.min = toNlohmann(param.min);
+    p.max = toNlohmann(param.max);
+    for (const QString &c : param.choices)
+        p.choices.push_back(c.toStdString());
+    const auto r = protocol::checkParamValue(p, toNlohmann(value), p.name);
+    if (r)
+        return {};
+    // The protocol's message is "field \"NAME\": why": the caller names the parameter.
+    QString why = qs(r.errorString());
+    const QString prefix = QStringLiteral("field \"%1\": ").arg(param.name);
+    if (why.startsWith(prefix))
+        why = why.mid(prefix.size());
+    return Error(why, Error::Kind::Malformed);
+}
+
+Result<QJsonValue> paramValueFromText(const CheckpointParam &param, const QString &text)
+{
+    QJsonValue value;
+    bool ok = true;
+    if (param.type == QLatin1String("integer")) {
+        const qint64 i = text.trimmed().toLongLong(&ok);
+        value = QJsonValue(i);
+        ok = ok && std::abs(i) <= (qint64(1) << 53); // exact in a JSON double
+        if (!ok)
+            return Error(QStringLiteral("expected an integer, got \"%1\"").arg(text),
+                         Error::Kind::Malformed);
+    } else if (param.type == QLatin1String("number")) {
+        const double d = text.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(d))
+            return Error(QStringLiteral("expected a number, got \"%1\"").arg(text),
+                         Error::Kind::Malformed);
+        value = d;
+    } else if (param.type == QLatin1String("boolean")) {
+        if (text != QLatin1String("true") && text != QLatin1String("false"))
+            return Error(QStringLiteral("expected true or false, got \"%1\"").arg(text),
+                         Error::Kind::Malformed);
+        value = text == QLatin1String("true");
+    } else {
+        value = text; // string, enum
+    }
+    if (auto r = checkParamValue(param, value); !r)
+        return r.error();
+    return value;
+}
 
 Result<QList<RunInfo>> parseScan(const QByteArray &bytes, const QString &site)
 {

@@ -4,6 +4,8 @@
 #include "result.h"
 
 #include <QDateTime>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -15,6 +17,20 @@ struct CheckpointOption
     QString name;
     QString label;
     bool isDefault = false;
+};
+
+// A parameter the job asks for with its question (request.json's params).
+struct CheckpointParam
+{
+    QString name;
+    QString label;
+    QString type; // number, integer, string, boolean or enum
+    QJsonValue defaultValue;
+    QJsonValue min; // number and integer only; Null: unbounded. Inclusive.
+    QJsonValue max;
+    QStringList choices; // enum only
+
+    bool operator==(const CheckpointParam &) const = default;
 };
 
 struct MetricRef
@@ -45,6 +61,7 @@ struct CheckpointInfo
     QString body;
     QString nonce;
     QList<CheckpointOption> options;
+    QList<CheckpointParam> params;
     QList<MetricRef> metrics;
     QDateTime createdAt;
     QDateTime deadline; // invalid: none
@@ -55,13 +72,15 @@ struct CheckpointInfo
     QString decisionKind; // "human" or "timeout-default"
     QString decisionId;
     QDateTime decidedAt;
-    QString outcome; // from ack.json
+    QJsonObject decidedParams; // as the decision gives them; one left out takes its default
+    QString outcome;           // from ack.json
     QDateTime appliedAt;
     QString problem;       // why Broken or Refused
     QDateTime confirmedAt; // when the run directory last said so (a scan or a watch line)
 
     QString key() const { return site + QLatin1Char('/') + runId + QLatin1Char('/') + id; }
     QString defaultOption() const;
+    const CheckpointParam *findParam(const QString &name) const;
 };
 
 struct TaskRunInfo
@@ -88,6 +107,17 @@ struct RunInfo
 };
 
 QString checkpointStatusName(CheckpointInfo::Status status);
+
+// Checks `value` against the declaration with the protocol's rules (type,
+// choices, bounds), as vigil-job will when it reads the decision. The error
+// says what is wrong with the value, without naming the parameter.
+Result<void> checkParamValue(const CheckpointParam &param, const QJsonValue &value);
+
+// The value that `text` (typed on a command line or in a text field) gives
+// `param`: a number, an integer, true or false, a string, one of the choices;
+// then checked as above. The error says what was expected or which rule the
+// value breaks, without naming the parameter.
+Result<QJsonValue> paramValueFromText(const CheckpointParam &param, const QString &text);
 
 // Parses the JSON printed by `vigil-job scan ROOT` on site `site`.
 Result<QList<RunInfo>> parseScan(const QByteArray &json, const QString &site);

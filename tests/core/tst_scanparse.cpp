@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -185,6 +186,186 @@ private Q_SLOTS:
             QStringLiteral("checkpoints: invalid name \"x y\": byte 0x20 at position 1 is not "
                            "allowed (use A-Z a-z 0-9 . _ -)")};
         QCOMPARE(runs->at(1).problems, expected);
+    }
+
+    // A checkpoint's declared params and a decision's params, from what the
+    // real vigil-job writes and scans.
+    void paramsFromTheScan()
+    {
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const QString run = root.filePath(QStringLiteral("run-p"));
+        runVigilJob({QStringLiteral("init-run"), QStringLiteral("--run-dir"), run,
+                     QStringLiteral("--run-id"), QStringLiteral("run-p")});
+        const QStringList params{QStringLiteral("--param"),
+                                 QStringLiteral("lr:number=0.01,min=0.0001,max=0.1,label=Rate"),
+                                 QStringLiteral("--param"),
+                                 QStringLiteral("epochs:integer=5,min=1"),
+                                 QStringLiteral("--param"),
+                                 QStringLiteral("mode:enum=fast,choices=fast|slow"),
+                                 QStringLiteral("--param"),
+                                 QStringLiteral("warm:boolean=false"),
+                                 QStringLiteral("--param"),
+                                 QStringLiteral("note:string=hi")};
+        for (const QString &id : {QStringLiteral("open"), QStringLiteral("done")})
+            runVigilJob(vigil::test::checkpointArgs(run, QStringLiteral("t"), id, params));
+        QFile req(run + QStringLiteral("/checkpoints/done/request.json"));
+        QVERIFY(req.open(QIODevice::ReadOnly));
+        auto request = protocol::parseRequest(req.readAll().toStdString());
+        QVERIFY(request.ok());
+        auto decision = protocol::makeDecision(*request, "go", {{"lr", 0.001}, {"epochs", 7}}, "",
+                                               "alice", "desk", "", protocol::now());
+        QVERIFY(decision.ok());
+        QFile dec(run + QStringLiteral("/checkpoints/done/decision.json"));
+        QVERIFY(dec.open(QIODevice::NewOnly));
+        dec.write(QByteArray::fromStdString(protocol::serializeDecision(*decision)));
+        dec.close();
+
+        auto runs =
+            parseScan(runVigilJob({QStringLiteral("scan"), root.path()}), QStringLiteral("s"));
+        QVERIFY2(runs.ok(), qPrintable(runs.errorString()));
+        QCOMPARE(runs->size(), 1);
+        std::optional<CheckpointInfo> open, done;
+        for (const CheckpointInfo &c : runs->first().checkpoints)
+            (c.id == QLatin1String("open") ? open : done) = c;
+        QVERIFY(open && done);
+        const QList<CheckpointParam> expected{{QStringLiteral("lr"),
+                                               QStringLiteral("Rate"),
+                                               QStringLiteral("number"),
+                                               0.01,
+                                               0.0001,
+                                               0.1,
+                                               {}},
+                                              {QStringLiteral("epochs"),
+                                               QString(),
+                                               QStringLiteral("integer"),
+                                               5,
+                                               1,
+                                               QJsonValue(),
+                                               {}},
+                                              {QStringLiteral("mode"),
+                                               QString(),
+                                               QStringLiteral("enum"),
+                                               QStringLiteral("fast"),
+                                               QJsonValue(),
+                                               QJsonValue(),
+                                               {QStringLiteral("fast"), QStringLiteral("slow")}},
+                                              {QStringLiteral("warm"),
+                                               QString(),
+                                               QStringLiteral("boolean"),
+                                               false,
+                                               QJsonValue(),
+                                               QJsonValue(),
+                                               {}},
+                                              {QStringLiteral("note"),
+                                               QString(),
+                                               QStringLiteral("string"),
+                                               QStringLiteral("hi"),
+                                               QJsonValue(),
+                                               QJsonValue(),
+                                               {}}};
+        QCOMPARE(open->params, expected);
+        QCOMPARE(open->status, CheckpointInfo::Status::Pending);
+        QVERIFY(open->decidedParams.isEmpty());
+        QCOMPARE(open->findParam(QStringLiteral("mode"))->choices.size(), 2);
+        QCOMPARE(open->findParam(QStringLiteral("nope")), nullptr);
+        QCOMPARE(done->status, CheckpointInfo::Status::Decided);
+        QCOMPARE(done->decidedParams,
+                 (QJsonObject{{QStringLiteral("lr"), 0.001}, {QStringLiteral("epochs"), 7}}));
+    }
+
+    // A param value typed as text, checked with the protocol's rules.
+    void paramValueFromText_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QJsonValue>("value"); // Undefined: refused
+        QTest::addColumn<QString>("message");
+        const QJsonValue no(QJsonValue::Undefined);
+        // number: min 0.0001, max 0.1; integer: min 1, max 50.
+        QTest::newRow("number") << "number"
+                                << "0.001" << QJsonValue(0.001) << QString();
+        QTest::newRow("number at max") << "number"
+                                       << "0.1" << QJsonValue(0.1) << QString();
+        QTest::newRow("number exponent") << "number"
+                                         << "1e-3" << QJsonValue(0.001) << QString();
+        QTest::newRow("number word") << "number"
+                                     << "fast" << no << "expected a number, got \"fast\"";
+        QTest::newRow("number empty") << "number"
+                                      << "" << no << "expected a number, got \"\"";
+        QTest::newRow("number inf") << "number"
+                                    << "inf" << no << "expected a number, got \"inf\"";
+        QTest::newRow("number nan") << "number"
+                                    << "nan" << no << "expected a number, got \"nan\"";
+        QTest::newRow("number above") << "number"
+                                      << "0.5" << no << "0.5 is above the maximum 0.1";
+        QTest::newRow("number below") << "number"
+                                      << "0.00001" << no << "1e-05 is below the minimum 0.0001";
+        QTest::newRow("integer") << "integer"
+                                 << "7" << QJsonValue(7) << QString();
+        QTest::newRow("integer at min") << "integer"
+                                        << "1" << QJsonValue(1) << QString();
+        QTest::newRow("integer fraction") << "integer"
+                                          << "2.5" << no << "expected an integer, got \"2.5\"";
+        QTest::newRow("integer huge") << "integer"
+                                      << "99999999999999999999" << no << "expected an integer";
+        QTest::newRow("integer below") << "integer"
+                                       << "0" << no << "0 is below the minimum 1";
+        QTest::newRow("integer above") << "integer"
+                                       << "51" << no << "51 is above the maximum 50";
+        QTest::newRow("true") << "boolean"
+                              << "true" << QJsonValue(true) << QString();
+        QTest::newRow("false") << "boolean"
+                               << "false" << QJsonValue(false) << QString();
+        QTest::newRow("boolean yes") << "boolean"
+                                     << "yes" << no << "expected true or false, got \"yes\"";
+        QTest::newRow("boolean 1") << "boolean"
+                                   << "1" << no << "expected true or false";
+        QTest::newRow("enum") << "enum"
+                              << "slow" << QJsonValue(QStringLiteral("slow")) << QString();
+        QTest::newRow("enum other")
+            << "enum"
+            << "medium" << no << "\"medium\" is not one of the choices (\"fast\", \"slow\")";
+        QTest::newRow("enum case") << "enum"
+                                   << "Slow" << no << "is not one of the choices";
+        QTest::newRow("string") << "string"
+                                << "a b=c" << QJsonValue(QStringLiteral("a b=c")) << QString();
+        QTest::newRow("string empty") << "string"
+                                      << "" << QJsonValue(QString()) << QString();
+    }
+    void paramValueFromText()
+    {
+        QFETCH(QString, type);
+        QFETCH(QString, text);
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, message);
+        CheckpointParam p{QStringLiteral("p"), QString(),    type, QJsonValue(),
+                          QJsonValue(),        QJsonValue(), {}};
+        if (type == QLatin1String("number")) {
+            p.defaultValue = 0.01;
+            p.min = 0.0001;
+            p.max = 0.1;
+        } else if (type == QLatin1String("integer")) {
+            p.defaultValue = 5;
+            p.min = 1;
+            p.max = 50;
+        } else if (type == QLatin1String("enum")) {
+            p.defaultValue = QStringLiteral("fast");
+            p.choices = {QStringLiteral("fast"), QStringLiteral("slow")};
+        } else if (type == QLatin1String("boolean")) {
+            p.defaultValue = false;
+        } else {
+            p.defaultValue = QString();
+        }
+        const auto r = vigil::paramValueFromText(p, text);
+        if (value.isUndefined()) {
+            QVERIFY2(!r.ok(), qPrintable(text));
+            QVERIFY2(r.errorString().contains(message), qPrintable(r.errorString()));
+            return;
+        }
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(*r, value);
+        QVERIFY(checkParamValue(p, *r).ok());
     }
 
     void rejectsWhatIsNotAScan_data()
