@@ -6,6 +6,7 @@
 #include "ctloutput.h"
 #include "ctlprobe.h"
 #include "sites/site.h"
+#include "store/store.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -13,7 +14,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QTimer>
 #include <memory>
+#include <utility>
 
 namespace vigil::ctl {
 
@@ -42,6 +45,103 @@ std::optional<int> intOption(const QString &value, int lo, int hi)
         return std::nullopt;
     return v;
 }
+
+// Every command that reads the sites first lets the supervisor send what
+// the outbox still holds for them (it does so on connecting: decisions of an
+// earlier vigilctl or GUI that never reached their site), and waits until
+// each of those tries has ended before it goes on, so that the program does
+// not exit in the middle of one. It says on stderr what became of each.
+class OutboxDrain : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kMaxWaitMs = 60000;
+
+    OutboxDrain(Store *store, QObject *parent) : QObject(parent), m_store(store)
+    {
+        connect(store, &Store::sendAttemptEnded, this, [this](const QString &id) {
+            m_ended.insert(id);
+            if (m_waiting.remove(id) && m_waiting.isEmpty())
+                report();
+        });
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, &OutboxDrain::report);
+    }
+
+    // `then` runs once every unconfirmed decision of `sites` has been tried
+    // by this program (or after kMaxWaitMs).
+    void whenTried(const QSet<QString> &sites, std::function<void()> then)
+    {
+        m_sites = sites;
+        m_then = std::move(then);
+        m_store->outbox(this, [this](Result<QList<OutboxEntry>> r) {
+            if (r)
+                for (const OutboxEntry &e : std::as_const(*r))
+                    if (m_sites.contains(e.site) && isOpen(e) && !m_ended.contains(e.decisionId))
+                        m_waiting.insert(e.decisionId);
+            if (m_waiting.isEmpty())
+                report();
+            else
+                m_timer.start(kMaxWaitMs);
+        });
+    }
+
+private:
+    static bool isOpen(const OutboxEntry &e)
+    {
+        return e.state == OutboxEntry::State::Queued || e.state == OutboxEntry::State::Sent;
+    }
+
+    void report()
+    {
+        m_timer.stop();
+        if (!m_then)
+            return;
+        m_store->outbox(this, [this](Result<QList<OutboxEntry>> r) {
+            if (r)
+                for (const OutboxEntry &e : std::as_const(*r))
+                    if (m_sites.contains(e.site) && !m_reported.contains(e.decisionId) &&
+                        (m_ended.contains(e.decisionId) || m_waiting.contains(e.decisionId))) {
+                        m_reported.insert(e.decisionId);
+                        err(describe(e));
+                    }
+            m_waiting.clear();
+            if (auto then = std::exchange(m_then, nullptr))
+                then();
+        });
+    }
+
+    QString describe(const OutboxEntry &e) const
+    {
+        const QString which =
+            QStringLiteral("decision %1 on %2/%3/%4 (option %5) from the outbox")
+                .arg(e.decisionId, e.site, e.runId, e.checkpointId, printable(e.option));
+        switch (e.state) {
+        case OutboxEntry::State::Confirmed:
+            return QStringLiteral("%1: written").arg(which);
+        case OutboxEntry::State::Lost:
+            return QStringLiteral("%1: not applied, %2 decided first (option %3)")
+                .arg(which, printable(e.winnerBy), printable(e.winnerOption));
+        case OutboxEntry::State::Failed:
+            return QStringLiteral("%1: cannot be written: %2").arg(which, e.lastError);
+        case OutboxEntry::State::Queued:
+        case OutboxEntry::State::Sent:
+            break;
+        }
+        return QStringLiteral("%1: %2; it stays in the outbox")
+            .arg(which, m_waiting.contains(e.decisionId)
+                            ? QStringLiteral("still being sent after %1 s").arg(kMaxWaitMs / 1000)
+                            : QStringLiteral("not sent (%1)").arg(e.lastError));
+    }
+
+    QPointer<Store> m_store;
+    QSet<QString> m_sites;
+    QSet<QString> m_ended;   // decisions whose try ended in this program
+    QSet<QString> m_waiting; // tries still going on
+    QSet<QString> m_reported;
+    std::function<void()> m_then;
+    QTimer m_timer;
+};
 
 } // namespace
 
@@ -394,6 +494,9 @@ void Command::startSupervisor(const QList<SiteSpec> &sites)
     opts.pollSeconds = std::max(1, option(QStringLiteral("poll")).toInt());
     const bool pollGiven = isSet(QStringLiteral("poll"));
     m_supervisor = new Supervisor(opts, this);
+    // Before any site connects: every try of this program is seen.
+    if (Store *store = Store::applicationStore())
+        new OutboxDrain(store, m_supervisor);
     for (SiteSpec s : sites) {
         if (pollGiven)
             s.pollSeconds = 0; // --poll wins over the sites' own interval
@@ -401,9 +504,17 @@ void Command::startSupervisor(const QList<SiteSpec> &sites)
     }
 }
 
-// One refresh of every site; fails on the first site that cannot be read.
+// One refresh of every site, then the tries of the outbox's decisions for
+// them; fails on the first site that cannot be read.
 void Command::refreshAll(std::function<void()> then)
 {
+    if (auto *drain =
+            m_supervisor->findChild<OutboxDrain *>(QString(), Qt::FindDirectChildrenOnly)) {
+        QSet<QString> names;
+        for (const SiteSpec &s : std::as_const(m_sites))
+            names.insert(s.name);
+        then = [drain, names, then = std::move(then)] { drain->whenTried(names, then); };
+    }
     auto remaining = std::make_shared<QSet<QString>>();
     for (const SiteSpec &s : std::as_const(m_sites))
         remaining->insert(s.name);
@@ -431,3 +542,5 @@ void Command::refreshAll(std::function<void()> then)
 }
 
 } // namespace vigil::ctl
+
+#include "ctlsites.moc"

@@ -113,6 +113,21 @@ void Store::call(QObject *context, Callback<T> done, std::function<Result<T>(Sto
         Qt::QueuedConnection);
 }
 
+void Store::endAttempt(const QString &decisionId, QObject *context, Callback<void> done,
+                       std::function<Result<void>(StoreDb &)> work)
+{
+    QPointer<QObject> ctx(context);
+    const bool wanted = context && done;
+    call<void>(
+        this,
+        [this, decisionId, ctx, wanted, done = std::move(done)](Result<void> r) {
+            if (wanted && ctx)
+                done(std::move(r));
+            Q_EMIT sendAttemptEnded(decisionId);
+        },
+        std::move(work));
+}
+
 void Store::whenOpen(QObject *context, Callback<void> done)
 {
     call<void>(context, std::move(done), [](StoreDb &) { return Result<void>(); });
@@ -178,27 +193,28 @@ void Store::markSent(const QString &decisionId, QObject *context, Callback<void>
 void Store::markConfirmed(const QString &decisionId, const QDateTime &at, QObject *context,
                           Callback<void> done)
 {
-    call<void>(context, std::move(done),
+    endAttempt(decisionId, context, std::move(done),
                [=](StoreDb &db) { return db.markConfirmed(decisionId, at); });
 }
 
 void Store::markLost(const QString &decisionId, const OutboxEntry &winner, QObject *context,
                      Callback<void> done)
 {
-    call<void>(context, std::move(done),
+    endAttempt(decisionId, context, std::move(done),
                [=](StoreDb &db) { return db.markLost(decisionId, winner); });
 }
 
 void Store::markFailed(const QString &decisionId, const QString &why, QObject *context,
                        Callback<void> done)
 {
-    call<void>(context, std::move(done),
+    endAttempt(decisionId, context, std::move(done),
                [=](StoreDb &db) { return db.markFailed(decisionId, why); });
 }
 
 void Store::noteSendError(const QString &decisionId, const QString &why)
 {
-    call<void>(nullptr, {}, [=](StoreDb &db) { return db.noteSendError(decisionId, why); });
+    endAttempt(decisionId, nullptr, {},
+               [=](StoreDb &db) { return db.noteSendError(decisionId, why); });
 }
 
 void Store::unconfirmed(const QString &site, QObject *context, Callback<QList<OutboxEntry>> done)

@@ -192,9 +192,18 @@ public:
     // The audit log of a run (every run when empty), oldest first.
     void auditLog(const QString &runId, QObject *context, Callback<QList<AuditEntry>> done);
 
+Q_SIGNALS:
+    // A try to send the decision has ended and the store holds its outcome:
+    // markConfirmed, markLost, markFailed or noteSendError has run (whether
+    // the write succeeded or not). Emitted after the caller's own callback.
+    void sendAttemptEnded(const QString &decisionId);
+
 private:
     template <typename T>
     void call(QObject *context, Callback<T> done, std::function<Result<T>(StoreDb &)> work);
+    // call(), then sendAttemptEnded(decisionId).
+    void endAttempt(const QString &decisionId, QObject *context, Callback<void> done,
+                    std::function<Result<void>(StoreDb &)> work);
 
     struct ThreadStopper
     {
