@@ -16,6 +16,21 @@ class LocalWorker : public QObject
 {
 public:
     using QObject::QObject;
+    // Runs on the worker's thread when the transport goes. The processes are
+    // ended here, while `streams` still exists: as children deleted by
+    // ~QObject they would report their end to handlers that use it (and the
+    // transport) after both are gone.
+    ~LocalWorker() override
+    {
+        for (QProcess *p : std::as_const(streams)) {
+            p->disconnect();
+            p->kill();
+            p->waitForFinished(2000);
+            delete p;
+        }
+        streams.clear();
+    }
+
     QHash<StreamId, QProcess *> streams; // children of this worker
 };
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "local/localtransport.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+#include <memory>
 #include <optional>
 
 using namespace vigil;
@@ -184,6 +186,50 @@ private Q_SLOTS:
                  [&](Result<ExecResult> x) { after.emplace(x); });
         QTRY_VERIFY(after.has_value()); // the worker handled both, in order
         QVERIFY(!called);
+    }
+
+    // Destroying the transport while streams run (a `vigil-job watch`, say)
+    // ends their processes and reports nothing more: no crash, no orphan.
+    void destroyedWhileStreamsRun_data()
+    {
+        QTest::addColumn<int>("streams");
+        QTest::addColumn<bool>("stopOne"); // one of them stopped just before
+        QTest::newRow("one stream") << 1 << false;
+        QTest::newRow("three streams") << 3 << false;
+        QTest::newRow("three streams, one being stopped") << 3 << true;
+    }
+
+    void destroyedWhileStreamsRun()
+    {
+        QFETCH(int, streams);
+        QFETCH(bool, stopOne);
+        auto t = std::make_unique<LocalTransport>();
+        t->open();
+        QList<qint64> pids;
+        QList<StreamId> ids;
+        bool finished = false;
+        for (int i = 0; i < streams; ++i) {
+            // Prints its pid, then runs until it is ended.
+            ids << t->startStream(
+                {QStringLiteral("sh"), QStringLiteral("-c"),
+                 QStringLiteral("echo $$; exec sleep 60")},
+                this, [&pids](const QByteArray &chunk) { pids << chunk.trimmed().toLongLong(); },
+                [&finished](Result<ExecResult>) { finished = true; });
+        }
+        QTRY_COMPARE(pids.size(), streams);
+        for (qint64 pid : std::as_const(pids)) {
+            QVERIFY(pid > 0);
+            QVERIFY(QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)));
+        }
+        if (stopOne)
+            t->stopStream(ids.first());
+        t.reset();
+        QCoreApplication::processEvents(); // whatever was posted before
+        QTest::qWait(50);
+        QVERIFY2(!finished, "a stream reported after its transport was destroyed");
+        for (qint64 pid : std::as_const(pids))
+            QTRY_VERIFY2(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)),
+                         qPrintable(QStringLiteral("process %1 outlived its transport").arg(pid)));
     }
 };
 
