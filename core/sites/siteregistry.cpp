@@ -2,6 +2,7 @@
 #include "siteregistry.h"
 
 #include "logging.h"
+#include "workflow/writer.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,44 +14,6 @@ namespace vigil {
 namespace {
 
 constexpr qint64 kMaxRegistryBytes = 1024 * 1024;
-
-// A TOML basic string.
-QString quoted(const QString &s)
-{
-    QString out = QStringLiteral("\"");
-    for (QChar c : s) {
-        switch (c.unicode()) {
-        case '"':
-            out += QLatin1String("\\\"");
-            break;
-        case '\\':
-            out += QLatin1String("\\\\");
-            break;
-        case '\n':
-            out += QLatin1String("\\n");
-            break;
-        case '\t':
-            out += QLatin1String("\\t");
-            break;
-        default:
-            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-                out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
-            else
-                out += c;
-        }
-    }
-    return out + QLatin1Char('"');
-}
-
-// A site name as a TOML key: bare when it can be ('.' would split it).
-QString tableKey(const QString &name)
-{
-    for (QChar c : name)
-        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('_') &&
-            c != QLatin1Char('-'))
-            return quoted(name);
-    return name;
-}
 
 } // namespace
 
@@ -100,29 +63,10 @@ QByteArray SiteRegistry::format(const QList<SiteSpec> &sites)
         "# Vigil's sites (vigilctl site add / remove rewrite this file).\n"
         "# The keys of a workflow's [sites.NAME] tables. Never a secret here: no\n"
         "# password, passphrase or one-time code; name a key file with identity_file.\n");
-    for (const SiteSpec &s : sites) {
-        t += QStringLiteral("\n[sites.%1]\nkind = %2\n")
-                 .arg(tableKey(s.name), quoted(siteKindName(s.kind)));
-        auto text = [&t](const char *key, const QString &value) {
-            if (!value.isEmpty())
-                t += QStringLiteral("%1 = %2\n").arg(QLatin1String(key), quoted(value));
-        };
-        auto number = [&t](const char *key, int value) {
-            if (value > 0)
-                t += QStringLiteral("%1 = %2\n").arg(QLatin1String(key)).arg(value);
-        };
-        text("host", s.host);
-        text("user", s.user);
-        number("port", s.port);
-        text("identity_file", s.identityFile);
-        text("known_hosts", s.knownHostsFile);
-        text("proxy_jump", s.proxyJump);
-        text("run_root", s.runRoot);
-        text("partition", s.partition);
-        text("account", s.account);
-        text("container_runtime", s.containerRuntime);
-        number("poll_interval", s.pollSeconds);
-    }
+    // The workflow writer's tables, every key the reader knows: the registry
+    // and a workflow never disagree on what a site is.
+    for (const SiteSpec &s : sites)
+        t += QLatin1Char('\n') + siteToToml(s);
     return t.toUtf8();
 }
 

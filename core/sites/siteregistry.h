@@ -44,7 +44,8 @@ public:
     // Error::Kind::NotFound when there is no such site.
     [[nodiscard]] Result<void> remove(const QString &name);
 
-    // The TOML text of these sites, in the registry's (and a workflow's) format.
+    // The TOML text of these sites: a comment, then each site as the workflow
+    // writer makes a [sites.NAME] table (siteToToml), every key the reader knows.
     static QByteArray format(const QList<SiteSpec> &sites);
 
 private:
