@@ -81,7 +81,7 @@ void Engine::start()
         return;
     }
     m_running = true;
-    loadWorkflow([this] { loadRecord([this] { begin(); }); });
+    loadWorkflow([this] { loadRecord([this] { loadRevision([this] { begin(); }); }); });
 }
 
 void Engine::cannotStart(const QString &why)
@@ -147,15 +147,9 @@ void Engine::loadRecord(Next next)
     }
     if (!m_home.isEmpty() && !m_sites.contains(m_home))
         m_sites << m_home;
-    for (const QString &name : std::as_const(m_sites)) {
-        if (siteOf(name))
-            continue;
-        const SiteSpec *spec = m_workflow.site(name);
-        if (!spec) {
-            cannotStart(tr("its workflow names site %1, which it does not describe").arg(name));
-            return;
-        }
-        m_supervisor->addSite(*spec);
+    if (auto ok = followSites(); !ok) {
+        cannotStart(ok.errorString());
+        return;
     }
     Site *home = siteOf(m_home);
     if (!home) {
@@ -179,6 +173,22 @@ void Engine::loadRecord(Next next)
         qCInfo(lcEngine).noquote() << "run" << m_runId << "record read:" << path;
         next();
     });
+}
+
+Result<void> Engine::followSites()
+{
+    for (const TaskSpec *t : topologicalOrder(m_workflow))
+        if (!t->isGate() && !m_sites.contains(t->site))
+            m_sites << t->site;
+    for (const QString &name : std::as_const(m_sites)) {
+        if (siteOf(name))
+            continue;
+        const SiteSpec *spec = m_workflow.site(name);
+        if (!spec)
+            return Error(tr("its workflow names site %1, which it does not describe").arg(name));
+        m_supervisor->addSite(*spec);
+    }
+    return {};
 }
 
 void Engine::begin()
@@ -351,7 +361,7 @@ void Engine::runCycle()
         m_busy = false;
         return;
     }
-    fetchDetails(observe());
+    fetchRevision([this] { fetchDetails(observe()); });
 }
 
 // Decided gates' params (from decision.json) and failed tasks' log tails
@@ -459,7 +469,11 @@ void Engine::fetchLogTail(const TaskStatus &status, Next next)
 void Engine::finishCycle(const Observation &obs)
 {
     const QDateTime now = m_options.clock->now();
-    const auto states = deriveTaskStates(m_workflow, obs, m_record, m_states, now);
+    auto states = deriveTaskStates(m_workflow, obs, m_record, m_states, now);
+    // A run-time change is checked against the states of this moment and
+    // taken before anything is planned: its new tasks are pending from now.
+    if (takeRevision(states))
+        states = deriveTaskStates(m_workflow, obs, m_record, m_states, now);
     for (const TaskStatus &s : states) {
         const auto prev = m_states.constFind(s.task);
         if (prev == m_states.cend() || prev->state != s.state || prev->attempt != s.attempt) {

@@ -76,6 +76,8 @@ public:
     QString homeSite() const { return m_home; }
     const Workflow &workflow() const { return m_workflow; }
     const RunRecord &record() const { return m_record; }
+    // The workflow revision in effect (1: the launched workflow.toml).
+    int revision() const { return m_record.revision; }
     QMap<QString, TaskStatus> states() const { return m_states; }
     // Holds the lease and may act now.
     bool isActing() const;
@@ -99,6 +101,13 @@ Q_SIGNALS:
     void inputProgress(const QString &task, const QString &path, qint64 bytesDone,
                        qint64 bytesTotal);
     void runFinished(const QString &outcome, const QString &reason);
+    // A run-time change (revisions/NNNN.toml) was checked against the task
+    // states and is now the workflow; `summary` has one describeChange()
+    // line per change ("+ task evaluate (after train)").
+    void revisionApplied(int revision, const QString &summary);
+    // A revision was refused whole (nothing of it applies, now or later);
+    // `why` names each task and why. problem() says it too.
+    void revisionRefused(int revision, const QString &why);
     // One cycle ended (observed, and acted when it could).
     void cycleFinished();
 
@@ -111,6 +120,16 @@ private:
     void loadWorkflow(Next next);
     void loadRecord(Next next);
     void begin();
+    // Sites of the workflow's jobs the engine does not follow yet: followed
+    // (and added to the Supervisor). An error names a site not described.
+    Result<void> followSites();
+
+    // enginerevisions.cpp: run-time changes.
+    void loadRevision(Next next);
+    void fetchRevision(Next next);
+    // Checks the revision fetched this cycle against `states` and switches
+    // to it, or refuses it. True when the workflow changed.
+    bool takeRevision(const QMap<QString, TaskStatus> &states);
     void leaseTick();
     void onLeaseResult(Result<bool> held);
     void onRefreshed(const QString &site, bool ok);
@@ -182,6 +201,13 @@ private:
     QMap<QString, QPair<int, QString>> m_logTails;      // task -> (attempt, tail)
     QHash<QString, quint32> m_uids; // "site/user" -> uid there ("site/": the engine's account)
     QByteArray m_lastSummary;
+    struct FetchedRevision
+    {
+        int number = 0;
+        std::optional<Workflow> workflow;
+        QString error; // why it cannot be read
+    };
+    std::optional<FetchedRevision> m_fetchedRevision;
     bool m_recordDirty = false;
     bool m_finishedSaid = false;
 };

@@ -214,7 +214,9 @@ private:
                 add(Action::Kind::Cancel, t.name, s.reason);
             return;
         }
-        QString reason = gateSkipReason(t);
+        QString reason = t.skip.isEmpty()
+                             ? gateSkipReason(t)
+                             : QStringLiteral("skipped by a run-time change: %1").arg(t.skip);
         for (const QString &d : dependencies(t)) {
             if (reason.isEmpty() && m_skip.contains(d))
                 reason = QStringLiteral("an upstream task was skipped (%1)").arg(d);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runrecordio.h"
 
+#include "revision.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 
 namespace vigil::engine {
 
@@ -31,25 +34,6 @@ QJsonObject header(const char *name)
                        {QStringLiteral("version"), QStringLiteral("1.0")}};
 }
 
-// The document's object when it is JSON of format `name` (major version 1).
-Result<QJsonObject> open(const QByteArray &data, const QString &file, const char *name)
-{
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(data, &err);
-    if (!doc.isObject())
-        return Error(QStringLiteral("%1: not a JSON object (%2)").arg(file, err.errorString()),
-                     Error::Kind::Malformed);
-    const QJsonObject format = doc.object().value(QStringLiteral("format")).toObject();
-    if (format.value(QStringLiteral("name")).toString() != QLatin1String(name))
-        return Error(QStringLiteral("%1: not a %2 file").arg(file, QLatin1String(name)),
-                     Error::Kind::Malformed);
-    if (!format.value(QStringLiteral("version")).toString().startsWith(QLatin1String("1.")))
-        return Error(QStringLiteral("%1: format version %2 is newer than this program reads (1.x)")
-                         .arg(file, format.value(QStringLiteral("version")).toString()),
-                     Error::Kind::Malformed);
-    return doc.object();
-}
-
 QString reasonName(AttemptRecord::Reason r)
 {
     switch (r) {
@@ -73,6 +57,24 @@ std::optional<AttemptRecord::Reason> reasonFromName(const QString &name)
 }
 
 } // namespace
+
+Result<QJsonObject> openJsonFile(const QByteArray &data, const QString &file, const char *name)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &err);
+    if (!doc.isObject())
+        return Error(QStringLiteral("%1: not a JSON object (%2)").arg(file, err.errorString()),
+                     Error::Kind::Malformed);
+    const QJsonObject format = doc.object().value(QStringLiteral("format")).toObject();
+    if (format.value(QStringLiteral("name")).toString() != QLatin1String(name))
+        return Error(QStringLiteral("%1: not a %2 file").arg(file, QLatin1String(name)),
+                     Error::Kind::Malformed);
+    if (!format.value(QStringLiteral("version")).toString().startsWith(QLatin1String("1.")))
+        return Error(QStringLiteral("%1: format version %2 is newer than this program reads (1.x)")
+                         .arg(file, format.value(QStringLiteral("version")).toString()),
+                     Error::Kind::Malformed);
+    return doc.object();
+}
 
 QString skipMarkerName(const QString &task)
 {
@@ -114,12 +116,20 @@ QByteArray serializeRunRecord(const QString &runId, const RunRecord &record)
                         {QStringLiteral("tasks"), tasks},
                         {QStringLiteral("cancel_requested"), record.cancelRequested},
                         {QStringLiteral("finished"), record.finished}};
-    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+    QJsonObject doc = o;
+    if (record.revision > 1 || !record.refusedRevisions.isEmpty()) {
+        doc.insert(QStringLiteral("revision"), record.revision);
+        QJsonArray refused;
+        for (int n : record.refusedRevisions)
+            refused << n;
+        doc.insert(QStringLiteral("refused_revisions"), refused);
+    }
+    return QJsonDocument(doc).toJson(QJsonDocument::Indented);
 }
 
 Result<RunRecord> parseRunRecord(const QByteArray &data, const QString &file)
 {
-    auto doc = open(data, file, kRecordFormat);
+    auto doc = openJsonFile(data, file, kRecordFormat);
     if (!doc)
         return doc.error();
     const QJsonObject o = *doc;
@@ -130,6 +140,17 @@ Result<RunRecord> parseRunRecord(const QByteArray &data, const QString &file)
         r.finished != QLatin1String("failed") && r.finished != QLatin1String("cancelled"))
         return Error(QStringLiteral("%1: finished is \"%2\", not done, failed or cancelled")
                          .arg(file, r.finished),
+                     Error::Kind::Malformed);
+    r.revision = o.value(QStringLiteral("revision")).toInt(1);
+    for (const QJsonValue &v : o.value(QStringLiteral("refused_revisions")).toArray())
+        r.refusedRevisions << v.toInt(0);
+    if (r.revision < 1 || r.revision > kMaxRevision ||
+        std::any_of(r.refusedRevisions.cbegin(), r.refusedRevisions.cend(),
+                    [](int n) { return n < 2 || n > kMaxRevision; }))
+        return Error(QStringLiteral("%1: revision %2 or a refused revision is not valid (1-%3)")
+                         .arg(file)
+                         .arg(r.revision)
+                         .arg(kMaxRevision),
                      Error::Kind::Malformed);
     const QJsonObject tasks = o.value(QStringLiteral("tasks")).toObject();
     for (auto it = tasks.constBegin(); it != tasks.constEnd(); ++it) {
@@ -186,7 +207,7 @@ QByteArray serializeRunSummary(const RunSummary &s)
 
 Result<RunSummary> parseRunSummary(const QByteArray &data, const QString &file)
 {
-    auto doc = open(data, file, kSummaryFormat);
+    auto doc = openJsonFile(data, file, kSummaryFormat);
     if (!doc)
         return doc.error();
     RunSummary s;

@@ -16,6 +16,7 @@
 #include "result.h"
 #include "taskstate.h"
 
+#include <QJsonObject>
 #include <optional>
 
 namespace vigil::engine {
@@ -24,6 +25,11 @@ inline constexpr char kRecordFile[] = "engine/record.json";
 inline constexpr char kSummaryFile[] = "engine/state.json";
 // A skipped task's marker in its directory: tasks/<task>/<task>.skipped.
 QString skipMarkerName(const QString &task);
+
+// The document's object when it is JSON whose "format" names `name`, major
+// version 1 ({"format": {"name": NAME, "version": "1.x"}}); `file` names
+// the file in messages.
+Result<QJsonObject> openJsonFile(const QByteArray &data, const QString &file, const char *name);
 
 QByteArray serializeRunRecord(const QString &runId, const RunRecord &record);
 // `file` names the file in messages.

@@ -61,6 +61,10 @@ struct RunRecord
     QMap<QString, TaskRecord> tasks;
     bool cancelRequested = false; // the supervisor cancelled the run
     QString finished;             // non-empty: the run finished ("done", "failed", "cancelled")
+    // The workflow revision in effect (1: the launched workflow.toml; N:
+    // revisions/NNNN.toml) and the revisions refused, never to be applied.
+    int revision = 1;
+    QList<int> refusedRevisions;
 };
 
 // tasks/<task>/state.json with its .done/.failed markers, as scanned: one

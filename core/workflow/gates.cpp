@@ -209,7 +209,7 @@ void readGate(Reader &rd, const toml::table &t, const QString &where, TaskSpec &
     // Unknown keys apart from the job keys already reported.
     rd.checkKeys(t,
                  {"kind", "after", "position", "question", "body", "options", "params", "approvers",
-                  "deadline", "default"},
+                  "deadline", "default", "skip"},
                  where, kJobOnlyKeys);
     GateSpec &g = task.gate;
     g.question = rd.str(t, "question", where, true);

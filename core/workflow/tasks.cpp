@@ -401,11 +401,15 @@ TaskSpec readTask(Reader &rd, const QString &name, const toml::node &node)
         rd.checkKeys(*t,
                      {"kind", "site", "command", "script", "work_dir", "after", "inputs", "outputs",
                       "resources", "environment", "retries", "checkpoints", "position", "array",
-                      "container", "sweep", "sweep_parallel"},
+                      "container", "sweep", "sweep_parallel", "skip"},
                      where, kGateOnlyKeys);
         readJob(rd, *t, where, task);
     }
     task.after = rd.strList(*t, "after", where);
+    task.skip = rd.str(*t, "skip", where);
+    if (t->get("skip") && t->get("skip")->is_string() && task.skip.trimmed().isEmpty())
+        rd.report(t->get("skip"),
+                  QStringLiteral("%1.skip must say why the task is skipped").arg(where));
     readPosition(rd, *t, where, task);
     return task;
 }

@@ -154,6 +154,9 @@ struct TaskSpec
     // run directory (where the inputs are).
     QString workDirectory;
     QStringList after;
+    // Non-empty: the task is skipped, and why (`skip = "reason"`; a run-time
+    // change adds it to skip a task that has not finished). Jobs and gates.
+    QString skip;
     QList<DataInput> inputs;
     QStringList outputs; // paths relative to the task's working directory
     TaskResources resources;

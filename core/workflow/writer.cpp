@@ -241,6 +241,7 @@ void writeTask(Writer &w, const TaskSpec &t)
         w.str("kind", QStringLiteral("gate"));
     w.str("site", t.site);
     w.strs("after", t.after);
+    w.str("skip", t.skip);
     if (t.isGate())
         writeGate(w, t.gate);
     else

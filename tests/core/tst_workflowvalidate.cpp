@@ -122,6 +122,10 @@ private Q_SLOTS:
         QTest::newRow("extra not an option")
             << job("a", "resources = { extra = [\"--constraint\", \"a100\"] }\n") << "11:40"
             << "\"a100\" must be one sbatch option as --name or --name=value";
+        QTest::newRow("empty skip") << job("a", "skip = \" \"\n") << "11:8"
+                                    << "[tasks.a].skip must say why the task is skipped";
+        QTest::newRow("skip not a string") << job("a", "skip = true\n") << "11:8"
+                                           << "[tasks.a].skip must be a string";
         QTest::newRow("retries") << job("a", "retries = 11\n") << "11:11"
                                  << "[tasks.a].retries must be an integer from 0 to 10";
         QTest::newRow("bad site qos")

@@ -164,6 +164,12 @@ private Q_SLOTS:
             "[tasks.t]\nsite = \"c\"\ncommand = \"true\"\nsweep = [{ a = \"1e5\", b = \"+1\", "
             "c = \"-0\", d = \"007\", e = 1e5, f = -0.0, g = \"true\", h = 1.5e300, i = -7, j = "
             "\"a\\nb\" }]\n");
+        // A run-time change's skip, on a job and on a gate.
+        QTest::newRow("skip") << QByteArray(
+            "[workflow]\nname = \"s\"\n[sites.c]\nkind = \"local\"\n"
+            "[tasks.a]\nsite = \"c\"\ncommand = \"true\"\nskip = \"not \\\"needed\\\"\"\n"
+            "[tasks.g]\nkind = \"gate\"\nafter = [\"a\"]\nskip = \"by mail\"\nquestion = "
+            "\"ok?\"\noptions = [{ name = \"y\" }]\n");
         QTest::newRow("order kept") << QByteArray(
             "[workflow]\nname = \"o\"\n[sites.z]\nkind = \"local\"\n[sites.a]\nkind = \"local\"\n"
             "[tasks.zeta]\nsite = \"z\"\ncommand = \"true\"\n[tasks.alpha]\nsite = \"a\"\n"

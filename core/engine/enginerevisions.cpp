@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The executor's run-time changes: the revision in effect read back at
+// start, one listing of revisions/ per cycle, a new revision checked against
+// the task states and taken whole, or refused whole.
+
+#include "engine.h"
+#include "logging.h"
+#include "revision.h"
+#include "sites/site.h"
+#include "supervisor.h"
+
+#include <utility>
+
+namespace vigil::engine {
+
+namespace {
+constexpr qint64 kMaxWorkflowBytes = 4 * 1024 * 1024;
+}
+
+// A restarted engine goes on with the revision its record says is in effect
+// (the whole workflow is in revisions/NNNN.toml).
+void Engine::loadRevision(Next next)
+{
+    if (m_record.revision <= 1) {
+        next();
+        return;
+    }
+    Site *home = siteOf(m_home);
+    const QString path =
+        runDir(home) + QLatin1Char('/') + revisionPath(m_record.revision, QStringLiteral("toml"));
+    readSiteFile(home, path, kMaxWorkflowBytes, [this, path, next](Result<QByteArray> r) {
+        auto wf = r ? parseWorkflow(*r, path) : Result<Workflow>(r.error());
+        if (!wf) {
+            cannotStart(tr("cannot read its workflow revision %1, which its record says is in "
+                           "effect: %2")
+                            .arg(m_record.revision)
+                            .arg(wf.errorString()));
+            return;
+        }
+        m_workflow = *wf;
+        if (auto ok = followSites(); !ok) {
+            cannotStart(ok.errorString());
+            return;
+        }
+        qCInfo(lcEngine).noquote() << "run" << m_runId << "follows revision" << m_record.revision;
+        next();
+    });
+}
+
+// One listing of revisions/ on the home site; the next revision after the
+// one in effect (refused ones left out) is read, to be taken at this cycle's
+// derivation.
+void Engine::fetchRevision(Next next)
+{
+    if (m_fetchedRevision) {
+        next();
+        return;
+    }
+    Site *home = siteOf(m_home);
+    const QString dir = runDir(home) + QLatin1Char('/') + QLatin1String(kRevisionsDir);
+    home->transport()->listDirectory(dir, this, [=, this](Result<QList<FileEntry>> list) {
+        if (!list) {
+            if (list.error().kind != Error::Kind::NotFound)
+                qCDebug(lcEngine).noquote()
+                    << "run" << m_runId << "revisions not listed:" << list.errorString();
+            next();
+            return;
+        }
+        int number = 0;
+        for (int n : publishedRevisions(*list))
+            if (n > m_record.revision && !m_record.refusedRevisions.contains(n)) {
+                number = n;
+                break;
+            }
+        if (!number) {
+            next();
+            return;
+        }
+        const QString path =
+            runDir(home) + QLatin1Char('/') + revisionPath(number, QStringLiteral("toml"));
+        readSiteFile(home, path, kMaxWorkflowBytes, [=, this](Result<QByteArray> r) {
+            FetchedRevision fetched;
+            fetched.number = number;
+            if (!r) {
+                // Not readable now (a network error): tried again next cycle.
+                if (r.error().kind != Error::Kind::TooLarge &&
+                    r.error().kind != Error::Kind::Malformed) {
+                    raiseProblem(tr("run %1: revision %2 cannot be read (tried again): %3")
+                                     .arg(m_runId)
+                                     .arg(number)
+                                     .arg(r.errorString()));
+                    next();
+                    return;
+                }
+                fetched.error = r.errorString();
+            } else if (auto wf = parseWorkflow(*r, path); wf) {
+                fetched.workflow = *wf;
+            } else {
+                fetched.error = wf.errorString();
+            }
+            m_fetchedRevision = fetched;
+            next();
+        });
+    });
+}
+
+bool Engine::takeRevision(const QMap<QString, TaskStatus> &states)
+{
+    if (!m_fetchedRevision)
+        return false;
+    const FetchedRevision fetched = *std::exchange(m_fetchedRevision, std::nullopt);
+    QString why = fetched.error;
+    if (why.isEmpty())
+        if (auto ok = checkRevision(m_workflow, *fetched.workflow, states); !ok)
+            why = ok.errorString();
+    if (why.isEmpty()) {
+        const Workflow before = m_workflow;
+        m_workflow = *fetched.workflow;
+        if (auto ok = followSites(); !ok) {
+            m_workflow = before;
+            why = ok.errorString();
+        } else {
+            QStringList summary;
+            for (const WorkflowChange &c : diffWorkflows(before, m_workflow))
+                summary << describeChange(c);
+            m_record.revision = fetched.number;
+            m_recordDirty = true;
+            qCInfo(lcEngine).noquote() << "run" << m_runId << "revision" << fetched.number
+                                       << "applied:" << summary.join(QStringLiteral("; "));
+            Q_EMIT revisionApplied(fetched.number, summary.join(QLatin1Char('\n')));
+            return true;
+        }
+    }
+    m_record.refusedRevisions << fetched.number;
+    m_recordDirty = true;
+    raiseProblem(tr("run %1: revision %2 is refused, nothing of it applies:\n%3")
+                     .arg(m_runId)
+                     .arg(fetched.number)
+                     .arg(why));
+    Q_EMIT revisionRefused(fetched.number, why);
+    return false;
+}
+
+} // namespace vigil::engine
