@@ -60,11 +60,11 @@ void Command::run()
 
 void Command::runWorkflowCommand()
 {
-    static const QStringList known{QStringLiteral("validate"),    QStringLiteral("launch"),
-                                   QStringLiteral("jobs"),        QStringLiteral("runs"),
-                                   QStringLiteral("checkpoints"), QStringLiteral("decide"),
-                                   QStringLiteral("wait"),        QStringLiteral("cancel"),
-                                   QStringLiteral("status"),      QStringLiteral("audit")};
+    static const QStringList known{
+        QStringLiteral("validate"), QStringLiteral("launch"),      QStringLiteral("jobs"),
+        QStringLiteral("runs"),     QStringLiteral("checkpoints"), QStringLiteral("decide"),
+        QStringLiteral("wait"),     QStringLiteral("cancel"),      QStringLiteral("status"),
+        QStringLiteral("audit"),    QStringLiteral("follow")};
     if (!known.contains(m_name)) {
         fail(QStringLiteral("unknown command \"%1\" (see --help)").arg(m_name), Usage);
         return;
@@ -81,6 +81,10 @@ void Command::runWorkflowCommand()
     }
     const bool needsWorkflow =
         m_name == QLatin1String("validate") || m_name == QLatin1String("launch");
+    if (const auto beat = leaseHeartbeatOption(); !beat) {
+        fail(beat.errorString(), Usage);
+        return;
+    }
     if (needsWorkflow && path.isEmpty()) {
         fail(QStringLiteral("%1 needs a workflow file: vigilctl %1 WORKFLOW").arg(m_name), Usage);
         return;
@@ -125,6 +129,8 @@ void Command::runWorkflowCommand()
         doDecide();
     else if (m_name == QLatin1String("wait"))
         doWait();
+    else if (m_name == QLatin1String("follow"))
+        doFollow();
 }
 
 void Command::doLaunch()
@@ -137,19 +143,33 @@ void Command::doLaunch()
             fail(r.errorString());
             return;
         }
+        const bool follow = isSet(QStringLiteral("follow"));
         if (m_parser.isSet(QStringLiteral("json"))) {
             QJsonObject jobs;
             for (auto it = r->jobIds.cbegin(); it != r->jobIds.cend(); ++it)
                 jobs.insert(it.key(), it.value());
-            outJson(QJsonDocument(
-                QJsonObject{{QStringLiteral("run"), r->runId}, {QStringLiteral("jobs"), jobs}}));
+            outJson(QJsonDocument(QJsonObject{
+                {QStringLiteral("run"), r->runId},
+                {QStringLiteral("jobs"), jobs},
+                {QStringLiteral("engine_tasks"), QJsonArray::fromStringList(r->engineTasks)}}));
         } else {
             out(QStringLiteral("run %1").arg(printable(r->runId)));
             for (auto it = r->jobIds.cbegin(); it != r->jobIds.cend(); ++it)
                 out(QStringLiteral("task %1 job %2")
                         .arg(printable(it.key()), printable(it.value())));
+            if (!r->engineTasks.isEmpty())
+                out(QStringLiteral("%1 task(s) wait for the engine (%2): %3")
+                        .arg(r->engineTasks.size())
+                        .arg(printable(r->engineTasks.join(QStringLiteral(", "))),
+                             follow ? QStringLiteral("following the run now")
+                                    : QStringLiteral("run `vigilctl follow %1` (or keep the "
+                                                     "desktop open) for them")
+                                          .arg(printable(r->runId))));
         }
-        finish(Ok);
+        if (follow)
+            followRun(r->runId, m_workflow);
+        else
+            finish(Ok);
     });
 }
 

@@ -8,11 +8,21 @@
 #include <QCommandLineParser>
 #include <QObject>
 #include <QTimer>
+#include <optional>
 
 namespace vigil::ctl {
 
 // Exit codes of vigilctl.
-enum ExitCode { Ok = 0, Failed = 1, Usage = 2, Lost = 3, TimedOut = 4 };
+// follow: 128 + the signal that stopped it (SIGINT, SIGTERM), as a shell says.
+enum ExitCode {
+    Ok = 0,
+    Failed = 1,
+    Usage = 2,
+    Lost = 3,
+    TimedOut = 4,
+    Interrupted = 130,
+    Terminated = 143
+};
 
 void addOptions(QCommandLineParser &parser);
 // The command list shown by --help.
@@ -63,6 +73,11 @@ private:
     void doAudit();
     void doWait();
     void doCancel();
+    // ctlfollow.cpp: the headless engine on one run (follow RUN, launch --follow).
+    void doFollow();
+    void followRun(const QString &runId, std::optional<Workflow> workflow);
+    // --lease-heartbeat MS, checked (a usage error); 0 when not given.
+    Result<int> leaseHeartbeatOption() const;
 
     // ctlsites.cpp: the site registry, one site's test, the helper.
     void runSiteCommand();

@@ -17,7 +17,14 @@ QString commandsHelp()
                "Workflows and runs:\n"
                "  validate WORKFLOW [--json]        check a workflow file: every problem as\n"
                "                                    FILE:LINE:COLUMN: what (connects to no site)\n"
-               "  launch WORKFLOW                   start a run; prints the run id and job ids\n"
+               "  launch WORKFLOW [--follow]        start a run; prints the run id and job ids\n"
+               "                                    (--follow: then follow it, as below)\n"
+               "  follow [WORKFLOW] RUN [--site S]  run the engine on a run until it ends: one "
+               "line\n"
+               "                                    per task state, action and lease change; "
+               "exit 0\n"
+               "                                    done, 1 failed or cancelled, 130/143 "
+               "SIGINT/SIGTERM\n"
                "  jobs [WORKFLOW]                   jobs on the sites (one query per site)\n"
                "  runs [WORKFLOW]                   runs and task states on the sites\n"
                "  status [WORKFLOW] RUN             one run: its tasks (state, job, scheduler, "
@@ -54,8 +61,9 @@ QString commandsHelp()
                "  site test NAME                    connect and check host key, login, SLURM, "
                "vigil-job\n"
                "  helper deploy --site S            upload vigil-job if missing or different\n\n"
-               "--json prints one JSON document on stdout. Exit codes: 0 ok, 1 failed,\n"
-               "2 bad command line, 3 decision lost to an earlier one, 4 timed out.")
+               "--json prints one JSON document on stdout (follow: one JSON object per line).\n"
+               "Exit codes: 0 ok, 1 failed, 2 bad command line, 3 decision lost to an earlier\n"
+               "one, 4 timed out, 130/143 follow stopped by SIGINT/SIGTERM.")
         .arg(SiteRegistry::defaultPath());
 }
 
@@ -119,6 +127,13 @@ void addOptions(QCommandLineParser &p)
         {QStringLiteral("account"), QStringLiteral("site add: SLURM account."),
          QStringLiteral("name")},
         {QStringLiteral("replace"), QStringLiteral("site add: replace a site of that name.")},
+        {QStringLiteral("follow"),
+         QStringLiteral("launch: then follow the new run (the engine, as `follow RUN`).")},
+        {QStringLiteral("lease-heartbeat"),
+         QStringLiteral("follow: the engine's lease heartbeat in milliseconds, 200-600000 "
+                        "(default 10000; another engine takes a lease over after 3 missed "
+                        "heartbeats). Shorter: faster takeovers, more writes."),
+         QStringLiteral("ms")},
         {QStringLiteral("json"), QStringLiteral("Machine-readable output.")},
         // No short form: -v is --version (QCommandLineParser::addVersionOption).
         {QStringLiteral("verbose"),
@@ -133,9 +148,9 @@ Result<QString> Command::takeArguments()
     m_checkpoint = option(QStringLiteral("checkpoint"));
     // The command's own arguments come last; given as options, there are none.
     const bool decide = m_name == QLatin1String("decide");
-    const int own = decide                                                                    ? 2
-                    : (m_name == QLatin1String("status") || m_name == QLatin1String("audit")) ? 1
-                                                                                              : 0;
+    const bool ownRun = m_name == QLatin1String("status") || m_name == QLatin1String("audit") ||
+                        m_name == QLatin1String("follow");
+    const int own = decide ? 2 : ownRun ? 1 : 0;
     const bool byOption = !m_run.isEmpty() || (decide && !m_checkpoint.isEmpty());
     if (own > 0 && !byOption && rest.size() >= own) {
         m_run = rest[rest.size() - own];

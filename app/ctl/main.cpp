@@ -27,8 +27,9 @@ int main(int argc, char **argv)
                                  QStringLiteral("What to do (see above)."));
     parser.addPositionalArgument(
         QStringLiteral("arguments"),
-        QStringLiteral("A workflow TOML file; status and audit: RUN; decide: RUN CHECKPOINT; or "
-                       "the site command and its NAME."),
+        QStringLiteral(
+            "A workflow TOML file; status, follow and audit: RUN; decide: RUN CHECKPOINT; or "
+            "the site command and its NAME."),
         QStringLiteral("[WORKFLOW] [RUN [CHECKPOINT]] | site add|list|remove|test [NAME] | "
                        "helper deploy"));
     parser.process(app);

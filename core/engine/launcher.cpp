@@ -71,45 +71,35 @@ QString workDirectoryWord(const TaskSpec &task, const SiteSpec &site)
 }
 } // namespace
 
-namespace {
-// Visits each task before `task` once, nearest first, going on past a task
-// only when `visit` returns true.
-void walkBefore(const Workflow &wf, const TaskSpec &task,
-                const std::function<bool(const TaskSpec &)> &visit)
+QStringList Launcher::tasksForLaunch(const Workflow &wf)
 {
-    QStringList todo = task.after;
-    QSet<QString> seen;
-    while (!todo.isEmpty()) {
-        const QString name = todo.takeFirst();
-        const TaskSpec *dep = wf.task(name);
-        if (!dep || seen.contains(name))
-            continue;
-        seen.insert(name);
-        if (visit(*dep))
-            todo << dep->after;
-    }
-}
-} // namespace
-
-QStringList Launcher::jobDependencies(const Workflow &wf, const TaskSpec &task)
-{
+    QSet<QString> chosen; // named by an option of a gate: the gate's decision comes first
+    for (const TaskSpec &g : wf.tasks)
+        if (g.isGate())
+            for (const GateOption &o : g.gate.options)
+                for (const QString &t : o.enables + o.skips)
+                    chosen.insert(t);
     QStringList out;
-    walkBefore(wf, task, [&out](const TaskSpec &dep) {
-        if (!dep.isGate())
-            out << dep.name;
-        return dep.isGate(); // a job is the dependency; a gate is looked through
-    });
+    for (const TaskSpec &t : topologicalOrder(wf)) {
+        const SiteSpec *site = wf.site(t.site);
+        if (t.isGate() || chosen.contains(t.name) || !site)
+            continue;
+        // SLURM chains `after` edges inside one site; a process site has no
+        // scheduler to wait for anything.
+        bool alone = site->kind == SiteSpec::Kind::Slurm || t.after.isEmpty();
+        for (const QString &d : t.after) {
+            const TaskSpec *dep = wf.task(d);
+            alone = alone && dep && out.contains(d) && dep->site == t.site;
+        }
+        // Another task's output: in this run directory once that task has
+        // run, if the launcher chains it before this one (the loader makes
+        // sure the producer comes before); else the engine moves it.
+        for (const DataInput &in : t.inputs)
+            alone = alone && (in.fromTask.isEmpty() || out.contains(in.fromTask));
+        if (alone)
+            out << t.name;
+    }
     return out;
-}
-
-bool Launcher::comesAfterGate(const Workflow &wf, const TaskSpec &task)
-{
-    bool found = false;
-    walkBefore(wf, task, [&found](const TaskSpec &dep) {
-        found = found || dep.isGate();
-        return !found;
-    });
-    return found;
 }
 
 QString Launcher::arraySpec(const TaskSpec &task)
@@ -218,26 +208,14 @@ void Launcher::start(const QString &runId, Callback<LaunchResult> done)
         return;
     }
     m_order = topologicalOrder(m_workflow);
+    m_launch = tasksForLaunch(m_workflow);
     for (const TaskSpec &t : std::as_const(m_order)) {
         if (t.isGate())
             continue; // not submitted: see submitTask()
         if (!m_siteNames.contains(t.site))
             m_siteNames << t.site;
-        const QStringList deps = jobDependencies(m_workflow, t);
-        if (!deps.isEmpty() && m_workflow.site(t.site)->kind != SiteSpec::Kind::Slurm) {
-            fail(Error(tr("task %1 runs after %2 on site %3, which has no scheduler: ordered tasks "
-                          "there need the engine, which this version does not have yet")
-                           .arg(t.name, deps.join(QStringLiteral(", ")), t.site)));
-            return;
-        }
-        for (const QString &dep : deps) {
-            if (m_workflow.task(dep)->site != t.site) {
-                fail(Error(tr("task %1 on site %2 runs after %3 on site %4: edges between sites "
-                              "need the engine, which this version does not have yet")
-                               .arg(t.name, t.site, dep, m_workflow.task(dep)->site)));
-                return;
-            }
-        }
+        if (!m_launch.contains(t.name))
+            m_result.engineTasks << t.name;
     }
     for (const QString &name : std::as_const(m_siteNames)) {
         if (!m_supervisor->site(name))
@@ -370,11 +348,11 @@ void Launcher::submitTask(int index)
         return;
     }
     const TaskSpec task = m_order[index];
-    // The launcher submits jobs only. A gate is the engine's: it posts the
-    // question when the tasks before it are done and acts on the decision.
-    // A job after a gate is submitted held (below), so that the engine can
-    // release it or cancel it when the gate is decided.
-    if (task.isGate()) {
+    // The launcher submits what SLURM carries alone. A gate is the engine's:
+    // it posts the question when the tasks before it are done and acts on
+    // the decision; so are the tasks after it (submitted with the gate's
+    // params), cross-site edges and ordered tasks on process sites.
+    if (!m_launch.contains(task.name)) {
         submitTask(index + 1);
         return;
     }
@@ -408,8 +386,7 @@ void Launcher::submitTask(int index)
             s.resources = task.resources;
             if (s.resources.qos.isEmpty())
                 s.resources.qos = site->spec().qos; // sbatchArgs takes no site defaults for it
-            s.hold = comesAfterGate(m_workflow, task);
-            for (const QString &dep : jobDependencies(m_workflow, task))
+            for (const QString &dep : task.after)   // each submitted before, on this site
                 s.afterOk << m_result.jobIds.value(dep);
             Q_EMIT progress(tr("Submitting %1 to %2").arg(task.name, site->name()));
             site->submit(s, this, [=, this](Result<QString> id) {

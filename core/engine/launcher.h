@@ -18,17 +18,22 @@ struct LaunchResult
 {
     QString runId;
     QMap<QString, QString> jobIds; // task -> job id on its site
+    // The job tasks left to the engine (`vigilctl follow RUN` or the
+    // desktop must run for them), in dependency order.
+    QStringList engineTasks;
 };
 
 // Starts a run of a workflow: creates the run directory on every site the
 // workflow uses, uploads the workflow, the scripts and the task inputs
 // (files next to the workflow), writes one job script per job task and
-// submits the jobs in dependency order. Inside one SLURM site, `after` edges
-// become SLURM dependencies, so the chain advances with no desktop online.
-// Gates are not submitted (the engine posts and decides them); a job that
-// comes after a gate, directly or through other tasks, is submitted held, and
-// its dependencies are the jobs before the gate. A sweep is one job array
-// (element i runs sweep set i; sweep_parallel is the array's %N).
+// submits the jobs SLURM can carry alone, in dependency order: inside one
+// SLURM site, `after` edges become SLURM dependencies, so the chain advances
+// with no desktop online. Everything else is the engine's (see
+// tasksForLaunch()): gates, the tasks after a gate or chosen by one (their
+// job scripts need the gate's params, known only once it is decided),
+// cross-site edges and ordered tasks on process sites. The engine adopts
+// the launcher's submissions (their submission.json). A sweep is one job
+// array (element i runs sweep set i; sweep_parallel is the array's %N).
 class Launcher : public QObject
 {
     Q_OBJECT
@@ -52,12 +57,13 @@ public:
     // Where SLURM writes a task's output: output.log, or output_N.log for
     // element N of an array (SLURM's %a).
     static QString logPath(const TaskSpec &task, const QString &taskDir);
-    // The jobs a task waits for: its `after`, each gate replaced by what the
-    // gate comes after (a gate is no job: it has no job id to depend on).
-    static QStringList jobDependencies(const Workflow &workflow, const TaskSpec &task);
-    // True when a gate comes before the task, directly or through other tasks:
-    // the task is submitted held.
-    static bool comesAfterGate(const Workflow &workflow, const TaskSpec &task);
+    // The job tasks the launcher submits, in dependency order: a task on a
+    // SLURM site whose `after` tasks are all submitted by the launcher on
+    // the same site, or a task with no `after` on a process site (ssh,
+    // local); in both cases with no gate choosing it (in an option's enables
+    // or skips) and its inputs from other tasks made by tasks the launcher
+    // submits. Every other job task is left to the engine.
+    static QStringList tasksForLaunch(const Workflow &workflow);
     // The task's job array: its `array`, or "0-(N-1)[%P]" for N sweep sets
     // and sweep_parallel P; empty: one job.
     static QString arraySpec(const TaskSpec &task);
@@ -74,6 +80,7 @@ private:
     Supervisor *m_supervisor;
     Workflow m_workflow;
     QList<TaskSpec> m_order; // topological
+    QStringList m_launch;    // tasksForLaunch()
     QStringList m_siteNames;
     LaunchResult m_result;
     Callback<LaunchResult> m_done;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // How the launcher compiles workflow tasks: the job script of script, sweep
-// and work_dir tasks (run for real with /bin/sh), arrays of sweeps, and what
-// gates do to the jobs after them (held, depending on the jobs before).
+// and work_dir tasks (run for real with /bin/sh), arrays of sweeps, and
+// which tasks the launcher submits and which it leaves to the engine.
 #include "engine/launcher.h"
 #include "sites/site.h"
 #include "workflow/workflow.h"
@@ -125,29 +125,63 @@ private Q_SLOTS:
                  QByteArray("ran in ") + wd.toUtf8() + "\n");
     }
 
-    // Gates are not jobs: a job after a gate depends on the jobs before the
-    // gate, and is held; one after that job is held too.
-    void gatesHoldWhatComesAfter()
+    // What the launcher submits: what SLURM carries alone. Everything else
+    // (after or chosen by a gate, across sites, ordered on a process site,
+    // data from a task it is not chained to) waits for the engine.
+    void tasksForLaunch_data()
     {
-        auto wf =
-            parseWorkflow("[workflow]\nname = \"g\"\n[sites.c]\nkind = \"slurm\"\nhost = \"h\"\n"
-                          "[tasks.a]\nsite = \"c\"\ncommand = \"a\"\n"
-                          "[tasks.b]\nsite = \"c\"\ncommand = \"b\"\n"
-                          "[tasks.g]\nkind = \"gate\"\nafter = [\"a\", \"b\"]\nquestion = \"q\"\n"
-                          "options = [{ name = \"go\", enables = [\"c\"] }]\n"
-                          "[tasks.c]\nsite = \"c\"\ncommand = \"c\"\nafter = [\"g\"]\n"
-                          "[tasks.d]\nsite = \"c\"\ncommand = \"d\"\nafter = [\"c\", \"a\"]\n",
-                          QStringLiteral("g.toml"));
+        QTest::addColumn<QString>("tasks");
+        QTest::addColumn<QStringList>("launched");
+        const QString slurmC = QStringLiteral("site = \"c\"\ncommand = \"x\"\n");
+        QTest::newRow("chain on one SLURM site")
+            << QStringLiteral("[tasks.a]\n%1[tasks.b]\n%1after = [\"a\"]\n"
+                              "[tasks.c]\n%1after = [\"b\", \"a\"]\n")
+                   .arg(slurmC)
+            << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        QTest::newRow("after a gate, and after that")
+            << QStringLiteral("[tasks.a]\n%1[tasks.b]\n%1"
+                              "[tasks.g]\nkind = \"gate\"\nafter = [\"a\", \"b\"]\n"
+                              "question = \"q\"\noptions = [{ name = \"go\" }]\n"
+                              "[tasks.c]\n%1after = [\"g\"]\n"
+                              "[tasks.d]\n%1after = [\"c\", \"a\"]\n")
+                   .arg(slurmC)
+            << QStringList{QStringLiteral("a"), QStringLiteral("b")};
+        QTest::newRow("across SLURM sites, and on after that")
+            << QStringLiteral("[tasks.a]\n%1[tasks.b]\nsite = \"d\"\ncommand = \"x\"\n"
+                              "after = [\"a\"]\n[tasks.c]\nsite = \"d\"\ncommand = \"x\"\n"
+                              "after = [\"b\"]\n[tasks.e]\nsite = \"d\"\ncommand = \"x\"\n")
+                   .arg(slurmC)
+            << QStringList{QStringLiteral("a"), QStringLiteral("e")};
+        QTest::newRow("process site: roots only")
+            << QStringLiteral("[tasks.a]\nsite = \"l\"\ncommand = \"x\"\n"
+                              "[tasks.b]\nsite = \"l\"\ncommand = \"x\"\nafter = [\"a\"]\n"
+                              "[tasks.c]\n%1after = [\"a\"]\n")
+                   .arg(slurmC)
+            << QStringList{QStringLiteral("a")};
+        QTest::newRow("data from a task on the same site, or from another site")
+            << QStringLiteral("[tasks.a]\n%1outputs = [\"m.pt\"]\n"
+                              "[tasks.b]\n%1after = [\"a\"]\n"
+                              "[tasks.c]\n%1after = [\"b\"]\n"
+                              "inputs = [{ from = \"a\", path = \"m.pt\" }]\n"
+                              "[tasks.e]\nsite = \"d\"\ncommand = \"x\"\nafter = [\"a\"]\n"
+                              "inputs = [{ from = \"a\", path = \"m.pt\" }]\n")
+                   .arg(slurmC)
+            << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+    }
+
+    void tasksForLaunch()
+    {
+        QFETCH(QString, tasks);
+        QFETCH(QStringList, launched);
+        auto wf = parseWorkflow((QStringLiteral("[workflow]\nname = \"g\"\n"
+                                                "[sites.c]\nkind = \"slurm\"\nhost = \"h\"\n"
+                                                "[sites.d]\nkind = \"slurm\"\nhost = \"h2\"\n"
+                                                "[sites.l]\nkind = \"local\"\n") +
+                                 tasks)
+                                    .toUtf8(),
+                                QStringLiteral("g.toml"));
         QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
-        const auto task = [&](const char *n) { return *wf->task(QString::fromLatin1(n)); };
-        QCOMPARE(Launcher::jobDependencies(*wf, task("c")),
-                 (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
-        QCOMPARE(Launcher::jobDependencies(*wf, task("d")),
-                 (QStringList{QStringLiteral("c"), QStringLiteral("a")}));
-        QVERIFY(Launcher::comesAfterGate(*wf, task("c")));
-        QVERIFY(Launcher::comesAfterGate(*wf, task("d")));
-        QVERIFY(!Launcher::comesAfterGate(*wf, task("a")));
-        QVERIFY(Launcher::jobDependencies(*wf, task("a")).isEmpty());
+        QCOMPARE(Launcher::tasksForLaunch(*wf), launched);
     }
 
     void arrayTaskKeepsItsArray()

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// vigilctl follow RUN, the headless engine, as processes on the sandbox
+// cluster: prep -> gate (go enables train with a param lr, stop skips it) ->
+// train. `launch` submits prep only and leaves train to the engine. A first
+// follow takes the lease and posts the gate; a second follow on the same run
+// only observes and says who holds the lease (SIGTERM: exit 143). The first
+// is killed (SIGKILL) while the gate waits; a new follow takes the stale
+// lease over, the gate is decided with lr=0.5 by `vigilctl decide`, the run
+// ends done (exit 0): train ran once with VIGIL_PARAM_LR=0.5, and every task
+// has exactly one SLURM job (no duplicate submission after the kill).
+#include "../common/sandboxenv.h"
+#include "vigilctlrunner.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+#include <memory>
+#include <sys/types.h>
+
+using namespace vigil::test;
+
+namespace {
+
+// One `vigilctl follow --json` process and the events it printed.
+struct Follow
+{
+    QProcess process;
+    QList<QJsonObject> events;
+    QByteArray err;
+
+    void pump()
+    {
+        while (process.canReadLine()) {
+            const QByteArray line = process.readLine().trimmed();
+            if (!line.isEmpty())
+                events << QJsonDocument::fromJson(line).object();
+        }
+        err += process.readAllStandardError();
+    }
+    // The first event with these fields, or an empty object.
+    QJsonObject find(const QString &event, const QString &key = {}, const QString &value = {}) const
+    {
+        for (const QJsonObject &e : events)
+            if (e.value(QStringLiteral("event")).toString() == event &&
+                (key.isEmpty() || e.value(key).toString() == value))
+                return e;
+        return {};
+    }
+    int count(const QString &event, const QString &key = {}, const QString &value = {}) const
+    {
+        int n = 0;
+        for (const QJsonObject &e : events)
+            n += e.value(QStringLiteral("event")).toString() == event &&
+                 (key.isEmpty() || e.value(key).toString() == value);
+        return n;
+    }
+    bool waitFor(const std::function<bool()> &condition, int ms)
+    {
+        return QTest::qWaitFor(
+            [&] {
+                pump();
+                return condition();
+            },
+            ms);
+    }
+    QString describe()
+    {
+        pump();
+        QStringList lines;
+        for (const QJsonObject &e : std::as_const(events))
+            lines << QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact));
+        return QStringLiteral("pid %1, state %2\nstdout:\n%3\nstderr:\n%4")
+            .arg(process.processId())
+            .arg(process.state())
+            .arg(lines.join(QLatin1Char('\n')), QString::fromUtf8(err));
+    }
+};
+
+QByteArray readLocal(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestCtlFollow : public QObject
+{
+    Q_OBJECT
+private:
+    SandboxEnv m_env;
+    QTemporaryDir m_dir;
+    QString m_workflow;
+    QString m_run;
+    static constexpr auto kRunRoot = "vigil-ctl-follow-runs";
+
+    QStringList ctl(const QString &command, const QStringList &more = {}) const
+    {
+        return QStringList{QStringLiteral("-F"), m_env.sshConfig, QStringLiteral("--workflow"),
+                           m_workflow, command} +
+               more;
+    }
+    QString runDir() const
+    {
+        return QStringLiteral("/home/%1/%2/%3").arg(m_env.user, QLatin1String(kRunRoot), m_run);
+    }
+    std::unique_ptr<Follow> startFollow()
+    {
+        auto f = std::make_unique<Follow>();
+        f->process.start(
+            qEnvironmentVariable("VIGILCTL"),
+            ctl(QStringLiteral("follow"),
+                {m_run, QStringLiteral("--json"), QStringLiteral("--poll"), QStringLiteral("1"),
+                 QStringLiteral("--lease-heartbeat"), QStringLiteral("1000")}));
+        if (!f->process.waitForStarted(10000))
+            qWarning("vigilctl follow did not start: %s", qPrintable(f->process.errorString()));
+        return f;
+    }
+    // Every job of the run's task in SLURM's accounting (sacct), by name
+    // and working directory (the run directory), as "ID=STATE".
+    QStringList slurmJobs(const QString &task) const
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SLURM_CONF"), m_env.slurmConf);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral("sacct"),
+                {QStringLiteral("-a"), QStringLiteral("-X"), QStringLiteral("-n"),
+                 QStringLiteral("-P"), QStringLiteral("-S"), QStringLiteral("now-1hours"),
+                 QStringLiteral("--name=") + task, QStringLiteral("-o"),
+                 QStringLiteral("JobID,WorkDir,State")});
+        if (!p.waitForFinished(30000) || p.exitCode() != 0)
+            return {QStringLiteral("sacct failed: ") + QString::fromUtf8(p.readAllStandardError())};
+        QStringList jobs;
+        for (const QString &line :
+             QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'))) {
+            const QStringList f = line.trimmed().split(QLatin1Char('|'));
+            if (f.size() == 3 && f[1] == runDir())
+                jobs << f[0] + QLatin1Char('=') + f[2];
+        }
+        return jobs;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_env = SandboxEnv::load();
+        QVERIFY2(m_env.ok(), qPrintable(m_env.error));
+        QVERIFY(m_dir.isValid());
+        m_workflow = m_dir.filePath(QStringLiteral("workflow.toml"));
+        QFile wf(m_workflow);
+        QVERIFY(wf.open(QIODevice::WriteOnly));
+        wf.write(
+            QStringLiteral(
+                "[workflow]\nname = \"ctl-follow\"\n"
+                "[sites.cluster]\nkind = \"slurm\"\nhost = \"%1\"\n"
+                "partition = \"%2\"\nrun_root = \"%3\"\n"
+                "[tasks.prep]\nsite = \"cluster\"\n"
+                "command = [\"sh\", \"-c\", \"echo \\\"$SLURM_JOB_ID\\\" >> prep-runs.txt\"]\n"
+                "[tasks.prep.resources]\ntime = \"00:05:00\"\n"
+                "[tasks.gate]\nkind = \"gate\"\nafter = [\"prep\"]\nquestion = \"Train?\"\n"
+                "options = [{ name = \"go\", enables = [\"train\"] },\n"
+                "           { name = \"stop\", skips = [\"train\"] }]\n"
+                "params = [{ name = \"lr\", type = \"number\", default = 0.01 }]\n"
+                "[tasks.train]\nsite = \"cluster\"\nafter = [\"gate\"]\n"
+                "command = [\"sh\", \"-c\", \"echo \\\"$VIGIL_PARAM_LR\\\" >> train-lr.txt\"]\n"
+                "[tasks.train.resources]\ntime = \"00:05:00\"\n")
+                .arg(m_env.hostAlias, m_env.value(QStringLiteral("VIGIL_SANDBOX_PARTITION")),
+                     QLatin1String(kRunRoot))
+                .toUtf8());
+        wf.close();
+    }
+
+    void launchLeavesTheGatedTaskToTheEngine()
+    {
+        const CtlResult launch = runCtl(ctl(QStringLiteral("launch"), {QStringLiteral("--json")}));
+        QVERIFY2(launch.exitCode == 0, qPrintable(launch.describe()));
+        m_run = launch.launchedRun();
+        QVERIFY2(!m_run.isEmpty(), qPrintable(launch.describe()));
+        const QJsonObject doc = launch.jsonObject();
+        // prep only: train's job script needs the gate's lr, known once decided.
+        QCOMPARE(doc.value(QStringLiteral("jobs")).toObject().keys(),
+                 QStringList{QStringLiteral("prep")});
+        QCOMPARE(doc.value(QStringLiteral("engine_tasks")).toArray(),
+                 QJsonArray{QStringLiteral("train")});
+        QVERIFY(!QFile::exists(runDir() + QStringLiteral("/tasks/train/submission.json")));
+    }
+
+    void oneActsTheKilledOneIsTakenOverAndTheRunEnds()
+    {
+        QVERIFY(!m_run.isEmpty());
+        // A: takes the lease and acts (adopts prep, posts the gate).
+        auto a = startFollow();
+        QVERIFY2(a->waitFor([&] { return !a->find(QStringLiteral("lease")).isEmpty(); }, 30000),
+                 qPrintable(a->describe()));
+        const QJsonObject aLease = a->find(QStringLiteral("lease"));
+        QCOMPARE(aLease.value(QStringLiteral("lease")).toString(), QStringLiteral("acquired"));
+        const QString holderA = aLease.value(QStringLiteral("holder")).toString();
+        QVERIFY2(holderA.endsWith(QLatin1Char(':') + QString::number(a->process.processId())),
+                 qPrintable(holderA));
+
+        // (a) B on the same run: observes, says who holds the lease, never acts.
+        auto b = startFollow();
+        QVERIFY2(b->waitFor([&] { return !b->find(QStringLiteral("lease")).isEmpty(); }, 30000),
+                 qPrintable(b->describe()));
+        const QJsonObject bLease = b->find(QStringLiteral("lease"));
+        QCOMPARE(bLease.value(QStringLiteral("lease")).toString(), QStringLiteral("elsewhere"));
+        QCOMPARE(bLease.value(QStringLiteral("holder")).toString(), holderA);
+
+        // The gate waits for a person (A posted it; B sees it too).
+        const auto gateWaits = [](Follow &f) {
+            for (const QJsonObject &e : std::as_const(f.events))
+                if (e.value(QStringLiteral("event")).toString() == QLatin1String("task") &&
+                    e.value(QStringLiteral("task")).toString() == QLatin1String("gate") &&
+                    e.value(QStringLiteral("state")).toString() ==
+                        QLatin1String("waiting-for-human"))
+                    return true;
+            return false;
+        };
+        QVERIFY2(a->waitFor([&] { return gateWaits(*a); }, 60000), qPrintable(a->describe()));
+        // A never submitted prep again: the launcher's job is derived from
+        // the run directory (done already) or adopted (still queued).
+        for (const QJsonObject &e : std::as_const(a->events))
+            if (e.value(QStringLiteral("action"))
+                    .toString()
+                    .startsWith(QLatin1String("submit prep")))
+                QVERIFY2(
+                    e.value(QStringLiteral("what")).toString().contains(QStringLiteral("adopted")),
+                    qPrintable(a->describe()));
+        // A posted the gate.
+        QVERIFY2(a->find(QStringLiteral("action"), QStringLiteral("action"),
+                         QStringLiteral("post-gate gate"))
+                     .value(QStringLiteral("ok"))
+                     .toBool(),
+                 qPrintable(a->describe()));
+        QVERIFY2(b->waitFor([&] { return gateWaits(*b); }, 30000), qPrintable(b->describe()));
+        b->pump();
+        QCOMPARE(b->count(QStringLiteral("action")), 0);
+        QCOMPARE(
+            b->count(QStringLiteral("lease"), QStringLiteral("lease"), QStringLiteral("acquired")),
+            0);
+        QVERIFY(QFile::exists(runDir() + QStringLiteral("/checkpoints/gate/request.json")));
+        // B stops on SIGTERM: 143, and A's lease is untouched.
+        QVERIFY(::kill(pid_t(b->process.processId()), SIGTERM) == 0);
+        QVERIFY2(b->process.waitForFinished(15000), qPrintable(b->describe()));
+        QCOMPARE(b->process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(b->process.exitCode(), 143);
+        const QJsonObject lease =
+            QJsonDocument::fromJson(readLocal(runDir() + QStringLiteral("/engine.lease"))).object();
+        QCOMPARE(lease.value(QStringLiteral("holder")).toString(), holderA);
+        QCOMPARE(lease.value(QStringLiteral("released")).toBool(), false);
+
+        // (b) A is killed while the gate waits: no release, no goodbye.
+        QVERIFY(::kill(pid_t(a->process.processId()), SIGKILL) == 0);
+        QVERIFY(a->process.waitForFinished(10000));
+        QCOMPARE(a->process.exitStatus(), QProcess::CrashExit);
+
+        // C takes the lease over once it is stale (3 missed heartbeats of 1 s).
+        auto c = startFollow();
+        QVERIFY2(c->waitFor(
+                     [&] {
+                         return !c->find(QStringLiteral("lease"), QStringLiteral("lease"),
+                                         QStringLiteral("acquired"))
+                                     .isEmpty();
+                     },
+                     30000),
+                 qPrintable(c->describe()));
+        const QString holderC =
+            c->find(QStringLiteral("lease"), QStringLiteral("lease"), QStringLiteral("acquired"))
+                .value(QStringLiteral("holder"))
+                .toString();
+        QVERIFY2(holderC != holderA &&
+                     holderC.endsWith(QLatin1Char(':') + QString::number(c->process.processId())),
+                 qPrintable(holderC));
+        // Stale, not released: C saw A's lease first.
+        QCOMPARE(c->find(QStringLiteral("lease")).value(QStringLiteral("lease")).toString(),
+                 QStringLiteral("elsewhere"));
+
+        const CtlResult decide = runCtl(
+            ctl(QStringLiteral("decide"),
+                {m_run, QStringLiteral("gate"), QStringLiteral("--option"), QStringLiteral("go"),
+                 QStringLiteral("--param"), QStringLiteral("lr=0.5")}));
+        QVERIFY2(decide.exitCode == 0, qPrintable(decide.describe()));
+
+        QVERIFY2(c->process.waitForFinished(90000) || c->process.state() == QProcess::NotRunning,
+                 qPrintable(c->describe()));
+        c->pump();
+        QVERIFY2(c->process.exitStatus() == QProcess::NormalExit && c->process.exitCode() == 0,
+                 qPrintable(c->describe()));
+        // C submitted train, with the decided param in its environment.
+        QVERIFY2(c->find(QStringLiteral("action"), QStringLiteral("action"),
+                         QStringLiteral("submit train#1 env=VIGIL_PARAM_LR=0.5"))
+                     .value(QStringLiteral("ok"))
+                     .toBool(),
+                 qPrintable(c->describe()));
+        const QJsonObject ended = c->find(QStringLiteral("ended"));
+        QCOMPARE(ended.value(QStringLiteral("outcome")).toString(), QStringLiteral("done"));
+        QVERIFY2(!c->find(QStringLiteral("task"), QStringLiteral("task"), QStringLiteral("train"))
+                      .isEmpty(),
+                 qPrintable(c->describe()));
+
+        // train ran once, with the decided lr; prep ran once.
+        QCOMPARE(readLocal(runDir() + QStringLiteral("/train-lr.txt")), QByteArray("0.5\n"));
+        const QByteArray prepRuns = readLocal(runDir() + QStringLiteral("/prep-runs.txt"));
+        QCOMPARE(prepRuns.count('\n'), 1);
+        // The lease was released at the end.
+        const QJsonObject last =
+            QJsonDocument::fromJson(readLocal(runDir() + QStringLiteral("/engine.lease"))).object();
+        QCOMPARE(last.value(QStringLiteral("holder")).toString(), holderC);
+        QCOMPARE(last.value(QStringLiteral("released")).toBool(), true);
+
+        // One job per task in SLURM's accounting, and in the engine's record.
+        const QString prepJob = QString::fromUtf8(prepRuns).trimmed();
+        QTRY_COMPARE_WITH_TIMEOUT(slurmJobs(QStringLiteral("prep")),
+                                  QStringList{prepJob + QStringLiteral("=COMPLETED")}, 20000);
+        const QJsonObject record =
+            QJsonDocument::fromJson(readLocal(runDir() + QStringLiteral("/engine/record.json")))
+                .object();
+        const QJsonObject tasks = record.value(QStringLiteral("tasks")).toObject();
+        const QJsonArray prepAttempts = tasks.value(QStringLiteral("prep"))
+                                            .toObject()
+                                            .value(QStringLiteral("attempts"))
+                                            .toArray();
+        const QJsonArray trainAttempts = tasks.value(QStringLiteral("train"))
+                                             .toObject()
+                                             .value(QStringLiteral("attempts"))
+                                             .toArray();
+        QVERIFY(prepAttempts.size() <= 1); // none when prep ended before an engine looked
+        if (!prepAttempts.isEmpty())
+            QCOMPARE(prepAttempts.first().toObject().value(QStringLiteral("job_id")).toString(),
+                     prepJob);
+        QCOMPARE(trainAttempts.size(), 1);
+        const QString trainJob =
+            trainAttempts.first().toObject().value(QStringLiteral("job_id")).toString();
+        QTRY_COMPARE_WITH_TIMEOUT(slurmJobs(QStringLiteral("train")),
+                                  QStringList{trainJob + QStringLiteral("=COMPLETED")}, 20000);
+        QCOMPARE(record.value(QStringLiteral("finished")).toString(), QStringLiteral("done"));
+    }
+
+    // Following a finished run ends at once with its outcome; a run that is
+    // not there, or whose workflow.toml is broken, cannot be followed.
+    void endedMissingAndBrokenRuns()
+    {
+        QVERIFY(!m_run.isEmpty());
+        const CtlResult again = runCtl(ctl(QStringLiteral("follow"), {m_run}));
+        QVERIFY2(again.exitCode == 0, qPrintable(again.describe()));
+        QVERIFY2(
+            again.out.endsWith(QStringLiteral("run %1 ended: done (the run had finished already)\n")
+                                   .arg(m_run)
+                                   .toUtf8()),
+            qPrintable(again.describe()));
+
+        const CtlResult missing = runCtl(ctl(QStringLiteral("follow"), {QStringLiteral("no-run")}));
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("run no-run not found on site cluster"),
+                 qPrintable(missing.describe()));
+
+        QFile toml(runDir() + QStringLiteral("/workflow.toml"));
+        QVERIFY(toml.open(QIODevice::WriteOnly)); // truncated, owner kept
+        toml.write("[workflow]\nname = \"broken\"\n[tasks.a]\nsite = \"nowhere\"\n");
+        toml.close();
+        const CtlResult broken = runCtl(ctl(QStringLiteral("follow"), {m_run}));
+        QCOMPARE(broken.exitCode, 1);
+        QVERIFY2(broken.err.contains(QStringLiteral("workflow.toml of run %1 on site cluster: 3:1: "
+                                                    "[tasks.a] needs \"command\" or \"script\" "
+                                                    "(and 1 more problem(s))")
+                                         .arg(m_run)
+                                         .toUtf8()),
+                 qPrintable(broken.describe()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCtlFollow)
+#include "tst_ctl_follow.moc"
