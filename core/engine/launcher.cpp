@@ -134,8 +134,13 @@ QString Launcher::logPath(const TaskSpec &task, const QString &taskDir)
 
 Result<QByteArray> Launcher::jobScript(const TaskSpec &task, const SiteSpec &site,
                                        const QString &runId, const QString &runDir,
-                                       const QString &helperPath)
+                                       const QString &helperPath, const QString &pythonDirectory)
 {
+    if (pythonDirectory.contains(QLatin1Char(':')))
+        return Error(tr("task %1: the directory of vigil_job.py, %2, contains ':', which "
+                        "PYTHONPATH cannot hold")
+                         .arg(task.name, pythonDirectory),
+                     Error::Kind::Malformed);
     // A script next to the workflow was uploaded into the run directory.
     QStringList command =
         task.script.isEmpty()
@@ -168,6 +173,11 @@ Result<QByteArray> Launcher::jobScript(const TaskSpec &task, const SiteSpec &sit
     for (auto it = task.environment.cbegin(); it != task.environment.cend(); ++it)
         s += QStringLiteral("export %1=%2\n")
                  .arg(it.key(), shellQuote(it.value())); // key validated on load
+    // vigil_job.py first; the task's own PYTHONPATH, or the one the job
+    // inherits, after it.
+    if (!pythonDirectory.isEmpty())
+        s += QStringLiteral("export PYTHONPATH=%1\"${PYTHONPATH:+:$PYTHONPATH}\"\n")
+                 .arg(shellQuote(pythonDirectory));
     if (!task.sweep.isEmpty()) {
         // Element i of the job array gets sweep set i (names checked on load).
         s += QStringLiteral("case \"${SLURM_ARRAY_TASK_ID:-}\" in\n");
@@ -360,7 +370,8 @@ void Launcher::submitTask(int index)
     const QString dir = site->runDirectory(m_result.runId);
     const QString taskDir = dir + QStringLiteral("/tasks/") + task.name;
     const QString script = taskDir + QStringLiteral("/job.sh");
-    const auto made = jobScript(task, site->spec(), m_result.runId, dir, site->helperPath());
+    const auto made = jobScript(task, site->spec(), m_result.runId, dir, site->helperPath(),
+                                site->pythonDirectory());
     if (!made) {
         fail(made.error());
         return;

@@ -51,9 +51,14 @@ public:
     // script changes to the working directory (the task's work_dir, else the
     // site's, else the run directory; a relative one is inside the run
     // directory) and makes the directories of the declared outputs there.
+    // `pythonDirectory` (Site::pythonDirectory(), where vigil_job.py is) goes
+    // first on PYTHONPATH, before the task's or the job's own PYTHONPATH, so
+    // that `import vigil_job` works in every task; empty: PYTHONPATH is left
+    // alone. A directory with a ':' cannot be on PYTHONPATH: an error.
     static Result<QByteArray> jobScript(const TaskSpec &task, const SiteSpec &site,
                                         const QString &runId, const QString &runDir,
-                                        const QString &helperPath);
+                                        const QString &helperPath,
+                                        const QString &pythonDirectory = {});
     // Where SLURM writes a task's output: output.log, or output_N.log for
     // element N of an array (SLURM's %a).
     static QString logPath(const TaskSpec &task, const QString &taskDir);

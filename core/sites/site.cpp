@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QPromise>
 #include <QThreadPool>
 
@@ -16,7 +17,40 @@ namespace vigil {
 
 namespace {
 constexpr qint64 kMaxHelperBytes = 64 * 1024 * 1024;
+
+// One round trip for what ensureHelper needs to know: the state of the
+// Python twin on the site ($2) on the first line (its SHA-256, "missing",
+// "link" when the file is a symbolic link, "dirlink" when its directory is
+// one, "unknown" when it cannot be hashed), then `vigil-job --version` ($1)
+// as the command's own output and exit status. A constant script: the paths
+// are its arguments, never pasted into it.
+const char kCheckTools[] = "t=$2\n"
+                           "if [ -h \"${t%/*}\" ]; then echo dirlink\n"
+                           "elif [ -h \"$t\" ]; then echo link\n"
+                           "elif [ ! -f \"$t\" ]; then echo missing\n"
+                           "elif s=$(sha256sum < \"$t\" 2>/dev/null); then echo \"${s%% *}\"\n"
+                           "else echo unknown\n"
+                           "fi\n"
+                           "exec \"$1\" --version\n";
+
+QString versionFailure(const QString &remote, int exitCode, const QByteArray &stderrText,
+                       const QString &site)
+{
+    const QString err = QString::fromUtf8(stderrText).trimmed().left(500);
+    return QStringLiteral("%1 --version exited with status %2 on %3%4")
+        .arg(remote)
+        .arg(exitCode)
+        .arg(site, err.isEmpty() ? QString() : QStringLiteral(": ") + err);
+}
 } // namespace
+
+// What checkTools() found on the site.
+struct Site::ToolsOnSite
+{
+    QString python;        // kCheckTools' first line
+    QString helperVersion; // empty: vigil-job did not run
+    QString helperError;   // why it did not
+};
 
 Site::Site(SiteSpec spec, Transport *transport, QObject *parent)
     : QObject(parent), m_spec(std::move(spec)), m_transport(transport)
@@ -84,6 +118,12 @@ QString Site::localHelperBinary()
     return {};
 }
 
+QString Site::localPythonTwin()
+{
+    const QString env = qEnvironmentVariable("VIGIL_JOB_PYTHON");
+    return env.isEmpty() ? QStringLiteral(":/vigil/python/vigil_job.py") : env;
+}
+
 void Site::run(const QStringList &argv, QObject *context, Callback<QByteArray> done)
 {
     const QString siteName = m_spec.name;
@@ -145,6 +185,8 @@ struct HelperBinary
     QByteArray data;
     QString hash; // first 12 hex digits of its SHA-256
     QString error;
+    QByteArray python;  // vigil_job.py, from the program's resources
+    QString pythonHash; // its SHA-256, 64 hex digits
 };
 
 // Reads and hashes the local vigil-job once per process, on a pool thread:
@@ -169,6 +211,14 @@ QFuture<HelperBinary> loadHelperBinary()
                 b.data = file.readAll();
             b.hash = QString::fromLatin1(
                 QCryptographicHash::hash(b.data, QCryptographicHash::Sha256).toHex().left(12));
+            QFile twin(Site::localPythonTwin());
+            if (twin.size() <= kMaxHelperBytes && twin.open(QIODevice::ReadOnly))
+                b.python = twin.readAll();
+            if (b.python.isEmpty() && b.error.isEmpty())
+                b.error = QStringLiteral("cannot read vigil_job.py from %1: %2")
+                              .arg(Site::localPythonTwin(), twin.errorString());
+            b.pythonHash = QString::fromLatin1(
+                QCryptographicHash::hash(b.python, QCryptographicHash::Sha256).toHex());
             promise->addResult(b);
             promise->finish();
         });
@@ -193,48 +243,139 @@ void Site::finishHelper(Result<QString> r)
 
 void Site::probeHelper(const QString &remote, Callback<void> done)
 {
-    m_transport->exec(
-        {remote, QStringLiteral("--version")}, {}, this,
-        [this, remote, done](Result<ExecResult> r) {
-            if (!r) {
-                done(r.error());
-                return;
-            }
-            if (r->exitCode != 0) {
-                const QString err = QString::fromUtf8(r->err).trimmed().left(500);
-                done(Error(
-                    QStringLiteral("%1 --version exited with status %2 on %3%4")
-                        .arg(remote)
-                        .arg(r->exitCode)
-                        .arg(m_spec.name, err.isEmpty() ? QString() : QStringLiteral(": ") + err)));
-                return;
-            }
-            m_helperVersion = QString::fromUtf8(r->out).trimmed();
-            done(Result<void>());
-        });
+    m_transport->exec({remote, QStringLiteral("--version")}, {}, this,
+                      [this, remote, done](Result<ExecResult> r) {
+                          if (!r) {
+                              done(r.error());
+                              return;
+                          }
+                          if (r->exitCode != 0) {
+                              done(Error(versionFailure(remote, r->exitCode, r->err, m_spec.name)));
+                              return;
+                          }
+                          m_helperVersion = QString::fromUtf8(r->out).trimmed();
+                          done(Result<void>());
+                      });
+}
+
+void Site::checkTools(const QString &helper, const QString &python, Callback<ToolsOnSite> done)
+{
+    const QStringList argv{QStringLiteral("sh"),
+                           QStringLiteral("-c"),
+                           QString::fromLatin1(kCheckTools),
+                           QStringLiteral("sh"),
+                           helper,
+                           python};
+    m_transport->exec(argv, {}, this, [this, helper, done](Result<ExecResult> r) {
+        if (!r) {
+            done(r.error());
+            return;
+        }
+        ToolsOnSite tools;
+        const qsizetype eol = r->out.indexOf('\n');
+        tools.python = QString::fromUtf8(r->out.left(eol)).trimmed();
+        if (r->exitCode == 0)
+            tools.helperVersion = QString::fromUtf8(r->out.mid(eol + 1)).trimmed();
+        else
+            tools.helperError = versionFailure(helper, r->exitCode, r->err, m_spec.name);
+        done(tools);
+    });
 }
 
 void Site::deployHelper()
 {
-    loadHelperBinary().then(this, [this](const HelperBinary &binary) {
+    // A watcher per call: a QFuture keeps one continuation only, so two sites
+    // asking at once through then() would leave one of them waiting forever.
+    auto *watcher = new QFutureWatcher<HelperBinary>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const HelperBinary binary = watcher->result();
         if (!binary.error.isEmpty()) {
             finishHelper(Error(binary.error));
             return;
         }
         // On the local machine the binary is used in place; elsewhere it is
         // named by version and content hash, so an old one is never reused.
-        const QString remote = m_spec.kind == SiteSpec::Kind::Local
-                                   ? binary.path
-                                   : m_transport->homeDirectory() +
-                                         QStringLiteral("/.local/share/vigil/bin/vigil-job-%1-%2")
-                                             .arg(QStringLiteral(VIGIL_VERSION), binary.hash);
-        probeHelper(remote, [this, remote, data = binary.data](Result<void> present) {
-            if (present || m_spec.kind == SiteSpec::Kind::Local) {
-                finishHelper(present ? Result<QString>(remote) : Result<QString>(present.error()));
+        const QString home = m_transport->homeDirectory();
+        const QString remote =
+            m_spec.kind == SiteSpec::Kind::Local
+                ? binary.path
+                : home + QStringLiteral("/.local/share/vigil/bin/vigil-job-%1-%2")
+                             .arg(QStringLiteral(VIGIL_VERSION), binary.hash);
+        // The twin goes to every kind of site, the local one too: a job
+        // imports it from there whatever the helper's place.
+        const QString pythonDir =
+            home + QStringLiteral("/.local/share/vigil/python/%1-%2")
+                       .arg(QStringLiteral(VIGIL_VERSION), binary.pythonHash.left(12));
+        const QString pythonFile = pythonDir + QStringLiteral("/vigil_job.py");
+        checkTools(remote, pythonFile, [=, this](Result<ToolsOnSite> tools) {
+            if (!tools) {
+                finishHelper(tools.error());
                 return;
             }
-            uploadHelper(remote, data);
+            if (tools->python == QLatin1String("dirlink")) {
+                finishHelper(Error(tr("%1 on %2 is a symbolic link: vigil_job.py is not written "
+                                      "through it (remove the link)")
+                                       .arg(pythonDir, m_spec.name),
+                                   Error::Kind::Permission));
+                return;
+            }
+            Callback<void> helperStep = [=, this](Result<void> python) {
+                if (!python) {
+                    finishHelper(python.error());
+                    return;
+                }
+                m_pythonDirectory = pythonDir;
+                if (!tools->helperVersion.isEmpty()) {
+                    m_helperVersion = tools->helperVersion;
+                    finishHelper(remote);
+                } else if (m_spec.kind == SiteSpec::Kind::Local) {
+                    finishHelper(Error(tools->helperError));
+                } else {
+                    uploadHelper(remote, binary.data);
+                }
+            };
+            if (tools->python == binary.pythonHash)
+                helperStep(Result<void>());
+            else
+                uploadPython(pythonFile, binary.python, tools->python == QLatin1String("link"),
+                             helperStep);
         });
+    });
+    watcher->setFuture(loadHelperBinary());
+}
+
+void Site::uploadPython(const QString &file, const QByteArray &data, bool unlinkFirst,
+                        Callback<void> done)
+{
+    qCInfo(lcSite) << "deploying vigil_job.py to" << m_spec.name << file;
+    auto write = [this, file, data, done] {
+        m_transport->writeFileAtomic(file, data, 0644, this, [this, file, done](Result<void> w) {
+            done(w ? w
+                   : Error(tr("cannot write vigil_job.py to %1 on %2: %3")
+                               .arg(file, m_spec.name, w.errorString()),
+                           w.error().kind));
+        });
+    };
+    const QString dir = file.section(QLatin1Char('/'), 0, -2);
+    m_transport->makeDirectories(dir, 0700, this, [=, this](Result<void> mk) {
+        if (!mk) {
+            done(mk.error());
+            return;
+        }
+        if (!unlinkFirst) {
+            write();
+            return;
+        }
+        // A symbolic link in its place is removed, never written through.
+        run({QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--"), file}, this,
+            [write, done](Result<QByteArray> rm) {
+                if (!rm) {
+                    done(rm.error());
+                    return;
+                }
+                write();
+            });
     });
 }
 

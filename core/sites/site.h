@@ -73,9 +73,18 @@ public:
 
     // The vigil-job binary on the site, uploaded on first use when missing
     // (named by version and content hash, so an old one is never reused).
+    // ensureHelper also puts this build's vigil_job.py (the Python twin,
+    // embedded in the program) into pythonDirectory(): uploaded when missing
+    // or when its SHA-256 differs, written atomically with mode 0644, never
+    // through a symbolic link. Both are checked in one round trip.
     QString helperPath() const { return m_helperPath; }
     QString helperVersion() const { return m_helperVersion; }
     void ensureHelper(QObject *context, Callback<QString> done);
+    // The directory that holds vigil_job.py on the site (what job scripts put
+    // first on PYTHONPATH): ~/.local/share/vigil/python/VERSION-HASH, where
+    // HASH is the first 12 hex digits of the file's SHA-256. Valid once
+    // ensureHelper() succeeded.
+    QString pythonDirectory() const { return m_pythonDirectory; }
 
     virtual void submit(const Submission &submission, QObject *context, Callback<QString> done) = 0;
     virtual void cancel(const QString &jobId, QObject *context, Callback<void> done) = 0;
@@ -117,6 +126,9 @@ public:
 
     // Local path of the vigil-job binary to deploy (build tree or installed).
     static QString localHelperBinary();
+    // The vigil_job.py to deploy: the Qt resource holding this build's
+    // python/vigil_job.py, or the file VIGIL_JOB_PYTHON names.
+    static QString localPythonTwin();
 
 Q_SIGNALS:
     void helperChanged();
@@ -130,9 +142,13 @@ protected:
     void run(const QStringList &argv, QObject *context, Callback<QByteArray> done);
 
 private:
+    struct ToolsOnSite;
     void deployHelper();
+    void checkTools(const QString &helper, const QString &python, Callback<ToolsOnSite> done);
     void probeHelper(const QString &remote, Callback<void> done);
     void uploadHelper(const QString &remote, const QByteArray &data);
+    void uploadPython(const QString &file, const QByteArray &data, bool unlinkFirst,
+                      Callback<void> done);
     void finishHelper(Result<QString> result);
     void helperFailed(const QString &reason);
     void withRunRoot(const Callback<QByteArray> &reply, std::function<void()> then);
@@ -142,6 +158,7 @@ private:
     Transport *m_transport; // child
     QString m_helperPath;
     QString m_helperVersion;
+    QString m_pythonDirectory;
     QList<Callback<QString>> m_helperWaiters;
     QList<Callback<void>> m_connectWaiters;
     bool m_helperBusy = false;

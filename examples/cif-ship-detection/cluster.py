@@ -51,7 +51,7 @@ def apply_decision(vigil_job, decision, epoch, epochs):
 
 
 def retrain(args):
-    import vigil_job  # python/vigil_job.py of Vigil, uploaded next to this script
+    import vigil_job  # Vigil's twin of vigil-job, on PYTHONPATH in every Vigil job
 
     epochs = int(os.environ.get("VIGIL_PARAM_EPOCHS") or args.epochs)
     batch = ships.load_json("detections.json")["batch"]

@@ -25,7 +25,9 @@ struct Ran
     QByteArray err;
 };
 
-Ran runScript(const QByteArray &script, const QString &dir, const QString &arrayIndex)
+// `pythonPath`: the PYTHONPATH the job inherits (null: none).
+Ran runScript(const QByteArray &script, const QString &dir, const QString &arrayIndex,
+              const QString &pythonPath = {})
 {
     QFile f(dir + QStringLiteral("/job.sh"));
     if (!f.open(QIODevice::WriteOnly) || f.write(script) != script.size())
@@ -35,6 +37,9 @@ Ran runScript(const QByteArray &script, const QString &dir, const QString &array
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     if (!arrayIndex.isEmpty())
         env.insert(QStringLiteral("SLURM_ARRAY_TASK_ID"), arrayIndex);
+    env.remove(QStringLiteral("PYTHONPATH"));
+    if (!pythonPath.isNull())
+        env.insert(QStringLiteral("PYTHONPATH"), pythonPath);
     p.setProcessEnvironment(env);
     p.start(QStringLiteral("/bin/sh"), {f.fileName()});
     p.waitForFinished(30000);
@@ -123,6 +128,85 @@ private Q_SLOTS:
         const QString wd = m_runDir + QStringLiteral("/site-wd");
         QCOMPARE(readAll(wd + QStringLiteral("/script.txt")),
                  QByteArray("ran in ") + wd.toUtf8() + "\n");
+    }
+
+    // The directory of vigil_job.py comes first on PYTHONPATH, whatever bytes
+    // its name holds; the task's own PYTHONPATH, or the inherited one, stays
+    // after it; `import vigil_job` finds the twin (python3, for real).
+    void pythonPathPutsTheTwinFirst_data()
+    {
+        QTest::addColumn<QString>("twinDir"); // under the test's directory; empty: none
+        QTest::addColumn<QString>("inherited");
+        QTest::addColumn<QString>("taskPath"); // [tasks.t.environment] PYTHONPATH
+        QTest::addColumn<QString>("expected"); // TWIN stands for the twin's directory
+        const QString hostile = QStringLiteral("py it's $(touch pwned) `id` \"q\" ${HOME}\nline");
+        QTest::newRow("hostile directory, none inherited")
+            << hostile << QString() << QString() << QStringLiteral("TWIN");
+        QTest::newRow("inherited empty: no trailing colon")
+            << hostile << QStringLiteral("") << QString() << QStringLiteral("TWIN");
+        QTest::newRow("inherited kept after it")
+            << QStringLiteral("twin") << QStringLiteral("/a b:/c$d") << QString()
+            << QStringLiteral("TWIN:/a b:/c$d");
+        QTest::newRow("the task's own kept after it")
+            << hostile << QStringLiteral("/inherited") << QStringLiteral("/task lib")
+            << QStringLiteral("TWIN:/task lib");
+        QTest::newRow("no twin directory: untouched") << QString() << QStringLiteral("/only mine")
+                                                      << QString() << QStringLiteral("/only mine");
+    }
+
+    void pythonPathPutsTheTwinFirst()
+    {
+        QFETCH(QString, twinDir);
+        QFETCH(QString, inherited);
+        QFETCH(QString, taskPath);
+        QFETCH(QString, expected);
+        QString toml = QStringLiteral(
+            "[workflow]\nname = \"p\"\n[sites.c]\nkind = \"slurm\"\nhost = \"h\"\n"
+            "[tasks.t]\nsite = \"c\"\ncommand = [\"python3\", \"-c\", \"import os; "
+            "mark = __import__('vigil_job').MARK if os.environ.get('WANT_TWIN') else '-'; "
+            "open('pythonpath.txt', 'w').write(mark + '|' + os.environ.get('PYTHONPATH', "
+            "'<unset>'))\"]\n");
+        if (!twinDir.isEmpty())
+            toml += QStringLiteral("[tasks.t.environment]\nWANT_TWIN = \"1\"\n");
+        if (!taskPath.isEmpty())
+            toml += (twinDir.isEmpty() ? QStringLiteral("[tasks.t.environment]\n") : QString()) +
+                    QStringLiteral("PYTHONPATH = \"%1\"\n").arg(taskPath);
+        auto wf = parseWorkflow(toml.toUtf8(), QStringLiteral("p.toml"));
+        QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
+        QString dir;
+        if (!twinDir.isEmpty()) {
+            dir = m_dir.filePath(twinDir);
+            QVERIFY(QDir().mkpath(dir));
+            QFile twin(dir + QStringLiteral("/vigil_job.py"));
+            QVERIFY(twin.open(QIODevice::WriteOnly));
+            twin.write("MARK = 'the twin'\n");
+        }
+        auto script = Launcher::jobScript(wf->tasks[0], wf->sites[0], QStringLiteral("r"), m_runDir,
+                                          m_helper, dir);
+        QVERIFY2(script.ok(), qPrintable(script.errorString()));
+        QCOMPARE(script->contains("export PYTHONPATH="), !dir.isEmpty());
+        const Ran r = runScript(*script, m_dir.path(), {}, inherited);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(!QFile::exists(m_runDir + QStringLiteral("/pwned")));
+        QString want = expected;
+        want.replace(QStringLiteral("TWIN"), dir);
+        QCOMPARE(QString::fromUtf8(readAll(m_runDir + QStringLiteral("/pythonpath.txt"))),
+                 (dir.isEmpty() ? QStringLiteral("-|") : QStringLiteral("the twin|")) + want);
+    }
+
+    // ':' separates PYTHONPATH entries: a directory holding one is refused.
+    void pythonDirectoryWithColonIsRefused()
+    {
+        auto wf = parseWorkflow("[workflow]\nname = \"p\"\n[sites.c]\nkind = \"slurm\"\n"
+                                "host = \"h\"\n[tasks.t]\nsite = \"c\"\ncommand = \"true\"\n",
+                                QStringLiteral("p.toml"));
+        QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
+        auto script = Launcher::jobScript(wf->tasks[0], wf->sites[0], QStringLiteral("r"), m_runDir,
+                                          m_helper, QStringLiteral("/home/a:b/py"));
+        QVERIFY(!script.ok());
+        QCOMPARE(script.errorString(),
+                 QStringLiteral("task t: the directory of vigil_job.py, /home/a:b/py, contains "
+                                "':', which PYTHONPATH cannot hold"));
     }
 
     // What the launcher submits: what SLURM carries alone. Everything else

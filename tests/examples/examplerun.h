@@ -41,15 +41,15 @@ inline QString exampleDir(const QString &name)
     return sourceDir() + QStringLiteral("/examples/") + name;
 }
 
-// Copies the example's files, and python/vigil_job.py (the example's README
-// asks a user to put it there), into `stage`; loads the workflow from there.
+// Copies the example's files, as a user would, into `stage`; loads the
+// workflow from there. vigil_job.py is not among them: Vigil deploys it to
+// each site with the helper and puts it on the jobs' PYTHONPATH.
 inline Result<Workflow> stageExample(const QString &name, const QString &stage)
 {
     QStringList files;
     const QDir dir(exampleDir(name));
     for (const QFileInfo &f : dir.entryInfoList(QDir::Files | QDir::NoDotAndDotDot))
         files << f.absoluteFilePath();
-    files << sourceDir() + QStringLiteral("/python/vigil_job.py");
     for (const QString &f : std::as_const(files)) {
         const QString to = stage + QLatin1Char('/') + QFileInfo(f).fileName();
         if (!QFile::copy(f, to))

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The examples' files as shipped: each workflow.toml passes validation with
 // no problem and has the shape its README describes, every input it names
-// next to it is there (vigil_job.py comes from python/), every Python script
+// next to it is there, every Python script
 // parses, and cif-ship-detection's factory model is what ships.py makes.
 #include "workflow/workflow.h"
 
@@ -105,15 +105,11 @@ void TestExampleFiles::validates()
             continue;
         }
         ++jobCount;
-        // Every file input is next to the workflow (vigil_job.py: in python/).
+        // Every file input is next to the workflow.
         for (const DataInput &in : t.inputs) {
             if (!in.fromTask.isEmpty())
                 continue;
-            const QString base =
-                in.path == QLatin1String("vigil_job.py")
-                    ? qEnvironmentVariable("VIGIL_SOURCE_DIR") + QStringLiteral("/python")
-                    : dir;
-            const QString path = base + QLatin1Char('/') + in.path;
+            const QString path = dir + QLatin1Char('/') + in.path;
             QVERIFY2(QFileInfo(path).isFile() && !QFileInfo(path).isSymLink(),
                      qPrintable(t.name + QStringLiteral(": ") + path));
         }

@@ -3,16 +3,19 @@
 // vigilctl, a private HOME and XDG_CONFIG_HOME, no ssh_config file and no
 // workflow. A site added with its user, port, key and known_hosts is listed,
 // tested (host key, login, SLURM tools, vigil-job), gets the helper deployed,
-// runs a job that `jobs --site` and `cancel` see, and is removed. A site that
+// runs a job that `jobs --site` and `cancel` see, and is removed. vigil_job.py
+// goes with the helper and is replaced when it is broken. A site that
 // cannot be reached, an unknown host key and a duplicate name fail clearly.
 #include "../ssh/sshtesthelpers.h"
 #include "vigilctlrunner.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -336,6 +339,113 @@ private Q_SLOTS:
         QCOMPARE(helper.value(QStringLiteral("state")).toString(), QStringLiteral("current"));
         QCOMPARE(helper.value(QStringLiteral("path")).toString(), path);
         QVERIFY(runCtl({QStringLiteral("site"), QStringLiteral("remove"), QStringLiteral("up")})
+                    .exitCode == 0);
+    }
+
+    // `helper deploy` also puts this build's vigil_job.py on the site, under
+    // ~/.local/share/vigil/python/VERSION-HASH, mode 0644, byte for byte; a
+    // second deploy writes nothing; a corrupted copy, or a symbolic link in
+    // its place, is replaced (the link's target untouched); a symbolic link
+    // for its directory is refused. The cases that break it use a twin of
+    // their own (VIGIL_JOB_PYTHON), so that no other test sharing the sandbox
+    // account sees a broken vigil_job.py.
+    void pythonTwinGoesWithTheHelper()
+    {
+        QVERIFY(runCtl(addArgs(QStringLiteral("py"), m_env.sshPort, m_env.knownHosts)).exitCode ==
+                0);
+        SshTransport ssh(sandboxTarget(m_env));
+        // stdout of a constant script run with `args` as $1...
+        const auto sh = [&ssh](const char *script, const QStringList &args) -> QByteArray {
+            const auto r =
+                execWait(ssh, QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
+                                          QString::fromLatin1(script), QStringLiteral("sh")} +
+                                  args);
+            if (!r)
+                return "<failed: " + r.errorString().toUtf8() + ">";
+            return r->exitCode == 0 ? r->out : QByteArray("<failed: " + r->err + ">");
+        };
+        const QString home = QString::fromUtf8(sh("printf %s \"$HOME\"", {}));
+        QVERIFY2(home.startsWith(QLatin1Char('/')), qPrintable(home));
+        const auto twinPath = [&home](const QByteArray &data) -> QString {
+            return home + QStringLiteral("/.local/share/vigil/python/%1-%2/vigil_job.py")
+                              .arg(QStringLiteral(VIGIL_VERSION),
+                                   QString::fromLatin1(
+                                       QCryptographicHash::hash(data, QCryptographicHash::Sha256)
+                                           .toHex()
+                                           .left(12)));
+        };
+        const char *kStat = "stat -c '%i %Z %a %F' -- \"$1\"";
+        const auto deploy = [this] {
+            return runCtl({QStringLiteral("helper"), QStringLiteral("deploy"),
+                           QStringLiteral("--site"), QStringLiteral("py")});
+        };
+
+        // This build's twin, as embedded in vigilctl.
+        QFile source(qEnvironmentVariable("VIGIL_SOURCE_DIR") +
+                     QStringLiteral("/python/vigil_job.py"));
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        const QByteArray shipped = source.readAll();
+        CtlResult d = deploy();
+        QVERIFY2(d.exitCode == 0, qPrintable(d.describe()));
+        const QString path = twinPath(shipped);
+        QCOMPARE(sh("cat -- \"$1\"", {path}), shipped);
+        const QByteArray first = sh(kStat, {path});
+        QVERIFY2(first.endsWith(" 644 regular file\n"), first.constData());
+        d = deploy();
+        QVERIFY2(d.exitCode == 0, qPrintable(d.describe()));
+        QCOMPARE(sh(kStat, {path}), first); // same inode, not touched
+
+        // A twin of this test's own.
+        const QByteArray mine = shipped + "\n# vigil-test-nonce-" +
+                                QByteArray::number(QRandomGenerator::global()->generate64()) + "\n";
+        const QString minePath = twinPath(mine);
+        const QString mineDir = QFileInfo(minePath).path();
+        const QString decoy = mineDir + QStringLiteral(".decoy");
+        const QByteArray original = qgetenv("VIGIL_JOB_PYTHON");
+        qputenv("VIGIL_JOB_PYTHON", QFile::encodeName(writeFile(QStringLiteral("twin.py"), mine)));
+        const auto cleanup = qScopeGuard([&] {
+            if (original.isEmpty())
+                qunsetenv("VIGIL_JOB_PYTHON");
+            else
+                qputenv("VIGIL_JOB_PYTHON", original);
+            sh("rm -rf -- \"$1\" \"$1.real\" \"$2\"", {mineDir, decoy});
+        });
+        d = deploy();
+        QVERIFY2(d.exitCode == 0, qPrintable(d.describe()));
+        QCOMPARE(sh("cat -- \"$1\"", {minePath}), mine);
+        const QByteArray uploaded = sh(kStat, {minePath});
+        d = deploy();
+        QVERIFY2(d.exitCode == 0, qPrintable(d.describe()));
+        QCOMPARE(sh(kStat, {minePath}), uploaded);
+
+        // Corrupted in place: replaced.
+        QCOMPARE(sh("printf broken > \"$1\" && cat -- \"$1\"", {minePath}), QByteArray("broken"));
+        d = deploy();
+        QVERIFY2(d.exitCode == 0, qPrintable(d.describe()));
+        QCOMPARE(sh("cat -- \"$1\"", {minePath}), mine);
+        QVERIFY(sh(kStat, {minePath}).endsWith(" 644 regular file\n"));
+
+        // A symbolic link in its place: replaced by the file, its target untouched.
+        QCOMPARE(sh("printf decoy > \"$2\" && ln -sf -- \"$2\" \"$1\" && cat -- \"$1\"",
+                    {minePath, decoy}),
+                 QByteArray("decoy"));
+        d = deploy();
+        QVERIFY2(d.exitCode == 0, qPrintable(d.describe()));
+        QCOMPARE(sh("cat -- \"$1\"", {minePath}), mine);
+        QVERIFY(sh(kStat, {minePath}).endsWith(" 644 regular file\n"));
+        QCOMPARE(sh("cat -- \"$1\"", {decoy}), QByteArray("decoy"));
+
+        // Its directory a symbolic link: refused, nothing written through it.
+        QCOMPARE(sh("mv -- \"$1\" \"$1.real\" && ln -s -- \"$1.real\" \"$1\" && "
+                    "printf broken > \"$1.real/vigil_job.py\" && echo ok",
+                    {mineDir}),
+                 QByteArray("ok\n"));
+        d = deploy();
+        QCOMPARE(d.exitCode, 1);
+        QVERIFY2(d.err.contains(QByteArray(mineDir.toUtf8() + " on py is a symbolic link")),
+                 qPrintable(d.describe()));
+        QCOMPARE(sh("cat -- \"$1.real/vigil_job.py\"", {mineDir}), QByteArray("broken"));
+        QVERIFY(runCtl({QStringLiteral("site"), QStringLiteral("remove"), QStringLiteral("py")})
                     .exitCode == 0);
     }
 
