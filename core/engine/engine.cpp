@@ -12,7 +12,6 @@
 namespace vigil::engine {
 
 namespace {
-constexpr qint64 kMaxJsonBytes = 1024 * 1024;
 constexpr qint64 kMaxWorkflowBytes = 4 * 1024 * 1024;
 } // namespace
 
@@ -30,7 +29,7 @@ Engine::~Engine() = default;
 
 bool Engine::isActing() const
 {
-    return m_running && m_lease && m_lease->isHeld() && m_lease->mayAct();
+    return m_running && m_recordChecked && m_lease && m_lease->isHeld() && m_lease->mayAct();
 }
 
 Site *Engine::siteOf(const QString &name) const
@@ -134,47 +133,6 @@ void Engine::loadWorkflow(Next next)
     });
 }
 
-void Engine::loadRecord(Next next)
-{
-    m_home = m_options.homeSite;
-    for (const TaskSpec *t : topologicalOrder(m_workflow)) {
-        if (t->isGate())
-            continue;
-        if (m_home.isEmpty())
-            m_home = t->site;
-        if (!m_sites.contains(t->site))
-            m_sites << t->site;
-    }
-    if (!m_home.isEmpty() && !m_sites.contains(m_home))
-        m_sites << m_home;
-    if (auto ok = followSites(); !ok) {
-        cannotStart(ok.errorString());
-        return;
-    }
-    Site *home = siteOf(m_home);
-    if (!home) {
-        cannotStart(tr("its workflow has no job, so no site to follow"));
-        return;
-    }
-    const QString path = runDir(home) + QLatin1Char('/') + QLatin1String(kRecordFile);
-    readSiteFile(home, path, kMaxJsonBytes, [this, path, next](Result<QByteArray> r) {
-        if (!r && r.error().kind == Error::Kind::NotFound) {
-            next(); // a new run: nothing recorded yet
-            return;
-        }
-        auto record = r ? parseRunRecord(*r, path) : Result<RunRecord>(r.error());
-        if (!record) {
-            // Acting without the record could submit what was submitted.
-            cannotStart(tr("cannot read the engine's record, so the engine does not act: %1")
-                            .arg(record.errorString()));
-            return;
-        }
-        m_record = *record;
-        qCInfo(lcEngine).noquote() << "run" << m_runId << "record read:" << path;
-        next();
-    });
-}
-
 Result<void> Engine::followSites()
 {
     for (const TaskSpec *t : topologicalOrder(m_workflow))
@@ -234,6 +192,8 @@ void Engine::leaseTick()
     if (!m_running || !m_lease)
         return;
     if (m_lease->isHeld()) {
+        if (!m_recordChecked)
+            rereadRecord(); // a read that failed is tried again
         m_lease->heartbeat(this, [this](Result<void> r) {
             if (!r)
                 onLeaseResult(false);
@@ -252,10 +212,11 @@ void Engine::onLeaseResult(Result<bool> held)
     if (*held) {
         if (m_leaseState != LeaseState::Held) {
             m_leaseState = LeaseState::Held;
+            m_recordChecked = false;
             qCInfo(lcEngine).noquote()
                 << "run" << m_runId << "lease held by" << m_lease->holderId();
             Q_EMIT leaseAcquired();
-            scheduleCycle();
+            rereadRecord();
         }
         return;
     }

@@ -125,13 +125,18 @@ private:
     Result<void> followSites();
 
     // enginerevisions.cpp: run-time changes.
-    void loadRevision(Next next);
+    // Reads the workflow revision the record names; `failed` (default: the
+    // engine cannot start) gets why it cannot.
+    void loadRevision(Next next, std::function<void(const QString &)> failed = {});
     void fetchRevision(Next next);
     // Checks the revision fetched this cycle against `states` and switches
     // to it, or refuses it. True when the workflow changed.
     bool takeRevision(const QMap<QString, TaskStatus> &states);
     void leaseTick();
     void onLeaseResult(Result<bool> held);
+    // On taking the lease: the record (and the revision it names) read again,
+    // since another engine may have acted since this one read it.
+    void rereadRecord();
     void onRefreshed(const QString &site, bool ok);
     void scheduleCycle();
     void runCycle();
@@ -155,8 +160,6 @@ private:
     void postGateAs(const Action &action, Site *site, const GateAccount &account, Next next);
     void takeDefault(const Action &action, Next next);
     void moveInput(const Action &action, Next next);
-    void readInput(const Action &action, Site *from, const QString &path, QByteArray data,
-                   std::function<void(Result<QByteArray>)> done);
     void finish(const Action &action, Next next);
     void siteAccount(Site *site, const QStringList &approvers,
                      std::function<void(Result<GateAccount>)> done);
@@ -209,6 +212,8 @@ private:
     };
     std::optional<FetchedRevision> m_fetchedRevision;
     bool m_recordDirty = false;
+    bool m_recordChecked = false; // read again since the lease was taken
+    bool m_rereading = false;
     bool m_finishedSaid = false;
 };
 

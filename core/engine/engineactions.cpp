@@ -7,6 +7,7 @@
 #include "protocol/format.h"
 #include "protocol/ids.h"
 #include "runrecordio.h"
+#include "sites/datamover.h"
 #include "sites/site.h"
 #include "submitter.h"
 #include "supervisor.h"
@@ -17,8 +18,6 @@
 namespace vigil::engine {
 
 namespace {
-
-constexpr qint64 kInputChunk = 1024 * 1024;
 
 QString qs(const std::string &s)
 {
@@ -156,7 +155,8 @@ void Engine::submit(const Action &a, Next next)
         TaskSpec spec = *task;
         for (auto it = a.environment.cbegin(); it != a.environment.cend(); ++it)
             spec.environment.insert(it.key(), it.value());
-        const auto script = Launcher::jobScript(spec, site->spec(), m_runId, dir, *helper);
+        const auto script =
+            Launcher::jobScript(spec, site->spec(), m_runId, dir, *helper, site->pythonDirectory());
         if (!script) {
             failed(a, site->name(), script.errorString(), next);
             return;
@@ -319,54 +319,35 @@ void Engine::moveInput(const Action &a, Next next)
     }
     const QString source = workDirectory(*producer, from) + QLatin1Char('/') + a.input.path;
     const QString target = workDirectory(*task, to) + QLatin1Char('/') + a.input.path;
-    readInput(a, from, source, {}, [=, this](Result<QByteArray> data) {
-        if (!data) {
-            failed(a, a.fromSite, tr("reading %1: %2").arg(source, data.errorString()), next);
+    DataMoveOptions options;
+    options.sshConfigFile = m_supervisor->options().sshConfigFile;
+    options.maxSftpBytes = m_options.maxInputBytes;
+    auto *mover = new DataMover(options, this);
+    connect(mover, &DataMover::progress, this, [this, a](qint64 done, qint64 total) {
+        Q_EMIT inputProgress(a.task, a.input.path, done, total);
+    });
+    mover->move(from, source, to, target, [=, this](Result<DataMoveResult> moved) {
+        mover->deleteLater();
+        if (!moved) {
+            failed(a, a.toSite,
+                   tr("moving %1 from %2 to %3: %4")
+                       .arg(a.input.path, a.fromSite, a.toSite, moved.errorString()),
+                   next);
             return;
         }
-        const QByteArray bytes = *data;
-        writeFile(to, target, bytes, 0600, [=, this](Result<void> w) {
-            if (!w) {
-                failed(a, a.toSite, tr("writing %1: %2").arg(target, w.errorString()), next);
-                return;
-            }
-            TaskRecord &rec = m_record.tasks[a.task];
-            if (!rec.movedInputs.contains(a.input.path))
-                rec.movedInputs << a.input.path;
-            recordThen(a, a.toSite,
-                       tr("%1 (%2 bytes) moved from %3 to %4")
-                           .arg(a.input.path)
-                           .arg(bytes.size())
-                           .arg(a.fromSite, a.toSite),
-                       next);
-        });
+        TaskRecord &rec = m_record.tasks[a.task];
+        if (!rec.movedInputs.contains(a.input.path))
+            rec.movedInputs << a.input.path;
+        const QString how = moved->method == DataMoveResult::Method::Rsync
+                                ? tr("by rsync")
+                                : tr("through the connections (%1)").arg(moved->whyNotRsync);
+        recordThen(a, a.toSite,
+                   tr("%1 (%2 bytes) moved from %3 to %4 %5")
+                       .arg(a.input.path)
+                       .arg(moved->bytes)
+                       .arg(a.fromSite, a.toSite, how),
+                   next);
     });
-}
-
-void Engine::readInput(const Action &a, Site *from, const QString &path, QByteArray data,
-                       std::function<void(Result<QByteArray>)> finished)
-{
-    from->transport()->readFile(
-        path, data.size(), kInputChunk, this,
-        [=, this, data = std::move(data)](Result<FileChunk> chunk) mutable {
-            if (!chunk) {
-                finished(chunk.error());
-                return;
-            }
-            if (chunk->fileSize > m_options.maxInputBytes) {
-                finished(
-                    Error(tr("%1 is larger than %2 bytes").arg(path).arg(m_options.maxInputBytes),
-                          Error::Kind::TooLarge));
-                return;
-            }
-            data += chunk->data;
-            Q_EMIT inputProgress(a.task, a.input.path, data.size(), chunk->fileSize);
-            if (chunk->data.isEmpty() || data.size() >= chunk->fileSize) {
-                finished(data);
-                return;
-            }
-            readInput(a, from, path, std::move(data), finished);
-        });
 }
 
 void Engine::finish(const Action &a, Next next)

@@ -19,8 +19,10 @@ constexpr qint64 kMaxWorkflowBytes = 4 * 1024 * 1024;
 
 // A restarted engine goes on with the revision its record says is in effect
 // (the whole workflow is in revisions/NNNN.toml).
-void Engine::loadRevision(Next next)
+void Engine::loadRevision(Next next, std::function<void(const QString &)> failed)
 {
+    if (!failed)
+        failed = [this](const QString &why) { cannotStart(why); };
     if (m_record.revision <= 1) {
         next();
         return;
@@ -28,18 +30,18 @@ void Engine::loadRevision(Next next)
     Site *home = siteOf(m_home);
     const QString path =
         runDir(home) + QLatin1Char('/') + revisionPath(m_record.revision, QStringLiteral("toml"));
-    readSiteFile(home, path, kMaxWorkflowBytes, [this, path, next](Result<QByteArray> r) {
+    readSiteFile(home, path, kMaxWorkflowBytes, [this, path, next, failed](Result<QByteArray> r) {
         auto wf = r ? parseWorkflow(*r, path) : Result<Workflow>(r.error());
         if (!wf) {
-            cannotStart(tr("cannot read its workflow revision %1, which its record says is in "
-                           "effect: %2")
-                            .arg(m_record.revision)
-                            .arg(wf.errorString()));
+            failed(tr("cannot read its workflow revision %1, which its record says is in "
+                      "effect: %2")
+                       .arg(m_record.revision)
+                       .arg(wf.errorString()));
             return;
         }
         m_workflow = *wf;
         if (auto ok = followSites(); !ok) {
-            cannotStart(ok.errorString());
+            failed(ok.errorString());
             return;
         }
         qCInfo(lcEngine).noquote() << "run" << m_runId << "follows revision" << m_record.revision;

@@ -354,6 +354,16 @@ QMap<QString, TaskStatus> deriveTaskStates(const Workflow &workflow, const Obser
         TaskStatus s = t.kind == TaskSpec::Kind::Gate ? deriveGate(t, observation, rec)
                                                       : deriveJob(t, observation, rec);
         const auto prev = previous.constFind(t.name);
+        // An attempt that ended stays ended: a cycle that cannot see its end
+        // (the site not queried right after an action, an array's elements
+        // not matched to markers) does not make it pending again.
+        if (prev != previous.cend() && t.kind != TaskSpec::Kind::Gate &&
+            prev->attempt == s.attempt && s.state == TaskState::Pending && !s.jobActive &&
+            (prev->state == TaskState::Done || prev->state == TaskState::Failed ||
+             prev->state == TaskState::Cancelled)) {
+            out.insert(t.name, *prev);
+            continue;
+        }
         if (prev != previous.cend() && prev->state == s.state && prev->attempt == s.attempt) {
             s.since = prev->since;
             if (s.logTail.isEmpty())

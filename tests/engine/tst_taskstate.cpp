@@ -19,6 +19,7 @@ private Q_SLOTS:
     void gateStates_data();
     void gateStates();
     void keepsTimestampAndTail();
+    void endedAttemptStaysEnded();
     void fromScan();
     void names();
 };
@@ -271,6 +272,42 @@ void TestTaskState::keepsTimestampAndTail()
     auto later = deriveTaskStates(wf, obs, rec, failed, kT0.addSecs(600));
     QCOMPARE(later.value(QStringLiteral("train")).logTail, QStringLiteral("out of memory"));
     QCOMPARE(later.value(QStringLiteral("train")).since, kT0.addSecs(500));
+}
+
+// A job array that was seen done, then a cycle where its site was not queried
+// and its elements' markers cannot be matched to its job: still done, with its
+// time (it used to flicker done -> pending -> done). A new attempt is judged
+// afresh.
+void TestTaskState::endedAttemptStaysEnded()
+{
+    Workflow wf;
+    wf.sites << site(QStringLiteral("c"), SiteSpec::Kind::Slurm);
+    TaskSpec sweep = job(QStringLiteral("sweep"), QStringLiteral("c"));
+    sweep.array = QStringLiteral("0-3");
+    wf.tasks << sweep;
+    RunRecord rec;
+    rec.tasks[QStringLiteral("sweep")] = attempts(QStringLiteral("1:100"), QStringLiteral("c"));
+    Observation obs;
+    obs.jobsBySite[QStringLiteral("c")] =
+        jobs(QStringLiteral("100_0=COMPLETED//0;100_1=COMPLETED//0;100_2=COMPLETED//0;"
+                            "100_3=COMPLETED//0"),
+             QStringLiteral("c"));
+    auto done = deriveTaskStates(wf, obs, rec, {}, kT0.addSecs(100));
+    QCOMPARE(done.value(QStringLiteral("sweep")).state, TaskState::Done);
+    Observation unqueried; // the site not queried, no marker matched
+    auto later = deriveTaskStates(wf, unqueried, rec, done, kT0.addSecs(200));
+    QCOMPARE(later.value(QStringLiteral("sweep")).state, TaskState::Done);
+    QCOMPARE(later.value(QStringLiteral("sweep")).since, done.value(QStringLiteral("sweep")).since);
+    // Without a previous derivation nothing is known: pending.
+    QCOMPARE(deriveTaskStates(wf, unqueried, rec, {}, kT0.addSecs(200))
+                 .value(QStringLiteral("sweep"))
+                 .state,
+             TaskState::Pending);
+    // Attempt 2 (a retry) is not attempt 1: pending until seen.
+    rec.tasks[QStringLiteral("sweep")] =
+        attempts(QStringLiteral("1:100,2:200"), QStringLiteral("c"));
+    auto retried = deriveTaskStates(wf, unqueried, rec, done, kT0.addSecs(300));
+    QCOMPARE(retried.value(QStringLiteral("sweep")).state, TaskState::Pending);
 }
 
 // A scan's tasks become markers (job id left unknown) and its gate checkpoint
