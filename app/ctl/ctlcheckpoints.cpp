@@ -234,6 +234,17 @@ bool Command::checkRunArgument()
     return true;
 }
 
+QList<RunInfo> Command::runParts()
+{
+    QList<RunInfo> parts;
+    for (const RunInfo &r : m_supervisor->runs())
+        if (r.runId == m_run)
+            parts << r;
+    if (parts.isEmpty())
+        fail(QStringLiteral("no run \"%1\" on the sites of %2").arg(m_run, whereSitesAre()));
+    return parts;
+}
+
 // One run's tasks and checkpoints, as the run directories (every site the run
 // uses) and the schedulers say after one refresh.
 void Command::doStatus()
@@ -241,14 +252,9 @@ void Command::doStatus()
     if (!checkRunArgument())
         return;
     refreshAll([this] {
-        QList<RunInfo> parts; // one per site the run uses
-        for (const RunInfo &r : m_supervisor->runs())
-            if (r.runId == m_run)
-                parts << r;
-        if (parts.isEmpty()) {
-            fail(QStringLiteral("no run \"%1\" on the sites of %2").arg(m_run, whereSitesAre()));
+        const QList<RunInfo> parts = runParts();
+        if (parts.isEmpty())
             return;
-        }
         const QList<JobInfo> jobs = m_supervisor->jobs();
         // The scheduler's job of a task: the one the run directory names, else
         // the newest the scheduler tags with the run and task.

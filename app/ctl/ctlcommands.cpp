@@ -64,7 +64,7 @@ void Command::runWorkflowCommand()
         QStringLiteral("validate"), QStringLiteral("launch"),      QStringLiteral("jobs"),
         QStringLiteral("runs"),     QStringLiteral("checkpoints"), QStringLiteral("decide"),
         QStringLiteral("wait"),     QStringLiteral("cancel"),      QStringLiteral("status"),
-        QStringLiteral("audit"),    QStringLiteral("follow")};
+        QStringLiteral("audit"),    QStringLiteral("follow"),      QStringLiteral("revise")};
     if (!known.contains(m_name)) {
         fail(QStringLiteral("unknown command \"%1\" (see --help)").arg(m_name), Usage);
         return;
@@ -77,6 +77,10 @@ void Command::runWorkflowCommand()
     const QString path = *taken;
     if (m_name == QLatin1String("audit")) {
         doAudit(); // the local store only: no workflow, no site
+        return;
+    }
+    if (m_name == QLatin1String("revise")) {
+        doRevise(path); // FILE is the revision, and its sites are used too
         return;
     }
     const bool needsWorkflow =

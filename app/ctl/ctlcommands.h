@@ -10,6 +10,13 @@
 #include <QTimer>
 #include <optional>
 
+class QJsonArray;
+
+namespace vigil::engine {
+struct RunRecord;
+struct RevisionProposal;
+} // namespace vigil::engine
+
 namespace vigil::ctl {
 
 // Exit codes of vigilctl.
@@ -53,6 +60,7 @@ private:
     // Sets m_run and m_checkpoint; returns the workflow path ("" if none)
     // or an error (a usage error).
     Result<QString> takeArguments();
+    Result<QString> takeReviseArguments(QStringList rest);
     bool loadWorkflowFile(const QString &path);
     bool resolveSites();
     bool loadRegistry(bool required);
@@ -69,6 +77,9 @@ private:
     Result<QJsonObject> decisionParams(const CheckpointInfo &c) const;
     // status and audit: m_run is given and a valid id (else fails).
     bool checkRunArgument();
+    // After a refresh: the run m_run, one RunInfo per site that has it;
+    // empty (and failed, saying where it was looked for) when none has.
+    QList<RunInfo> runParts();
     void doStatus();
     void doAudit();
     void doWait();
@@ -78,6 +89,18 @@ private:
     void followRun(const QString &runId, std::optional<Workflow> workflow);
     // --lease-heartbeat MS, checked (a usage error); 0 when not given.
     Result<int> leaseHeartbeatOption() const;
+    // ctlrevise.cpp: revise RUN FILE (a run-time change as a new revision),
+    // revise RUN --list. `path`: FILE (--list: the --workflow file, if any).
+    void doRevise(const QString &path);
+    void findRevisionHome(bool list);
+    void proposeRunRevision(const QString &home, const engine::RunRecord &record,
+                            const QList<RunInfo> &parts);
+    void publishRevision(const QString &home, const engine::RunRecord &record,
+                         const engine::RevisionProposal &proposal);
+    void revisionLostRace(const QString &home, const QString &why);
+    void listRevisions(const QString &home, const engine::RunRecord &record);
+    void printRevisions(const QString &home, const engine::RunRecord &record,
+                        const QJsonArray &rows);
 
     // ctlsites.cpp: the site registry, one site's test, the helper.
     void runSiteCommand();

@@ -177,6 +177,30 @@ void Command::followRun(const QString &runId, std::optional<Workflow> workflow)
                              {QStringLiteral("why"), why}},
                             QStringLiteral("lease lost: %1").arg(printable(why)));
             });
+            connect(e, &engine::Engine::revisionApplied, follower,
+                    [printer](int revision, const QString &summary) {
+                        printer.say(
+                            QStringLiteral("revision"),
+                            {{QStringLiteral("revision"), QString::number(revision)},
+                             {QStringLiteral("applied"), true},
+                             {QStringLiteral("summary"), summary}},
+                            QStringLiteral("revision %1 applied: %2")
+                                .arg(revision)
+                                .arg(printable(summary.split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                                                   .join(QStringLiteral("; ")))));
+                    });
+            connect(e, &engine::Engine::revisionRefused, follower,
+                    [printer](int revision, const QString &why) {
+                        printer.say(
+                            QStringLiteral("revision"),
+                            {{QStringLiteral("revision"), QString::number(revision)},
+                             {QStringLiteral("applied"), false},
+                             {QStringLiteral("why"), why}},
+                            QStringLiteral("revision %1 refused: %2")
+                                .arg(revision)
+                                .arg(printable(why.split(QLatin1Char('\n'), Qt::SkipEmptyParts)
+                                                   .join(QStringLiteral("; ")))));
+                    });
             connect(e, &engine::Engine::taskStateChanged, follower,
                     [printer](const QString &task, engine::TaskState state, const QDateTime &since,
                               const QString &reason) {

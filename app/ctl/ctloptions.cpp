@@ -45,6 +45,15 @@ QString commandsHelp()
                "                                    before anything is written; a param left out "
                "takes\n"
                "                                    its default (also: --run R --checkpoint C)\n"
+               "  revise RUN FILE [--dry-run] [--comment C]\n"
+               "                                    change a running run: FILE (the whole "
+               "workflow)\n"
+               "                                    becomes its next revision; prints the diff; "
+               "exit 1:\n"
+               "                                    refused (each problem on stderr), 3: another "
+               "revision\n"
+               "                                    was published meanwhile\n"
+               "  revise RUN --list                 the run's revisions and which is in effect\n"
                "  audit RUN                         the decisions on a run from the local audit "
                "log\n"
                "                                    (who, when, from where, evidence; no site "
@@ -63,7 +72,8 @@ QString commandsHelp()
                "  helper deploy --site S            upload vigil-job if missing or different\n\n"
                "--json prints one JSON document on stdout (follow: one JSON object per line).\n"
                "Exit codes: 0 ok, 1 failed, 2 bad command line, 3 decision lost to an earlier\n"
-               "one, 4 timed out, 130/143 follow stopped by SIGINT/SIGTERM.")
+               "one (revise: a revision published meanwhile), 4 timed out, 130/143 follow stopped "
+               "by SIGINT/SIGTERM.")
         .arg(SiteRegistry::defaultPath());
 }
 
@@ -134,6 +144,10 @@ void addOptions(QCommandLineParser &p)
                         "(default 10000; another engine takes a lease over after 3 missed "
                         "heartbeats). Shorter: faster takeovers, more writes."),
          QStringLiteral("ms")},
+        {QStringLiteral("dry-run"),
+         QStringLiteral("revise: print the diff and check the change; publish nothing.")},
+        {QStringLiteral("list"),
+         QStringLiteral("revise: list the run's revisions (in effect, refused, published).")},
         {QStringLiteral("json"), QStringLiteral("Machine-readable output.")},
         // No short form: -v is --version (QCommandLineParser::addVersionOption).
         {QStringLiteral("verbose"),
@@ -146,6 +160,8 @@ Result<QString> Command::takeArguments()
     QStringList rest = m_args.mid(1);
     m_run = option(QStringLiteral("run"));
     m_checkpoint = option(QStringLiteral("checkpoint"));
+    if (m_name == QLatin1String("revise"))
+        return takeReviseArguments(rest);
     // The command's own arguments come last; given as options, there are none.
     const bool decide = m_name == QLatin1String("decide");
     const bool ownRun = m_name == QLatin1String("status") || m_name == QLatin1String("audit") ||
@@ -171,6 +187,29 @@ Result<QString> Command::takeArguments()
                     .arg(m_name));
         path = rest.first();
     }
+    return path;
+}
+
+// revise RUN FILE, or revise RUN --list [--workflow FILE]: FILE is the
+// revision, and its sites are used to find the run.
+Result<QString> Command::takeReviseArguments(QStringList rest)
+{
+    const bool list = isSet(QStringLiteral("list"));
+    if (m_run.isEmpty() && !rest.isEmpty())
+        m_run = rest.takeFirst();
+    QString path = option(QStringLiteral("workflow"));
+    if (!list) {
+        if (!path.isEmpty())
+            return Error(QStringLiteral("revise: the sites come from FILE; --workflow goes with "
+                                        "--list only"));
+        if (rest.isEmpty())
+            return Error(QStringLiteral("revise needs RUN and FILE: vigilctl revise RUN FILE "
+                                        "[--dry-run] [--comment C] (or RUN --list)"));
+        path = rest.takeFirst();
+    }
+    if (!rest.isEmpty())
+        return Error(
+            QStringLiteral("revise: unexpected argument \"%1\" (see --help)").arg(rest.first()));
     return path;
 }
 

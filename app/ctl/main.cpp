@@ -28,10 +28,10 @@ int main(int argc, char **argv)
     parser.addPositionalArgument(
         QStringLiteral("arguments"),
         QStringLiteral(
-            "A workflow TOML file; status, follow and audit: RUN; decide: RUN CHECKPOINT; or "
-            "the site command and its NAME."),
-        QStringLiteral("[WORKFLOW] [RUN [CHECKPOINT]] | site add|list|remove|test [NAME] | "
-                       "helper deploy"));
+            "A workflow TOML file; status, follow and audit: RUN; decide: RUN CHECKPOINT; "
+            "revise: RUN FILE; or the site command and its NAME."),
+        QStringLiteral("[WORKFLOW] [RUN [CHECKPOINT]] | RUN FILE | site add|list|remove|test "
+                       "[NAME] | helper deploy"));
     parser.process(app);
     // The developer log stays quiet unless asked for: what went wrong is the
     // command's own message on stderr.

@@ -127,6 +127,10 @@ Result<RevisionInfo> parseRevisionInfo(const QByteArray &data, const QString &fi
 
 // ---- Proposing a revision --------------------------------------------------
 
+// The number a proposal made against `baseRevision` gets: one above both it
+// and every refused revision.
+int nextRevisionNumber(int baseRevision, const QList<int> &refused);
+
 struct RevisionProposal
 {
     // The run's workflow in effect and its revision number (1: workflow.toml).
@@ -136,6 +140,9 @@ struct RevisionProposal
     // The task states the proposer knows (an engine's states(), or
     // engine/state.json's). The engine checks again when it applies it.
     QMap<QString, TaskStatus> states;
+    // Revisions the engine refused (its record's refused_revisions): they
+    // keep their numbers, but a proposal is made against the one in effect.
+    QList<int> refused;
     QString author;
     QString host;
     QString comment;
@@ -146,10 +153,12 @@ struct RevisionProposal
 // `transport`:
 //  1. checkRevision(base, proposed, states): refused -> that error, nothing
 //     written;
-//  2. lists revisions/: if the highest published revision is not
-//     baseRevision, refused (Error::Kind::AlreadyExists, "revision N was
-//     published meanwhile...": look at it and propose against it);
-//  3. creates revisions/NNNN.toml (N = baseRevision + 1) no-clobber: another
+//  2. lists revisions/: if the highest published revision that is not in
+//     `refused` is not baseRevision, refused (Error::Kind::AlreadyExists,
+//     "revision N was published meanwhile...": look at it and propose
+//     against it);
+//  3. creates revisions/NNNN.toml (N = the highest published revision,
+//     refused or not, + 1; see nextRevisionNumber()) no-clobber: another
 //     proposer that published N first wins (AlreadyExists, nothing written);
 //  4. writes revisions/NNNN.diff (revisionText()) and revisions/NNNN.json
 //     (RevisionInfo), each atomically.

@@ -95,6 +95,14 @@ Result<RevisionInfo> parseRevisionInfo(const QByteArray &data, const QString &fi
     return info;
 }
 
+int nextRevisionNumber(int baseRevision, const QList<int> &refused)
+{
+    int highest = baseRevision;
+    for (int n : refused)
+        highest = std::max(highest, n);
+    return highest + 1;
+}
+
 void proposeRevision(Transport *transport, const QString &runDirectory, const RevisionProposal &p,
                      QObject *context, Callback<int> done)
 {
@@ -110,7 +118,7 @@ void proposeRevision(Transport *transport, const QString &runDirectory, const Re
         done(Error(QStringLiteral("the change is refused:\n%1").arg(ok.errorString())));
         return;
     }
-    const int number = p.baseRevision + 1;
+    const int number = nextRevisionNumber(p.baseRevision, p.refused);
     if (p.baseRevision < 1 || number > kMaxRevision) {
         done(Error(QStringLiteral("revision %1 cannot follow revision %2 (2-%3)")
                        .arg(number)
@@ -162,8 +170,12 @@ void proposeRevision(Transport *transport, const QString &runDirectory, const Re
                 return;
             }
             const QList<int> published = publishedRevisions(*list);
-            const int latest = published.isEmpty() ? 1 : published.last();
-            if (latest != p.baseRevision) {
+            int latest = 1;
+            for (int n : published)
+                if (!p.refused.contains(n))
+                    latest = std::max(latest, n);
+            const int highest = published.isEmpty() ? 1 : published.last();
+            if (latest != p.baseRevision || highest >= number) {
                 done(Error(QStringLiteral("revision %1 was published meanwhile (this change was "
                                           "made from revision %2): look at it and propose "
                                           "against it")

@@ -502,6 +502,26 @@ void TestRevision::proposeNoClobber()
         [&](QObject *c, Callback<RunRevision> cb) { readLatestRevision(&t, run, {2}, c, cb); });
     QVERIFY2(older, qPrintable(older.errorString()));
     QCOMPARE(older->revision, 1);
+    // Revision 2 refused by the engine: a proposal against revision 1 (the
+    // one in effect) is published as revision 3; without knowing of the
+    // refusal it loses, as before.
+    RevisionProposal after = late;
+    QCOMPARE(nextRevisionNumber(1, {2}), 3);
+    auto unknowing = propose(after);
+    QVERIFY(!unknowing);
+    QCOMPARE(unknowing.error().kind, Error::Kind::AlreadyExists);
+    after.refused = {2};
+    auto third = propose(after);
+    QVERIFY2(third, qPrintable(third.errorString()));
+    QCOMPARE(*third, 3);
+    QFile thirdJson(run + QStringLiteral("/revisions/0003.json"));
+    QVERIFY(thirdJson.open(QIODevice::ReadOnly));
+    auto thirdInfo = parseRevisionInfo(thirdJson.readAll(), thirdJson.fileName());
+    QVERIFY2(thirdInfo, qPrintable(thirdInfo.errorString()));
+    QCOMPARE(thirdInfo->baseRevision, 1);
+    QFile thirdDiff(run + QStringLiteral("/revisions/0003.diff"));
+    QVERIFY(thirdDiff.open(QIODevice::ReadOnly));
+    QVERIFY(thirdDiff.readAll().contains("+++ revisions/0003.toml"));
 }
 
 QTEST_GUILESS_MAIN(TestRevision)

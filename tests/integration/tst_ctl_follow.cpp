@@ -24,71 +24,6 @@
 
 using namespace vigil::test;
 
-namespace {
-
-// One `vigilctl follow --json` process and the events it printed.
-struct Follow
-{
-    QProcess process;
-    QList<QJsonObject> events;
-    QByteArray err;
-
-    void pump()
-    {
-        while (process.canReadLine()) {
-            const QByteArray line = process.readLine().trimmed();
-            if (!line.isEmpty())
-                events << QJsonDocument::fromJson(line).object();
-        }
-        err += process.readAllStandardError();
-    }
-    // The first event with these fields, or an empty object.
-    QJsonObject find(const QString &event, const QString &key = {}, const QString &value = {}) const
-    {
-        for (const QJsonObject &e : events)
-            if (e.value(QStringLiteral("event")).toString() == event &&
-                (key.isEmpty() || e.value(key).toString() == value))
-                return e;
-        return {};
-    }
-    int count(const QString &event, const QString &key = {}, const QString &value = {}) const
-    {
-        int n = 0;
-        for (const QJsonObject &e : events)
-            n += e.value(QStringLiteral("event")).toString() == event &&
-                 (key.isEmpty() || e.value(key).toString() == value);
-        return n;
-    }
-    bool waitFor(const std::function<bool()> &condition, int ms)
-    {
-        return QTest::qWaitFor(
-            [&] {
-                pump();
-                return condition();
-            },
-            ms);
-    }
-    QString describe()
-    {
-        pump();
-        QStringList lines;
-        for (const QJsonObject &e : std::as_const(events))
-            lines << QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact));
-        return QStringLiteral("pid %1, state %2\nstdout:\n%3\nstderr:\n%4")
-            .arg(process.processId())
-            .arg(process.state())
-            .arg(lines.join(QLatin1Char('\n')), QString::fromUtf8(err));
-    }
-};
-
-QByteArray readLocal(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
-
 class TestCtlFollow : public QObject
 {
     Q_OBJECT
@@ -121,29 +56,10 @@ private:
             qWarning("vigilctl follow did not start: %s", qPrintable(f->process.errorString()));
         return f;
     }
-    // Every job of the run's task in SLURM's accounting (sacct), by name
-    // and working directory (the run directory), as "ID=STATE".
+    // Every job of the run's task in SLURM's accounting, as "ID=STATE".
     QStringList slurmJobs(const QString &task) const
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("SLURM_CONF"), m_env.slurmConf);
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral("sacct"),
-                {QStringLiteral("-a"), QStringLiteral("-X"), QStringLiteral("-n"),
-                 QStringLiteral("-P"), QStringLiteral("-S"), QStringLiteral("now-1hours"),
-                 QStringLiteral("--name=") + task, QStringLiteral("-o"),
-                 QStringLiteral("JobID,WorkDir,State")});
-        if (!p.waitForFinished(30000) || p.exitCode() != 0)
-            return {QStringLiteral("sacct failed: ") + QString::fromUtf8(p.readAllStandardError())};
-        QStringList jobs;
-        for (const QString &line :
-             QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'))) {
-            const QStringList f = line.trimmed().split(QLatin1Char('|'));
-            if (f.size() == 3 && f[1] == runDir())
-                jobs << f[0] + QLatin1Char('=') + f[2];
-        }
-        return jobs;
+        return sacctJobs(m_env.slurmConf, task, runDir());
     }
 
 private Q_SLOTS:

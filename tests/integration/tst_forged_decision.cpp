@@ -57,12 +57,6 @@ struct SshResult
     }
 };
 
-QByteArray readLocal(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 QList<QJsonObject> eventsOf(const QString &runDir, const QString &type)
 {
     QList<QJsonObject> out;
