@@ -6,6 +6,7 @@
 #include "ctloutput.h"
 #include "engine/launcher.h"
 #include "sites/site.h"
+#include "workflow/writer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -108,7 +109,11 @@ void Command::runWorkflowCommand()
     if (!path.isEmpty() && !loadWorkflowFile(path))
         return;
     if (m_name == QLatin1String("launch")) {
-        // A run uses its workflow's sites only.
+        // A run uses its workflow's sites only (some given by the registry
+        // through --site-override).
+        if (!m_parser.values(QStringLiteral("site-override")).isEmpty() &&
+            (!loadRegistry(true) || !applySiteOverrides()))
+            return;
         m_sites = m_workflow.sites;
         startSupervisor(m_sites);
         doLaunch();
@@ -140,6 +145,8 @@ void Command::runWorkflowCommand()
 void Command::doLaunch()
 {
     auto *launcher = new Launcher(m_supervisor, m_workflow, this);
+    if (m_sitesOverridden)
+        launcher->setWorkflowText(workflowToToml(m_workflow));
     connect(launcher, &Launcher::progress, this,
             [](const QString &m) { std::fprintf(stderr, "%s\n", m.toLocal8Bit().constData()); });
     launcher->start(option(QStringLiteral("run")), [this](Result<LaunchResult> r) {

@@ -63,6 +63,7 @@ private:
     Result<QString> takeReviseArguments(QStringList rest);
     bool loadWorkflowFile(const QString &path);
     bool resolveSites();
+    bool applySiteOverrides();
     bool loadRegistry(bool required);
     void startSupervisor(const QList<SiteSpec> &sites);
     void refreshAll(std::function<void()> then);
@@ -122,9 +123,10 @@ private:
     const QCommandLineParser &m_parser;
     QStringList m_args;
     QString m_name;
-    QString m_run;          // RUN or --run
-    QString m_checkpoint;   // decide's CHECKPOINT or --checkpoint
-    QString m_workflowPath; // empty: no workflow
+    QString m_run;                  // RUN or --run
+    QString m_checkpoint;           // decide's CHECKPOINT or --checkpoint
+    QString m_workflowPath;         // empty: no workflow
+    bool m_sitesOverridden = false; // --site-override changed m_workflow's sites
     Workflow m_workflow;
     SiteRegistry m_registry;
     bool m_registryLoaded = false;

@@ -110,6 +110,11 @@ void addOptions(QCommandLineParser &p)
         {QStringLiteral("pending"),
          QStringLiteral("checkpoints: only those still waiting for a decision.")},
         {QStringLiteral("job"), QStringLiteral("Job id (cancel)."), QStringLiteral("id")},
+        {QStringLiteral("site-override"),
+         QStringLiteral("With a workflow: its site NAME is the registry's site SITE instead "
+                        "(connection and defaults; repeatable). launch records the result in "
+                        "the run's workflow.toml."),
+         QStringLiteral("NAME=SITE")},
         {QStringLiteral("site"),
          QStringLiteral("Only this site (cancel and helper deploy: default the only site)."),
          QStringLiteral("name")},

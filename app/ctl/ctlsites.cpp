@@ -458,10 +458,52 @@ QString Command::whereSitesAre() const
                                           .arg(m_workflowPath, m_registry.path());
 }
 
+// --site-override NAME=SITE: the workflow's site NAME becomes the registry's
+// site SITE (its connection and defaults), still called NAME.
+bool Command::applySiteOverrides()
+{
+    const QStringList overrides = m_parser.values(QStringLiteral("site-override"));
+    if (overrides.isEmpty())
+        return true;
+    if (m_workflowPath.isEmpty()) {
+        fail(QStringLiteral("--site-override needs a workflow"), Usage);
+        return false;
+    }
+    for (const QString &o : overrides) {
+        const qsizetype eq = o.indexOf(QLatin1Char('='));
+        const QString name = o.left(eq).trimmed();
+        const QString target = o.mid(eq + 1).trimmed();
+        if (eq <= 0 || name.isEmpty() || target.isEmpty()) {
+            fail(QStringLiteral("--site-override %1: expected NAME=SITE").arg(printable(o)), Usage);
+            return false;
+        }
+        auto it = std::find_if(m_workflow.sites.begin(), m_workflow.sites.end(),
+                               [&](const SiteSpec &s) { return s.name == name; });
+        if (it == m_workflow.sites.end()) {
+            fail(QStringLiteral("--site-override %1: workflow %2 has no site \"%3\"")
+                     .arg(printable(o), m_workflowPath, printable(name)));
+            return false;
+        }
+        const SiteSpec *from = m_registryLoaded ? m_registry.site(target) : nullptr;
+        if (!from) {
+            fail(QStringLiteral("--site-override %1: no site \"%2\" in the site registry %3")
+                     .arg(printable(o), printable(target), m_registry.path()));
+            return false;
+        }
+        SiteSpec replaced = *from;
+        replaced.name = name;
+        *it = replaced;
+        m_sitesOverridden = true;
+    }
+    return true;
+}
+
 // The sites in scope: the workflow's, then the registry's, limited by --site.
 bool Command::resolveSites()
 {
     if (!loadRegistry(false))
+        return false;
+    if (!applySiteOverrides())
         return false;
     m_sites =
         mergeSites(m_workflow.sites, m_registryLoaded ? m_registry.sites() : QList<SiteSpec>());

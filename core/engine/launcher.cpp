@@ -328,7 +328,7 @@ void Launcher::uploadInputs(Site *site, QStringList files, std::function<void()>
                                                                     : f.errorString())));
         return;
     }
-    const QByteArray data = f.readAll();
+    const QByteArray data = isWorkflow && !m_workflowText.isEmpty() ? m_workflowText : f.readAll();
     const QString dir = site->runDirectory(m_result.runId);
     const QString target =
         dir + QLatin1Char('/') + (isWorkflow ? QStringLiteral("workflow.toml") : rel);

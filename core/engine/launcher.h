@@ -42,6 +42,11 @@ public:
 
     // `runId` empty: one is made from the workflow name and the time.
     void start(const QString &runId, Callback<LaunchResult> done);
+    // What is uploaded as the run's workflow.toml (its first revision).
+    // Default: the workflow file itself, comments and all. Give the launched
+    // workflow's own text (workflowToToml()) when it differs from the file
+    // (sites overridden at launch), so that every engine follows what runs.
+    void setWorkflowText(QByteArray toml) { m_workflowText = std::move(toml); }
 
     static QString makeRunId(const QString &workflowName);
     // The job script of a task (POSIX sh; every value quoted). A container
@@ -89,6 +94,7 @@ private:
     QStringList m_siteNames;
     LaunchResult m_result;
     Callback<LaunchResult> m_done;
+    QByteArray m_workflowText;
 };
 
 } // namespace vigil
