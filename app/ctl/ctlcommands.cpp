@@ -173,8 +173,7 @@ void Command::doLaunch()
                         .arg(r->engineTasks.size())
                         .arg(printable(r->engineTasks.join(QStringLiteral(", "))),
                              follow ? QStringLiteral("following the run now")
-                                    : QStringLiteral("run `vigilctl follow %1` (or keep the "
-                                                     "desktop open) for them")
+                                    : QStringLiteral("run `vigilctl follow %1` for them")
                                           .arg(printable(r->runId))));
         }
         if (follow)
