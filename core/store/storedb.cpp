@@ -2,10 +2,12 @@
 #include "store/storedb.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <QThread>
 #include <QUuid>
 
 namespace vigil {
@@ -142,11 +144,23 @@ Result<void> StoreDb::open(const QString &path)
             Error::Kind::Malformed);
     }
     // WAL: readers do not block the writer, so vigil and vigilctl share the file.
-    if (auto wal = exec(QStringLiteral("PRAGMA journal_mode=WAL"), {},
+    // Switching needs the file to itself: SQLite answers "locked" at once
+    // (no busy wait) while another connection that opens the same file reads
+    // it, so it is tried again for up to the busy timeout (this is the
+    // store's own thread).
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        auto wal = exec(QStringLiteral("PRAGMA journal_mode=WAL"), {},
                         QStringLiteral("cannot switch to WAL mode"));
-        !wal) {
-        close();
-        return wal.error();
+        if (wal)
+            break;
+        if (!wal.errorString().contains(QLatin1String("locked")) ||
+            waited.elapsed() > kBusyTimeoutMs) {
+            close();
+            return wal.error();
+        }
+        QThread::msleep(20);
     }
     if (auto r = migrate(); !r) {
         close();
