@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the supervisor does on request: decisions, cancellations, run files.
 #include "filetail.h"
+#include "localuser.h"
 #include "logging.h"
 #include "protocol/decision.h"
 #include "protocol/ids.h"
@@ -13,22 +14,11 @@
 
 #include <QJsonDocument>
 #include <QSysInfo>
-#include <pwd.h>
-#include <unistd.h>
 
 namespace vigil {
 
 namespace {
 constexpr qint64 kMaxJsonBytes = 1024 * 1024;
-
-// The local account name of the person deciding (recorded in decided_by).
-QString userName()
-{
-    if (const struct passwd *pw = ::getpwuid(::getuid()); pw && pw->pw_name)
-        return QString::fromLocal8Bit(pw->pw_name);
-    const QString u = qEnvironmentVariable("USER");
-    return u.isEmpty() ? QStringLiteral("uid-%1").arg(::getuid()) : u;
-}
 
 QString qs(const std::string &s)
 {
@@ -155,7 +145,7 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
     e.option = in.option;
     e.params = QString::fromUtf8(QJsonDocument(in.params).toJson(QJsonDocument::Compact));
     e.comment = in.comment;
-    e.decidedBy = userName();
+    e.decidedBy = localUserName();
     e.clientHost = QSysInfo::machineHostName();
     e.evidenceSha256 = in.evidenceSha256;
     e.decidedAt = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch(), Qt::UTC);

@@ -7,6 +7,7 @@
 #include "engine/planner.h"
 #include "engine/revision.h"
 #include "engine/runrecordio.h"
+#include "localuser.h"
 #include "sites/site.h"
 
 #include <QJsonArray>
@@ -14,8 +15,6 @@
 #include <QJsonObject>
 #include <QSysInfo>
 #include <memory>
-#include <pwd.h>
-#include <unistd.h>
 
 namespace vigil::ctl {
 
@@ -23,26 +22,6 @@ namespace {
 
 constexpr qint64 kMaxWorkflowBytes = 4 * 1024 * 1024;
 constexpr qint64 kMaxJsonBytes = 1024 * 1024;
-
-// The site whose run directory holds the run's lease, record and revisions:
-// the site of the workflow's first job, as the engine picks it
-// (RunFollower, Engine::loadRecord).
-QString homeSiteOf(const Workflow &wf)
-{
-    for (const TaskSpec *t : engine::topologicalOrder(wf))
-        if (!t->isGate())
-            return t->site;
-    return {};
-}
-
-// Who proposes: the local account.
-QString localUser()
-{
-    if (const passwd *pw = ::getpwuid(::getuid()); pw && pw->pw_name)
-        return QString::fromLocal8Bit(pw->pw_name);
-    const QString user = qEnvironmentVariable("USER");
-    return user.isEmpty() ? QStringLiteral("unknown") : user;
-}
 
 engine::TaskState stateOfJob(const QString &slurmState)
 {
@@ -169,7 +148,7 @@ void Command::findRevisionHome(bool list)
                            : QStringLiteral("%1: %2").arg(where, bytes.errorString()));
                 return;
             }
-            const QString home = homeSiteOf(*launched);
+            const QString home = engine::homeSiteOf(*launched);
             bool there = false;
             for (const RunInfo &r : parts)
                 there = there || r.site == home;
@@ -241,7 +220,7 @@ void Command::proposeRunRevision(const QString &home, const engine::RunRecord &r
                     p.proposed = m_workflow;
                     p.states = knownStates(summary, parts, m_supervisor->jobs(), m_run);
                     p.refused = record.refusedRevisions;
-                    p.author = localUser();
+                    p.author = localUserName();
                     p.host = QSysInfo::machineHostName();
                     p.comment = option(QStringLiteral("comment"));
                     p.at = QDateTime::currentDateTimeUtc();

@@ -172,12 +172,18 @@ void Engine::stop()
     m_running = false;
     m_leaseTimer.stop();
     disconnect(m_supervisor, &Supervisor::refreshed, this, &Engine::onRefreshed);
-    if (m_lease && m_lease->isHeld())
-        m_lease->release(this, [this](Result<void> r) {
-            if (!r)
-                qCWarning(lcEngine).noquote()
-                    << "run" << m_runId << "lease not released:" << r.errorString();
-        });
+    if (!m_lease || !m_lease->isHeld()) {
+        QMetaObject::invokeMethod(this, &Engine::stopped, Qt::QueuedConnection);
+        return;
+    }
+    m_releasing = true;
+    m_lease->release(this, [this](Result<void> r) {
+        if (!r)
+            qCWarning(lcEngine).noquote()
+                << "run" << m_runId << "lease not released:" << r.errorString();
+        m_releasing = false;
+        Q_EMIT stopped();
+    });
 }
 
 void Engine::cancelRun()

@@ -81,10 +81,17 @@ public:
     QMap<QString, TaskStatus> states() const { return m_states; }
     // Holds the lease and may act now.
     bool isActing() const;
+    // Following (between start() and stop(), or the run's end).
+    bool isRunning() const { return m_running; }
+    // stop() is releasing the lease: stopped() follows.
+    bool isReleasing() const { return m_releasing; }
     Lease *lease() const { return m_lease; }
 
 Q_SIGNALS:
     void started();
+    // After stop() (also the stop at the run's end): once the lease's release
+    // is written when it was held, else at once (queued).
+    void stopped();
     // Something keeps the engine from following or acting (the workflow or
     // record cannot be read, a gate's decision cannot be read...).
     void problem(const QString &message);
@@ -189,8 +196,9 @@ private:
     QPointer<Lease> m_lease;
     QTimer m_leaseTimer;
     bool m_running = false;
-    bool m_busy = false;  // a cycle is under way
-    bool m_again = false; // another cycle was asked for meanwhile
+    bool m_releasing = false; // stop() is writing the lease's release
+    bool m_busy = false;      // a cycle is under way
+    bool m_again = false;     // another cycle was asked for meanwhile
     enum class LeaseState { Unknown, Held, Elsewhere };
     LeaseState m_leaseState = LeaseState::Unknown;
     QString m_lastHolder; // while Elsewhere

@@ -15,15 +15,7 @@ constexpr qint64 kMaxRecordBytes = 1024 * 1024;
 
 void Engine::loadRecord(Next next)
 {
-    m_home = m_options.homeSite;
-    for (const TaskSpec *t : topologicalOrder(m_workflow)) {
-        if (t->isGate())
-            continue;
-        if (m_home.isEmpty())
-            m_home = t->site;
-        if (!m_sites.contains(t->site))
-            m_sites << t->site;
-    }
+    m_home = m_options.homeSite.isEmpty() ? homeSiteOf(m_workflow) : m_options.homeSite;
     if (!m_home.isEmpty() && !m_sites.contains(m_home))
         m_sites << m_home;
     if (auto ok = followSites(); !ok) {

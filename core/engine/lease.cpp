@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lease.h"
 
+#include "localuser.h"
 #include "logging.h"
 #include "transport.h"
 
@@ -36,11 +37,8 @@ QString iso(const QDateTime &t)
 
 QString defaultHolder()
 {
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty())
-        user = qEnvironmentVariable("LOGNAME");
     return QStringLiteral("%1@%2:%3")
-        .arg(user.isEmpty() ? QStringLiteral("unknown") : user, QSysInfo::machineHostName())
+        .arg(localUserName(), QSysInfo::machineHostName())
         .arg(QCoreApplication::applicationPid());
 }
 

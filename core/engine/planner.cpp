@@ -58,6 +58,14 @@ QString describe(const Action &a)
     return s;
 }
 
+QString homeSiteOf(const Workflow &workflow)
+{
+    for (const TaskSpec *t : topologicalOrder(workflow))
+        if (!t->isGate())
+            return t->site;
+    return {};
+}
+
 QList<const TaskSpec *> topologicalOrder(const Workflow &wf)
 {
     QList<const TaskSpec *> order;

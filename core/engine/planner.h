@@ -62,6 +62,11 @@ QList<Action> plan(const PlanInput &input);
 // workflow with one is refused when it is loaded.
 QList<const TaskSpec *> topologicalOrder(const Workflow &workflow);
 
+// The run's home site: where engine.lease, the engine's record and the
+// revisions live; the site of the first job in topological order, so that
+// every engine and every desktop agrees on it. Empty: no job.
+QString homeSiteOf(const Workflow &workflow);
+
 // The environment name of a gate parameter: VIGIL_PARAM_ and the name in
 // upper case.
 QString paramVariable(const QString &name);

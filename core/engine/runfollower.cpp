@@ -14,18 +14,6 @@ constexpr qint64 kMaxJsonBytes = 1024 * 1024;
 // A run just launched may be missed by a scan that started before it: the
 // sites are refreshed up to twice before the run counts as not found.
 constexpr int kLookRounds = 2;
-// How long stop() waits to see the lease released in the run directory.
-constexpr int kReleaseTries = 25;
-constexpr int kReleaseRetryMs = 200;
-
-// The home site the engine picks for a workflow: the site of its first job.
-QString homeOf(const Workflow &wf)
-{
-    for (const TaskSpec *t : topologicalOrder(wf))
-        if (!t->isGate())
-            return t->site;
-    return {};
-}
 } // namespace
 
 RunFollower::RunFollower(Supervisor *supervisor, QString runId, FollowOptions options,
@@ -89,7 +77,7 @@ void RunFollower::findRun()
         // The home decides where the lease lives: read the workflow there
         // when the run has a directory there too, so that a revision kept
         // on the home site only still gives every follower the same home.
-        const QString home = homeOf(wf);
+        const QString home = homeSiteOf(wf);
         if (home.isEmpty() || home == m_site || !found.contains(home)) {
             startEngine(std::move(wf));
             return;
@@ -171,7 +159,7 @@ void RunFollower::readWorkflow(const QString &site, std::function<void(Workflow)
 
 void RunFollower::startEngine(Workflow workflow)
 {
-    m_home = homeOf(workflow);
+    m_home = homeSiteOf(workflow);
     EngineOptions options;
     options.workflow = std::move(workflow);
     // homeSite stays empty: the workflow decides it, the same for everyone.
@@ -201,8 +189,6 @@ void RunFollower::startEngine(Workflow workflow)
                 m_outcome = outcome;
                 m_reason = reason;
             });
-    connect(m_engine, &Engine::leaseAcquired, this, [this] { m_leaseHeld = true; });
-    connect(m_engine, &Engine::leaseLost, this, [this] { m_leaseHeld = false; });
     connect(m_engine, &Engine::cycleFinished, this, &RunFollower::onCycle);
     qCInfo(lcEngine).noquote() << "follow: run" << m_runId << "found on" << m_site << "; home"
                                << m_home;
@@ -257,49 +243,24 @@ void RunFollower::stop()
     if (m_stopping)
         return;
     m_stopping = true;
-    if (!m_engine) {
-        Q_EMIT stopped();
-        return;
-    }
-    // (At the end of a run the engine has stopped itself already: the
-    // release may be under way, so the lease's signals tell, not isHeld().)
-    const bool held = m_leaseHeld || (m_engine->lease() && m_engine->lease()->isHeld());
-    m_engine->stop(); // releases the lease when held (asynchronously)
-    confirmRelease(held ? kReleaseTries : 0);
-}
-
-// Reads engine.lease until it says this engine released it (or names
-// another holder, or is gone), then says the follower stopped.
-void RunFollower::confirmRelease(int triesLeft)
-{
     auto finishStop = [this] {
         if (m_ended)
             Q_EMIT runEnded(m_outcome, m_reason);
         Q_EMIT stopped();
     };
-    Lease *lease = m_engine ? m_engine->lease() : nullptr;
-    if (triesLeft <= 0 || !lease) {
+    if (!m_engine) {
         finishStop();
         return;
     }
-    m_supervisor->readRunFile(
-        m_home, m_runId, QLatin1String(kLeaseFile), kMaxJsonBytes, this,
-        [this, triesLeft, finishStop, lease = QPointer<Lease>(lease)](Result<QByteArray> bytes) {
-            auto info = bytes ? parseLease(*bytes, QLatin1String(kLeaseFile))
-                              : Result<LeaseInfo>(bytes.error());
-            const bool settled = !lease ||
-                                 (!bytes && bytes.error().kind == Error::Kind::NotFound) ||
-                                 (info && (info->released || info->holder != lease->holderId()));
-            if (settled) {
-                finishStop();
-                return;
-            }
-            if (triesLeft == 1)
-                qCWarning(lcEngine).noquote()
-                    << "follow: run" << m_runId << ": the lease's release was not seen";
-            QTimer::singleShot(kReleaseRetryMs, this,
-                               [this, triesLeft] { confirmRelease(triesLeft - 1); });
-        });
+    // The engine says when its lease's release is written. At the end of a
+    // run it has stopped itself already: the release may still be under way.
+    const bool stopsNow = m_engine->isRunning();
+    connect(m_engine, &Engine::stopped, this, finishStop, Qt::SingleShotConnection);
+    m_engine->stop();
+    if (!stopsNow && !m_engine->isReleasing()) {
+        disconnect(m_engine, &Engine::stopped, this, nullptr);
+        finishStop();
+    }
 }
 
 } // namespace vigil::engine

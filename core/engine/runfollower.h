@@ -80,7 +80,6 @@ private:
     void onCycle();
     void readSummary();
     void endWith(const QString &outcome, const QString &reason);
-    void confirmRelease(int triesLeft);
     void fail(const QString &message);
 
     Supervisor *m_supervisor;
@@ -97,7 +96,6 @@ private:
     bool m_ended = false;     // runEnded() was emitted
     bool m_stopping = false;
     bool m_readingSummary = false;
-    bool m_leaseHeld = false; // between leaseAcquired() and leaseLost()
     QString m_outcome, m_reason;
 };
 

@@ -324,6 +324,7 @@ void TestEngineGate::approveRunsEnabledBranch()
     Engine *engine = startEngine(workflow());
     QSignalSpy finished(engine, &Engine::runFinished);
     QSignalSpy changes(engine, &Engine::taskStateChanged);
+    QSignalSpy stopped(engine, &Engine::stopped);
     QVERIFY2(waitForGate(), "the gate was not posted");
     // Posted only once prep was done, as a checkpoint like any other.
     QCOMPARE(engine->states().value(QStringLiteral("prep")).state, TaskState::Done);
@@ -367,7 +368,11 @@ void TestEngineGate::approveRunsEnabledBranch()
                                 QStringLiteral("engine.lease"));
         return lease && lease->released;
     };
-    QTRY_VERIFY(released());
+    // stopped() says so once the release is written, and only once.
+    QTRY_COMPARE(stopped.count(), 1);
+    QVERIFY(released());
+    QVERIFY(!engine->isRunning());
+    QVERIFY(!engine->isReleasing());
     QCOMPARE(r.tasks.value(QStringLiteral("train")).attempts.size(), 1);
     QCOMPARE(r.tasks.value(QStringLiteral("prep")).attempts.size(), 1);
     QVERIFY(r.tasks.value(QStringLiteral("report")).attempts.isEmpty());
