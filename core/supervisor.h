@@ -144,6 +144,11 @@ public:
     // Host-key and authentication prompts are forwarded from the transports.
     void answerHostKey(const QString &site, bool trust);
 
+    // Lists a problem for the user (issueRaised), once: the same message of
+    // the same site is not listed twice.
+    void raise(Issue::Severity severity, const QString &site, const QString &subject,
+               const QString &message);
+
 Q_SIGNALS:
     void siteChanged(const QString &site); // status, jobs or runs of a site changed
     // One refresh cycle of a site ended (ok: both queries answered).
@@ -175,9 +180,6 @@ private:
     void announceRuns(SiteData &d);
     void startWatch(SiteData &d);
     SiteStatus statusOf(const SiteData &d) const;
-    void raise(Issue::Severity severity, const QString &site, const QString &subject,
-               const QString &message);
-
     SupervisorOptions m_options;
     QTimer m_timer;
     std::vector<std::unique_ptr<SiteData>> m_sites;

@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "checkpointreview.h"
+#include "engine/enginehost.h"
 #include "hostkeyprompt.h"
 #include "inboxpanel.h"
 #include "issuespanel.h"
@@ -9,10 +10,12 @@
 #include "models/checkpointsmodel.h"
 #include "models/issuesmodel.h"
 #include "models/jobsmodel.h"
+#include "models/runsmodel.h"
 #include "models/sitesmodel.h"
 #include "models/supervisorfeed.h"
 #include "models/workflowstatus.h"
 #include "notifier.h"
+#include "runspanel.h"
 #include "settings.h"
 #include "sitespanel.h"
 #include "supervisor.h"
@@ -33,11 +36,11 @@
 
 namespace vigil {
 
-MainWindow::MainWindow(Supervisor *supervisor, QWidget *parent)
+MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWidget *parent)
     : QMainWindow(parent), m_supervisor(supervisor), m_feed(new SupervisorFeed(supervisor, this)),
       m_workflowView(new WorkflowView(m_feed->workflowStatus(), this)),
-      m_jobs(new JobsPanel(m_feed->jobs(), this)),
-      m_inbox(new InboxPanel(m_feed->checkpoints(), this)),
+      m_jobs(new JobsPanel(m_feed->jobs(), this)), m_runs(new RunsPanel(m_feed->runs(), this)),
+      m_engines(engines), m_inbox(new InboxPanel(m_feed->checkpoints(), this)),
       m_review(new CheckpointReview(supervisor, m_feed->checkpoints(), this)),
       m_hostKeys(new HostKeyPrompt(supervisor, this)),
       m_notifier(new Notifier(QApplication::windowIcon(), this))
@@ -53,10 +56,27 @@ MainWindow::MainWindow(Supervisor *supervisor, QWidget *parent)
     m_inboxDock =
         addPanel(QStringLiteral("inboxDock"), tr("Inbox"), m_inbox, Qt::RightDockWidgetArea);
     m_jobsDock = addPanel(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::BottomDockWidgetArea);
+    m_runsDock = addPanel(QStringLiteral("runsDock"), tr("Runs"), m_runs, Qt::BottomDockWidgetArea);
     m_issuesDock = addPanel(QStringLiteral("issuesDock"), tr("Issues"),
                             new IssuesPanel(m_feed->issues(), this), Qt::BottomDockWidgetArea);
-    tabifyDockWidget(m_jobsDock, m_issuesDock);
+    tabifyDockWidget(m_jobsDock, m_runsDock);
+    tabifyDockWidget(m_runsDock, m_issuesDock);
     m_jobsDock->raise();
+
+    m_feed->setEngineHost(engines);
+    m_runs->setFollowingEnabled(engines != nullptr);
+    if (engines) {
+        connect(m_runs, &RunsPanel::followRequested, this,
+                [this](const QString &runId, const QString &site) {
+                    m_engines->follow(runId, site);
+                    statusBar()->showMessage(
+                        tr("Following run %1: its engine runs in this window").arg(runId), 6000);
+                });
+        connect(m_runs, &RunsPanel::unfollowRequested, this, [this](const QString &runId) {
+            m_engines->unfollow(runId);
+            statusBar()->showMessage(tr("Run %1 is no longer followed here").arg(runId), 6000);
+        });
+    }
 
     createActions();
 
@@ -66,6 +86,8 @@ MainWindow::MainWindow(Supervisor *supervisor, QWidget *parent)
     connect(m_inbox, &InboxPanel::openRequested, this, &MainWindow::openCheckpoint);
     connect(m_workflowView, &WorkflowView::taskActivated, this, &MainWindow::openTaskCheckpoint);
     connect(m_jobs, &JobsPanel::showRunRequested, this,
+            [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
+    connect(m_runs, &RunsPanel::showRunRequested, this,
             [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
     connect(m_jobs, &JobsPanel::cancelRequested, this, &MainWindow::cancelJob);
     connect(m_notifier, &Notifier::activated, this, [this] {
@@ -82,6 +104,8 @@ MainWindow::MainWindow(Supervisor *supervisor, QWidget *parent)
     connect(m_feed->issues(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
     connect(m_feed->jobs(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
     connect(m_feed->jobs(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
+    connect(m_feed->runs(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(m_feed->runs(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
     WorkflowStatus *ws = m_feed->workflowStatus();
     connect(ws, &WorkflowStatus::runsListChanged, this, &MainWindow::updateRunChoices);
     connect(ws, &WorkflowStatus::currentRunChanged, this, &MainWindow::updateRunChoices);
@@ -129,12 +153,13 @@ void MainWindow::createActions()
         tr("Review the selected or newest pending checkpoint (%1)")
             .arg(m_openCheckpoint->shortcut().toString(QKeySequence::NativeText)));
     view->addSeparator();
-    for (QDockWidget *dock : {m_sitesDock, m_inboxDock, m_jobsDock, m_issuesDock})
+    for (QDockWidget *dock : {m_sitesDock, m_inboxDock, m_jobsDock, m_issuesDock, m_runsDock})
         view->addAction(dock->toggleViewAction());
     m_sitesDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
     m_inboxDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
     m_jobsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
     m_issuesDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_4));
+    m_runsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_5));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Vigil"), this, [this] {
@@ -228,6 +253,8 @@ void MainWindow::updateCounts()
     m_issuesDock->setWindowTitle(issues > 0 ? tr("Issues (%1)").arg(issues) : tr("Issues"));
     const int jobs = m_feed->jobs()->rowCount();
     m_jobsDock->setWindowTitle(jobs > 0 ? tr("Jobs (%1)").arg(jobs) : tr("Jobs"));
+    const int runs = m_feed->runs()->rowCount();
+    m_runsDock->setWindowTitle(runs > 0 ? tr("Runs (%1)").arg(runs) : tr("Runs"));
     const QString status =
         pending > 0 ? tr("Checkpoints waiting: %1").arg(pending) : tr("No checkpoint waiting");
     m_pendingLabel->setText(status);
@@ -264,6 +291,7 @@ void MainWindow::restoreSettings()
     }
     m_defaultLayout = !restoreState(settings::windowState.value());
     m_jobs->restoreState(settings::jobsHeader.value());
+    m_runs->restoreState(settings::runsHeader.value());
     m_inbox->setShowAll(settings::inboxShowAll.value());
 }
 
@@ -272,6 +300,7 @@ void MainWindow::saveSettings() const
     settings::windowGeometry.set(saveGeometry());
     settings::windowState.set(saveState());
     settings::jobsHeader.set(m_jobs->saveState());
+    settings::runsHeader.set(m_runs->saveState());
     settings::inboxShowAll.set(m_inbox->showAll());
 }
 
@@ -288,6 +317,21 @@ void MainWindow::showEvent(QShowEvent *event)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
+    // The engines release their leases first, so that the next engine on
+    // these runs (this window reopened, vigilctl follow) acts at once rather
+    // than after the lease has gone stale. A site that does not answer
+    // holds the window for 5 s at most.
+    if (m_engines && !m_enginesStopped && m_engines->activeCount() > 0) {
+        event->ignore();
+        statusBar()->showMessage(
+            tr("Stopping the engines of %n followed run(s)…", nullptr, m_engines->activeCount()));
+        setEnabled(false);
+        m_engines->shutdown(std::chrono::seconds(5), this, [this] {
+            m_enginesStopped = true;
+            close();
+        });
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

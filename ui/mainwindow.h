@@ -14,6 +14,7 @@ class CheckpointReview;
 class HostKeyPrompt;
 class InboxPanel;
 class JobsPanel;
+class RunsPanel;
 class Notifier;
 class Supervisor;
 class SupervisorFeed;
@@ -21,15 +22,20 @@ class WorkflowView;
 struct Issue;
 struct Workflow;
 struct CheckpointInfo;
+namespace engine {
+class EngineHost;
+}
 
-// Composes the docks (Sites, Jobs, Inbox, Issues), the workflow view and the
-// actions. Everything it shows comes from the SupervisorFeed's models;
-// everything it does goes through the Supervisor.
+// Composes the docks (Sites, Runs, Jobs, Inbox, Issues), the workflow view
+// and the actions. Everything it shows comes from the SupervisorFeed's
+// models; everything it does goes through the Supervisor, and the engines of
+// followed runs through the EngineHost (none: the Runs dock cannot follow).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(Supervisor *supervisor, QWidget *parent = nullptr);
+    explicit MainWindow(Supervisor *supervisor, engine::EngineHost *engines = nullptr,
+                        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void setWorkflow(const Workflow &workflow);
@@ -39,6 +45,7 @@ public:
     SupervisorFeed *feed() const { return m_feed; }
     WorkflowView *workflowView() const { return m_workflowView; }
     CheckpointReview *review() const { return m_review; }
+    RunsPanel *runsPanel() const { return m_runs; }
     Notifier *notifier() const { return m_notifier; }
 
     // Opens the review dialog of a checkpoint (by CheckpointInfo::key()).
@@ -65,19 +72,23 @@ private:
     SupervisorFeed *m_feed;
     WorkflowView *m_workflowView;
     JobsPanel *m_jobs;
+    RunsPanel *m_runs;
+    engine::EngineHost *m_engines;
     InboxPanel *m_inbox;
     CheckpointReview *m_review;
     HostKeyPrompt *m_hostKeys;
     Notifier *m_notifier;
     QDockWidget *m_sitesDock = nullptr;
     QDockWidget *m_jobsDock = nullptr;
+    QDockWidget *m_runsDock = nullptr;
     QDockWidget *m_inboxDock = nullptr;
     QDockWidget *m_issuesDock = nullptr;
     QComboBox *m_runChoice = nullptr;
     QLabel *m_pendingLabel = nullptr;
     QAction *m_refresh = nullptr;
     QAction *m_openCheckpoint = nullptr;
-    bool m_defaultLayout = false; // no saved state: size the docks when first shown
+    bool m_defaultLayout = false;  // no saved state: size the docks when first shown
+    bool m_enginesStopped = false; // closing: the engines have released their leases
 };
 
 } // namespace vigil

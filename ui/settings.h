@@ -28,6 +28,7 @@ private:
 inline const Key<QByteArray> windowGeometry("window/geometry");
 inline const Key<QByteArray> windowState("window/state");
 inline const Key<QByteArray> jobsHeader("jobs/header");
+inline const Key<QByteArray> runsHeader("runs/header");
 inline const Key<bool> inboxShowAll("inbox/showAll", false);
 
 } // namespace vigil::settings

@@ -5,7 +5,9 @@
 
 #include "ctloutput.h"
 #include "engine/launcher.h"
+#include "engine/planner.h"
 #include "sites/site.h"
+#include "store/store.h"
 #include "workflow/writer.h"
 
 #include <QJsonArray>
@@ -155,6 +157,10 @@ void Command::doLaunch()
             return;
         }
         const bool follow = isSet(QStringLiteral("follow"));
+        // Work left to an engine: the desktop of this machine follows the
+        // run whenever it is open (docs/engine.md, "The desktop's engines").
+        Store *store = Store::applicationStore();
+        const bool desktop = !r->engineTasks.isEmpty() && store;
         if (m_parser.isSet(QStringLiteral("json"))) {
             QJsonObject jobs;
             for (auto it = r->jobIds.cbegin(); it != r->jobIds.cend(); ++it)
@@ -162,7 +168,8 @@ void Command::doLaunch()
             outJson(QJsonDocument(QJsonObject{
                 {QStringLiteral("run"), r->runId},
                 {QStringLiteral("jobs"), jobs},
-                {QStringLiteral("engine_tasks"), QJsonArray::fromStringList(r->engineTasks)}}));
+                {QStringLiteral("engine_tasks"), QJsonArray::fromStringList(r->engineTasks)},
+                {QStringLiteral("desktop_follows"), desktop}}));
         } else {
             out(QStringLiteral("run %1").arg(printable(r->runId)));
             for (auto it = r->jobIds.cbegin(); it != r->jobIds.cend(); ++it)
@@ -173,13 +180,31 @@ void Command::doLaunch()
                         .arg(r->engineTasks.size())
                         .arg(printable(r->engineTasks.join(QStringLiteral(", "))),
                              follow ? QStringLiteral("following the run now")
-                                    : QStringLiteral("run `vigilctl follow %1` for them")
+                                    : QStringLiteral("Vigil on this machine follows the run "
+                                                     "while it is open, or run `vigilctl "
+                                                     "follow %1`")
                                           .arg(printable(r->runId))));
         }
-        if (follow)
-            followRun(r->runId, m_workflow);
-        else
-            finish(Ok);
+        auto next = [this, follow, runId = r->runId] {
+            if (follow)
+                followRun(runId, m_workflow);
+            else
+                finish(Ok);
+        };
+        if (!desktop) {
+            next();
+            return;
+        }
+        store->followRun(r->runId, engine::homeSiteOf(m_workflow), this,
+                         [runId = r->runId, next](Result<void> stored) {
+                             if (!stored)
+                                 std::fprintf(stderr,
+                                              "vigilctl: warning: the desktop will not follow "
+                                              "run %s: %s\n",
+                                              qPrintable(printable(runId)),
+                                              qPrintable(stored.errorString()));
+                             next();
+                         });
     });
 }
 

@@ -6,6 +6,7 @@
 #include "ctlcommands.h"
 #include "ctloutput.h"
 #include "engine/runfollower.h"
+#include "store/store.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -125,6 +126,9 @@ void Command::followRun(const QString &runId, std::optional<Workflow> workflow)
             [printer, runId, exitCode](const QString &outcome, const QString &reason) {
                 if (*exitCode != Interrupted && *exitCode != Terminated)
                     *exitCode = outcome == QLatin1String("done") ? Ok : Failed;
+                // Over: the desktop of this machine need not follow it any more.
+                if (Store *store = Store::applicationStore())
+                    store->unfollowRun(runId);
                 printer.say(QStringLiteral("ended"),
                             {{QStringLiteral("run"), runId},
                              {QStringLiteral("outcome"), outcome},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // vigil: the desktop application.
 
+#include "engine/enginehost.h"
 #include "screenshot.h"
 #include "sites/siteregistry.h"
 #include "store/store.h"
@@ -138,8 +139,10 @@ int main(int argc, char *argv[])
     so.hostKeyPolicy = options.acceptNewHostKey ? HostKeyPolicy::AcceptNew : HostKeyPolicy::Ask;
     so.pollSeconds = options.pollSeconds;
     Supervisor supervisor(so);
+    // The engines of the runs this desktop follows (kept in the store).
+    engine::EngineHost engines(&supervisor, &store);
 
-    MainWindow window(&supervisor);
+    MainWindow window(&supervisor, &engines);
     const auto report = [&window](const QString &subject, const QString &message) {
         std::fprintf(stderr, "vigil: %s\n", qPrintable(message));
         Issue issue;
@@ -174,6 +177,7 @@ int main(int argc, char *argv[])
         shot = std::make_unique<ScreenshotTaker>(&supervisor, &window, options.screenshot,
                                                  options.screenshotDelayMs);
     supervisor.start();
+    engines.restore();
     window.show();
     return app.exec();
 }

@@ -2,8 +2,10 @@
 #include "supervisorfeed.h"
 
 #include "checkpointsmodel.h"
+#include "engine/enginehost.h"
 #include "issuesmodel.h"
 #include "jobsmodel.h"
+#include "runsmodel.h"
 #include "sitesmodel.h"
 #include "supervisor.h"
 #include "workflowstatus.h"
@@ -13,7 +15,8 @@ namespace vigil {
 SupervisorFeed::SupervisorFeed(Supervisor *supervisor, QObject *parent)
     : QObject(parent), m_supervisor(supervisor), m_sites(new SitesModel(this)),
       m_jobs(new JobsModel(this)), m_checkpoints(new CheckpointsModel(this)),
-      m_issues(new IssuesModel(this)), m_workflow(new WorkflowStatus(this))
+      m_issues(new IssuesModel(this)), m_workflow(new WorkflowStatus(this)),
+      m_runs(new RunsModel(this))
 {
     Q_ASSERT(supervisor);
     // Data older than three polling intervals is shown as stale.
@@ -49,6 +52,28 @@ SupervisorFeed::SupervisorFeed(Supervisor *supervisor, QObject *parent)
 
 SupervisorFeed::~SupervisorFeed() = default;
 
+void SupervisorFeed::setEngineHost(engine::EngineHost *host)
+{
+    if (m_host)
+        disconnect(m_host, nullptr, this, nullptr);
+    m_host = host;
+    if (!host)
+        return;
+    for (const engine::HostedRun &r : host->runs())
+        m_runs->setHosted(r);
+    connect(host, &engine::EngineHost::runChanged, this, [this](const QString &runId) {
+        if (m_host)
+            if (const auto r = m_host->run(runId))
+                m_runs->setHosted(*r);
+    });
+    connect(host, &engine::EngineHost::runRemoved, m_runs, &RunsModel::removeHosted);
+}
+
+engine::EngineHost *SupervisorFeed::engineHost() const
+{
+    return m_host;
+}
+
 void SupervisorFeed::siteChanged(const QString &site)
 {
     if (!m_supervisor)
@@ -63,6 +88,7 @@ void SupervisorFeed::runsChanged(const QString &site, const QList<RunInfo> &runs
         checkpoints << r.checkpoints;
     m_checkpoints->setCheckpoints(site, checkpoints);
     m_workflow->setRuns(site, runs);
+    m_runs->setRuns(site, runs);
 }
 
 } // namespace vigil

@@ -12,7 +12,11 @@ class JobsModel;
 class CheckpointsModel;
 class IssuesModel;
 class WorkflowStatus;
+class RunsModel;
 struct RunInfo;
+namespace engine {
+class EngineHost;
+}
 
 // Owns the desktop's models and keeps them in step with a Supervisor: every
 // view of the window reads these, and none talks to the Supervisor to learn
@@ -31,6 +35,11 @@ public:
     CheckpointsModel *checkpoints() const { return m_checkpoints; }
     IssuesModel *issues() const { return m_issues; }
     WorkflowStatus *workflowStatus() const { return m_workflow; }
+    RunsModel *runs() const { return m_runs; }
+
+    // The desktop's engines: the Runs model shows what each does.
+    void setEngineHost(engine::EngineHost *host);
+    engine::EngineHost *engineHost() const;
 
 private:
     void siteChanged(const QString &site);
@@ -42,6 +51,8 @@ private:
     CheckpointsModel *m_checkpoints;
     IssuesModel *m_issues;
     WorkflowStatus *m_workflow;
+    RunsModel *m_runs;
+    QPointer<engine::EngineHost> m_host;
 };
 
 } // namespace vigil

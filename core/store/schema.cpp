@@ -59,8 +59,13 @@ const QList<QStringList> &storeMigrations()
             QStringLiteral("CREATE INDEX job_states_by_job ON job_states (site, job_id, id)"),
             QStringLiteral("CREATE INDEX outbox_by_state ON outbox (state, site)"),
         },
+        // 2 -> 3: the runs whose engine this machine's desktop runs.
+        {
+            QStringLiteral("CREATE TABLE followed_runs (run_id TEXT PRIMARY KEY, "
+                           "site TEXT NOT NULL DEFAULT '', since TEXT NOT NULL)"),
+        },
     };
-    static_assert(Store::kSchemaVersion == 2, "add a migration with the new version");
+    static_assert(Store::kSchemaVersion == 3, "add a migration with the new version");
     return migrations;
 }
 

@@ -148,6 +148,23 @@ void Store::runs(QObject *context, Callback<QList<StoredRun>> done)
     call<QList<StoredRun>>(context, std::move(done), [](StoreDb &db) { return db.runs(); });
 }
 
+void Store::followRun(const QString &runId, const QString &site, QObject *context,
+                      Callback<void> done)
+{
+    call<void>(context, std::move(done), [=](StoreDb &db) { return db.followRun(runId, site); });
+}
+
+void Store::unfollowRun(const QString &runId, QObject *context, Callback<void> done)
+{
+    call<void>(context, std::move(done), [=](StoreDb &db) { return db.unfollowRun(runId); });
+}
+
+void Store::followedRuns(QObject *context, Callback<QList<FollowedRun>> done)
+{
+    call<QList<FollowedRun>>(context, std::move(done),
+                             [](StoreDb &db) { return db.followedRuns(); });
+}
+
 void Store::recordJobStates(const QString &site, const QList<JobInfo> &jobs,
                             const QDateTime &observedAt, QObject *context, Callback<int> done)
 {

@@ -104,6 +104,15 @@ struct StoredRun
     QDateTime lastSeen;
 };
 
+// A run whose engine the desktop of this machine runs while it is open
+// (followed from the Runs view, or launched by vigilctl here).
+struct FollowedRun
+{
+    QString runId;
+    QString site; // where it was found; empty: look on every site
+    QDateTime since;
+};
+
 // Who decided what, when, from which machine, with which evidence: written
 // once per decision id, when the site confirmed the decision.
 struct AuditEntry
@@ -131,7 +140,7 @@ class Store : public QObject
     Q_OBJECT
 public:
     // The schema version this program writes (PRAGMA user_version).
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens (creates, upgrades) the database at `path` in the background.
     explicit Store(QString path = defaultPath(), QObject *parent = nullptr);
@@ -153,6 +162,13 @@ public:
     void recordSite(const QString &name, const QString &kind, const QString &address);
     void recordRuns(const QString &site, const QList<RunInfo> &runs);
     void runs(QObject *context, Callback<QList<StoredRun>> done);
+
+    // The runs the desktop follows. followRun of a run already followed
+    // keeps its `since` and takes the new site when one is given.
+    void followRun(const QString &runId, const QString &site, QObject *context = nullptr,
+                   Callback<void> done = {});
+    void unfollowRun(const QString &runId, QObject *context = nullptr, Callback<void> done = {});
+    void followedRuns(QObject *context, Callback<QList<FollowedRun>> done);
 
     // Adds a history row for each job whose state differs from its last row;
     // `done` gets the number of rows added.

@@ -289,6 +289,35 @@ Result<QList<StoredRun>> StoreDb::runs()
     return out;
 }
 
+Result<void> StoreDb::followRun(const QString &runId, const QString &site)
+{
+    auto q = exec(QStringLiteral("INSERT INTO followed_runs (run_id, site, since) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (run_id) DO UPDATE SET site = CASE WHEN "
+                                 "excluded.site = '' THEN site ELSE excluded.site END"),
+                  {runId, site, nowText()}, QStringLiteral("cannot follow run %1").arg(runId));
+    return q ? Result<void>() : Result<void>(q.error());
+}
+
+Result<void> StoreDb::unfollowRun(const QString &runId)
+{
+    auto q = exec(QStringLiteral("DELETE FROM followed_runs WHERE run_id = ?"), {runId},
+                  QStringLiteral("cannot stop following run %1").arg(runId));
+    return q ? Result<void>() : Result<void>(q.error());
+}
+
+Result<QList<FollowedRun>> StoreDb::followedRuns()
+{
+    auto q = exec(QStringLiteral("SELECT run_id, site, since FROM followed_runs ORDER BY since, "
+                                 "run_id"),
+                  {}, QStringLiteral("cannot read the followed runs"));
+    if (!q)
+        return q.error();
+    QList<FollowedRun> out;
+    while (q->next())
+        out << FollowedRun{q->value(0).toString(), q->value(1).toString(), timeOf(q->value(2))};
+    return out;
+}
+
 Result<int> StoreDb::recordJobStates(const QString &site, const QList<JobInfo> &jobs,
                                      const QDateTime &observedAt)
 {

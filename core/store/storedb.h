@@ -43,6 +43,10 @@ public:
     Result<void> recordRuns(const QString &site, const QList<RunInfo> &runs);
     Result<QList<StoredRun>> runs();
 
+    Result<void> followRun(const QString &runId, const QString &site);
+    Result<void> unfollowRun(const QString &runId);
+    Result<QList<FollowedRun>> followedRuns();
+
     Result<int> recordJobStates(const QString &site, const QList<JobInfo> &jobs,
                                 const QDateTime &observedAt);
     Result<QList<JobStateChange>> jobHistory(const QString &site, const QString &jobId);

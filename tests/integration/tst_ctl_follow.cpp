@@ -8,7 +8,9 @@
 // lease over, the gate is decided with lr=0.5 by `vigilctl decide`, the run
 // ends done (exit 0): train ran once with VIGIL_PARAM_LR=0.5, and every task
 // has exactly one SLURM job (no duplicate submission after the kill).
+#include "../common/gatedworkflow.h"
 #include "../common/sandboxenv.h"
+#include "store/store.h"
 #include "vigilctlrunner.h"
 
 #include <QElapsedTimer>
@@ -23,6 +25,25 @@
 #include <sys/types.h>
 
 using namespace vigil::test;
+
+namespace {
+
+// The runs the local store (this test's VIGIL_STORE_PATH) says the desktop follows.
+QStringList followedRuns()
+{
+    vigil::Store store;
+    std::optional<vigil::Result<QList<vigil::FollowedRun>>> got;
+    QObject ctx;
+    store.followedRuns(&ctx, [&](vigil::Result<QList<vigil::FollowedRun>> r) { got.emplace(r); });
+    if (!QTest::qWaitFor([&] { return got.has_value(); }, 10000) || !got->ok())
+        return {QStringLiteral("(the store did not answer)")};
+    QStringList out;
+    for (const vigil::FollowedRun &r : **got)
+        out << r.runId + QLatin1Char('@') + r.site;
+    return out;
+}
+
+} // namespace
 
 class TestCtlFollow : public QObject
 {
@@ -71,24 +92,7 @@ private Q_SLOTS:
         m_workflow = m_dir.filePath(QStringLiteral("workflow.toml"));
         QFile wf(m_workflow);
         QVERIFY(wf.open(QIODevice::WriteOnly));
-        wf.write(
-            QStringLiteral(
-                "[workflow]\nname = \"ctl-follow\"\n"
-                "[sites.cluster]\nkind = \"slurm\"\nhost = \"%1\"\n"
-                "partition = \"%2\"\nrun_root = \"%3\"\n"
-                "[tasks.prep]\nsite = \"cluster\"\n"
-                "command = [\"sh\", \"-c\", \"echo \\\"$SLURM_JOB_ID\\\" >> prep-runs.txt\"]\n"
-                "[tasks.prep.resources]\ntime = \"00:05:00\"\n"
-                "[tasks.gate]\nkind = \"gate\"\nafter = [\"prep\"]\nquestion = \"Train?\"\n"
-                "options = [{ name = \"go\", enables = [\"train\"] },\n"
-                "           { name = \"stop\", skips = [\"train\"] }]\n"
-                "params = [{ name = \"lr\", type = \"number\", default = 0.01 }]\n"
-                "[tasks.train]\nsite = \"cluster\"\nafter = [\"gate\"]\n"
-                "command = [\"sh\", \"-c\", \"echo \\\"$VIGIL_PARAM_LR\\\" >> train-lr.txt\"]\n"
-                "[tasks.train.resources]\ntime = \"00:05:00\"\n")
-                .arg(m_env.hostAlias, m_env.value(QStringLiteral("VIGIL_SANDBOX_PARTITION")),
-                     QLatin1String(kRunRoot))
-                .toUtf8());
+        wf.write(gatedWorkflowToml(m_env, QStringLiteral("ctl-follow"), QLatin1String(kRunRoot)));
         wf.close();
     }
 
@@ -105,6 +109,9 @@ private Q_SLOTS:
         QCOMPARE(doc.value(QStringLiteral("engine_tasks")).toArray(),
                  QJsonArray{QStringLiteral("train")});
         QVERIFY(!QFile::exists(runDir() + QStringLiteral("/tasks/train/submission.json")));
+        // Work waits for an engine: the desktop of this machine will follow the run.
+        QCOMPARE(doc.value(QStringLiteral("desktop_follows")).toBool(), true);
+        QCOMPARE(followedRuns(), QStringList{m_run + QStringLiteral("@cluster")});
     }
 
     void oneActsTheKilledOneIsTakenOverAndTheRunEnds()
@@ -229,6 +236,8 @@ private Q_SLOTS:
             QJsonDocument::fromJson(readLocal(runDir() + QStringLiteral("/engine.lease"))).object();
         QCOMPARE(last.value(QStringLiteral("holder")).toString(), holderC);
         QCOMPARE(last.value(QStringLiteral("released")).toBool(), true);
+        // Over: the desktop has nothing left to follow.
+        QCOMPARE(followedRuns(), QStringList{});
 
         // One job per task in SLURM's accounting, and in the engine's record.
         const QString prepJob = QString::fromUtf8(prepRuns).trimmed();

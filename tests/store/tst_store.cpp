@@ -97,7 +97,8 @@ private Q_SLOTS:
         QCOMPARE(raw.value(QStringLiteral("PRAGMA user_version")).toInt(), Store::kSchemaVersion);
         QCOMPARE(raw.value(QStringLiteral("PRAGMA journal_mode")).toString(),
                  QStringLiteral("wal"));
-        for (const char *table : {"sites", "runs", "job_states", "inbox", "outbox", "audit"})
+        for (const char *table :
+             {"sites", "runs", "job_states", "inbox", "outbox", "audit", "followed_runs"})
             QVERIFY2(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = "
                                               "'table' AND name = '%1'")
                                    .arg(QLatin1String(table)))
@@ -170,11 +171,52 @@ private Q_SLOTS:
         VIGIL_VERIFY_OK(added);
         QCOMPARE(*added, 0);
         RawDb raw(m_path);
-        QCOMPARE(raw.value(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+        QCOMPARE(raw.value(QStringLiteral("PRAGMA user_version")).toInt(), Store::kSchemaVersion);
         QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = "
                                           "'job_states_by_job'"))
                      .toInt(),
                  1);
+        // Version 3's table works on the upgraded file.
+        VIGIL_VERIFY_OK(STORE_AWAIT(
+            void, store.followRun(QStringLiteral("run-1"), QStringLiteral("cluster"), ctx_, cb_)));
+        auto followed = STORE_AWAIT(QList<FollowedRun>, store.followedRuns(ctx_, cb_));
+        VIGIL_VERIFY_OK(followed);
+        QCOMPARE(followed->size(), 1);
+    }
+
+    void followedRunsPersist()
+    {
+        {
+            Store store(m_path);
+            VIGIL_VERIFY_OK(
+                STORE_AWAIT(void, store.followRun(QStringLiteral("run-a"),
+                                                  QStringLiteral("cluster"), ctx_, cb_)));
+            VIGIL_VERIFY_OK(
+                STORE_AWAIT(void, store.followRun(QStringLiteral("run-b"), QString(), ctx_, cb_)));
+            // Again without a site: the site known stays; the time it was first followed too.
+            auto before = STORE_AWAIT(QList<FollowedRun>, store.followedRuns(ctx_, cb_));
+            VIGIL_VERIFY_OK(before);
+            VIGIL_VERIFY_OK(
+                STORE_AWAIT(void, store.followRun(QStringLiteral("run-a"), QString(), ctx_, cb_)));
+            VIGIL_VERIFY_OK(STORE_AWAIT(
+                void, store.followRun(QStringLiteral("run-b"), QStringLiteral("edge"), ctx_, cb_)));
+            auto after = STORE_AWAIT(QList<FollowedRun>, store.followedRuns(ctx_, cb_));
+            VIGIL_VERIFY_OK(after);
+            QCOMPARE(after->size(), 2);
+            QCOMPARE(after->at(0).runId, QStringLiteral("run-a"));
+            QCOMPARE(after->at(0).site, QStringLiteral("cluster"));
+            QCOMPARE(after->at(0).since, before->at(0).since);
+            QVERIFY(after->at(0).since.isValid());
+            QCOMPARE(after->at(1).site, QStringLiteral("edge"));
+            VIGIL_VERIFY_OK(
+                STORE_AWAIT(void, store.unfollowRun(QStringLiteral("run-b"), ctx_, cb_)));
+        }
+        // Another program opening the file later sees what was left.
+        Store again(m_path);
+        auto left = STORE_AWAIT(QList<FollowedRun>, again.followedRuns(ctx_, cb_));
+        VIGIL_VERIFY_OK(left);
+        QCOMPARE(left->size(), 1);
+        QCOMPARE(left->first().runId, QStringLiteral("run-a"));
     }
 
     void refusesANewerVersion()

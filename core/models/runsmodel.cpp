@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runsmodel.h"
+
+#include "statefmt.h"
+
+#include <QSet>
+
+namespace vigil {
+
+using engine::HostedRun;
+
+RunsModel::RunsModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+int RunsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int RunsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+RunsModel::SiteRun RunsModel::summarise(const RunInfo &run)
+{
+    SiteRun s;
+    s.workflow = run.workflowName;
+    s.createdAt = run.createdAt;
+    s.total = int(run.tasks.size());
+    for (const TaskRunInfo &t : run.tasks) {
+        switch (classifyTaskState(t.state, t.exitCode)) {
+        case StateClass::Succeeded:
+            ++s.done;
+            break;
+        case StateClass::Running:
+            ++s.running;
+            break;
+        case StateClass::Failed:
+            ++s.failed;
+            break;
+        default:
+            break;
+        }
+    }
+    for (const CheckpointInfo &c : run.checkpoints)
+        if (c.status == CheckpointInfo::Status::Pending)
+            ++s.pending;
+    return s;
+}
+
+QString RunsModel::engineText(const Row &row) const
+{
+    if (!row.hosted)
+        return tr("not followed");
+    const HostedRun &h = *row.hosted;
+    switch (h.state) {
+    case HostedRun::State::Starting:
+        return tr("starting…");
+    case HostedRun::State::Acting:
+        return tr("running here");
+    case HostedRun::State::Observing:
+        return h.holder.isEmpty() ? tr("observing") : tr("observing · %1 acts").arg(h.holder);
+    case HostedRun::State::Failed:
+        return tr("cannot follow · again %1")
+            .arg(formatRelative(h.retryAt, QDateTime::currentDateTimeUtc()));
+    case HostedRun::State::Ended:
+        return tr("ended · %1").arg(h.detail.section(QLatin1Char(':'), 0, 0));
+    case HostedRun::State::Stopping:
+        return tr("stopping…");
+    }
+    return QString();
+}
+
+QString RunsModel::engineTip(const Row &row) const
+{
+    if (!row.hosted)
+        return tr("This desktop does not run the engine of this run. Follow it to have gates, "
+                  "cross-site steps and run-time changes handled while the window is open.");
+    const HostedRun &h = *row.hosted;
+    QString tip = tr("Followed since %1.").arg(formatDateTime(h.since));
+    if (!h.holder.isEmpty())
+        tip += QLatin1Char('\n') + tr("Lease held by %1.").arg(h.holder);
+    if (!h.detail.isEmpty())
+        tip += QLatin1Char('\n') + h.detail;
+    return tip;
+}
+
+QVariant RunsModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Row &row = m_rows.at(index.row());
+    // The values of the first site that has the run (they agree where several do).
+    const SiteRun first = row.sites.isEmpty() ? SiteRun{} : row.sites.first();
+    SiteRun sum;
+    for (const SiteRun &s : row.sites) {
+        sum.done += s.done;
+        sum.running += s.running;
+        sum.failed += s.failed;
+        sum.total += s.total;
+        sum.pending += s.pending;
+    }
+    switch (role) {
+    case RunIdRole:
+        return row.runId;
+    case SiteRole:
+        if (row.hosted && !row.hosted->site.isEmpty())
+            return row.hosted->site;
+        return row.sites.isEmpty() ? QString() : row.sites.firstKey();
+    case FollowedRole:
+        return row.hosted.has_value() && row.hosted->state != HostedRun::State::Stopping &&
+               row.hosted->state != HostedRun::State::Ended;
+    case EngineStateRole:
+        return row.hosted ? int(row.hosted->state) : -1;
+    case Qt::ToolTipRole:
+        if (index.column() == Engine)
+            return engineTip(row);
+        if (index.column() == Created)
+            return formatDateTime(first.createdAt);
+        return {};
+    case SortRole:
+        switch (index.column()) {
+        case Created:
+            return first.createdAt;
+        case Checkpoints:
+            return sum.pending;
+        case Tasks:
+            return sum.running * 1000 + sum.done;
+        default:
+            break;
+        }
+        [[fallthrough]];
+    case Qt::DisplayRole:
+        switch (Column(index.column())) {
+        case Run:
+            return row.runId;
+        case Workflow:
+            return first.workflow;
+        case Sites:
+            return QStringList(row.sites.keys()).join(QStringLiteral(", "));
+        case Created:
+            return first.createdAt.isValid()
+                       ? first.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                       : emDash();
+        case Tasks: {
+            QStringList parts;
+            if (sum.running)
+                parts << tr("%n running", nullptr, sum.running);
+            if (sum.done)
+                parts << tr("%n done", nullptr, sum.done);
+            if (sum.failed)
+                parts << tr("%n failed", nullptr, sum.failed);
+            return parts.isEmpty() ? emDash() : parts.join(QStringLiteral(" · "));
+        }
+        case Checkpoints:
+            return sum.pending ? tr("%n pending", nullptr, sum.pending) : QString();
+        case Engine:
+            return engineText(row);
+        case ColumnCount:
+            break;
+        }
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (Column(section)) {
+    case Run:
+        return tr("Run");
+    case Workflow:
+        return tr("Workflow");
+    case Sites:
+        return tr("Sites");
+    case Created:
+        return tr("Created");
+    case Tasks:
+        return tr("Tasks");
+    case Checkpoints:
+        return tr("Checkpoints");
+    case Engine:
+        return tr("Engine");
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+int RunsModel::rowOf(const QString &runId) const
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows.at(i).runId == runId)
+            return i;
+    return -1;
+}
+
+void RunsModel::changed(int row)
+{
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void RunsModel::removeIfGone(int row)
+{
+    if (!m_rows.at(row).sites.isEmpty() || m_rows.at(row).hosted)
+        return;
+    beginRemoveRows(QModelIndex(), row, row);
+    m_rows.removeAt(row);
+    endRemoveRows();
+}
+
+void RunsModel::setRuns(const QString &site, const QList<RunInfo> &runs)
+{
+    QHash<QString, SiteRun> now;
+    for (const RunInfo &r : runs)
+        now.insert(r.runId, summarise(r));
+    // Rows that had the run on this site: changed, or the site gone.
+    for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
+        Row &row = m_rows[i];
+        const auto it = now.constFind(row.runId);
+        if (it == now.cend()) {
+            if (row.sites.remove(site) > 0) {
+                changed(i);
+                removeIfGone(i);
+            }
+            continue;
+        }
+        const auto old = row.sites.constFind(site);
+        if (old == row.sites.cend() || !(*old == *it)) {
+            row.sites.insert(site, *it);
+            changed(i);
+        }
+        now.remove(row.runId);
+    }
+    if (now.isEmpty())
+        return;
+    // New runs, in the order the site lists them.
+    QList<Row> added;
+    for (const RunInfo &r : runs) {
+        if (!now.contains(r.runId))
+            continue;
+        Row row;
+        row.runId = r.runId;
+        row.sites.insert(site, now.take(r.runId));
+        added << row;
+    }
+    beginInsertRows(QModelIndex(), int(m_rows.size()), int(m_rows.size() + added.size()) - 1);
+    m_rows << added;
+    endInsertRows();
+}
+
+void RunsModel::setHosted(const HostedRun &hosted)
+{
+    const int at = rowOf(hosted.runId);
+    if (at >= 0) {
+        m_rows[at].hosted = hosted;
+        changed(at);
+        return;
+    }
+    Row row;
+    row.runId = hosted.runId;
+    row.hosted = hosted;
+    beginInsertRows(QModelIndex(), int(m_rows.size()), int(m_rows.size()));
+    m_rows << row;
+    endInsertRows();
+}
+
+void RunsModel::removeHosted(const QString &runId)
+{
+    const int at = rowOf(runId);
+    if (at < 0 || !m_rows.at(at).hosted)
+        return;
+    m_rows[at].hosted.reset();
+    changed(at);
+    removeIfGone(at);
+}
+
+} // namespace vigil

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/enginehost.h"
+#include "runs/runinfo.h"
+
+#include <QAbstractTableModel>
+#include <QMap>
+#include <optional>
+
+namespace vigil {
+
+// One row per run (by id, whichever sites have its directory): its workflow,
+// sites, creation, task and checkpoint counts from the run directories, and
+// what the desktop's engine does with it (engine::EngineHost). A run that no
+// site lists any more stays while the desktop follows it. Updates are
+// incremental: rows inserted, removed, or changed (dataChanged), never reset.
+class RunsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Run, Workflow, Sites, Created, Tasks, Checkpoints, Engine, ColumnCount };
+    Q_ENUM(Column)
+
+    enum Role {
+        RunIdRole = Qt::UserRole + 1,
+        SiteRole,        // the site to follow it on: where the engine found it, else the first
+        FollowedRole,    // bool: this desktop follows it
+        EngineStateRole, // int(engine::HostedRun::State), or -1: not followed
+        SortRole,
+    };
+    Q_ENUM(Role)
+
+    explicit RunsModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // The runs of one site now: rows added, changed, or (when no site and no
+    // engine has them any more) removed.
+    void setRuns(const QString &site, const QList<RunInfo> &runs);
+    // What the engine host says of a run (inserted when not listed yet).
+    void setHosted(const engine::HostedRun &hosted);
+    void removeHosted(const QString &runId);
+
+    int rowOf(const QString &runId) const;
+
+private:
+    struct SiteRun
+    {
+        QString workflow;
+        QDateTime createdAt;
+        int done = 0, running = 0, failed = 0, total = 0;
+        int pending = 0; // checkpoints waiting for a decision
+        bool operator==(const SiteRun &) const = default;
+    };
+    struct Row
+    {
+        QString runId;
+        QMap<QString, SiteRun> sites;
+        std::optional<engine::HostedRun> hosted;
+    };
+    static SiteRun summarise(const RunInfo &run);
+    QString engineText(const Row &row) const;
+    QString engineTip(const Row &row) const;
+    void changed(int row);
+    void removeIfGone(int row);
+
+    QList<Row> m_rows;
+};
+
+} // namespace vigil

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+class QAction;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace vigil {
+
+class RunsModel;
+
+// The Runs dock: every run on every site, and what this desktop's engine does
+// with each. Follow starts the run's engine here (kept across restarts); Stop
+// Following releases it.
+class RunsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunsPanel(RunsModel *model, QWidget *parent = nullptr);
+
+    QTableView *view() const { return m_view; }
+    QAction *followAction() const { return m_follow; }
+    QAction *unfollowAction() const { return m_unfollow; }
+    // Hides Follow and Stop Following (a window without engines).
+    void setFollowingEnabled(bool enabled);
+    // Selects the run's row (false: not listed).
+    bool selectRun(const QString &runId);
+
+    QByteArray saveState() const;
+    void restoreState(const QByteArray &state);
+
+Q_SIGNALS:
+    void followRequested(const QString &runId, const QString &site);
+    void unfollowRequested(const QString &runId);
+    void showRunRequested(const QString &runId);
+
+private:
+    void updateActions();
+    void showContextMenu(const QPoint &pos);
+
+    RunsModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_view;
+    QAction *m_follow;
+    QAction *m_unfollow;
+    QAction *m_show;
+    bool m_followingEnabled = true;
+};
+
+} // namespace vigil
