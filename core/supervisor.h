@@ -66,6 +66,9 @@ struct DecisionInput
     QString comment;
     QString evidenceSha256; // of the metric data the decider saw; may be empty
     QJsonObject params;     // name -> value; a parameter left out takes its default
+    // 32 lower-case hex digits made beforehand (a revision that comes with
+    // this decision names it); empty: a new one.
+    QString decisionId;
 };
 
 struct DecisionOutcome

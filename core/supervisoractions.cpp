@@ -18,6 +18,15 @@
 namespace vigil {
 
 namespace {
+
+// The protocol's decision ids: 32 lower-case hex digits.
+bool isDecisionId(const QString &id)
+{
+    return id.size() == 32 && std::all_of(id.cbegin(), id.cend(), [](QChar c) {
+               return (c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+                      (c >= QLatin1Char('a') && c <= QLatin1Char('f'));
+           });
+}
 constexpr qint64 kMaxJsonBytes = 1024 * 1024;
 
 QString qs(const std::string &s)
@@ -131,13 +140,20 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
                         .arg(in.checkpointId, in.runId, known->problem)));
         return;
     }
-    auto id = protocol::makeNonce();
-    if (!id) {
-        reply(Error(qs(id.errorString())));
+    QString decisionId = in.decisionId;
+    if (decisionId.isEmpty()) {
+        auto id = protocol::makeNonce();
+        if (!id) {
+            reply(Error(qs(id.errorString())));
+            return;
+        }
+        decisionId = qs(*id);
+    } else if (!isDecisionId(decisionId)) {
+        reply(Error(tr("decision id \"%1\": expected 32 lower-case hex digits").arg(decisionId)));
         return;
     }
     OutboxEntry e;
-    e.decisionId = qs(*id);
+    e.decisionId = decisionId;
     e.site = in.site;
     e.runId = in.runId;
     e.checkpointId = in.checkpointId;

@@ -3,6 +3,7 @@
 #include "ctlcommands.h"
 #include "ctloutput.h"
 #include "protocol/ids.h"
+#include "protocol/random.h"
 #include "sites/site.h"
 
 #include <QCryptographicHash>
@@ -133,6 +134,20 @@ void Command::doDecide()
         fail(syntax.errorString(), Usage);
         return;
     }
+    if (isSet(QStringLiteral("revise"))) {
+        // Every problem of the revision before anything is connected or written.
+        const QString path = option(QStringLiteral("revise"));
+        const WorkflowCheck check = checkWorkflowFile(path);
+        if (!check.ok()) {
+            for (const QString &line : workflowCheckLines(check))
+                diagnostic(line);
+            fail(QStringLiteral("decide --revise: %1 is not a valid workflow; nothing written")
+                     .arg(printable(path)));
+            return;
+        }
+        m_proposedPath = path;
+        m_proposed = check.workflow;
+    }
     refreshAll([this, run, cp, opt] {
         // Find the checkpoint on whichever site holds the run.
         std::optional<CheckpointInfo> found;
@@ -167,15 +182,17 @@ void Command::doDecide()
         auto files = std::make_shared<QStringList>();
         for (const MetricRef &m : c.metrics)
             *files << m.file;
-        auto sendDecision = [this, c, opt, hash, params = *params] {
+        auto sendNow = [this, c, opt, hash, params = *params](const QString &decisionId,
+                                                              int revision) {
             DecisionInput in{c.site,
                              c.runId,
                              c.id,
                              opt,
                              option(QStringLiteral("comment")),
                              QString::fromLatin1(hash->result().toHex()),
-                             params};
-            m_supervisor->decide(in, this, [this, c, params](Result<DecisionOutcome> r) {
+                             params,
+                             decisionId};
+            m_supervisor->decide(in, this, [this, c, params, revision](Result<DecisionOutcome> r) {
                 if (!r) {
                     fail(r.errorString());
                     return;
@@ -184,6 +201,10 @@ void Command::doDecide()
                     out(QStringLiteral("checkpoint %1 was already decided by %2 at %3: option %4")
                             .arg(c.id, printable(r->decidedBy), r->decidedAt.toString(Qt::ISODate),
                                  printable(r->option)));
+                    if (revision > 0)
+                        out(QStringLiteral("revision %1 came with this decision: the engine "
+                                           "refuses it")
+                                .arg(revision));
                     finish(Lost);
                     return;
                 }
@@ -191,6 +212,23 @@ void Command::doDecide()
                         .arg(printable(r->option), c.site, c.runId, c.id, paramsNote(c, params)));
                 finish(Ok);
             });
+        };
+        // With --revise: the revision first, naming the decision about to be
+        // written, so that the engine never acts on the decision without it.
+        auto sendDecision = [this, c, sendNow] {
+            if (!m_proposed) {
+                sendNow(QString(), 0);
+                return;
+            }
+            auto id = protocol::makeNonce();
+            if (!id) {
+                fail(QString::fromStdString(id.errorString()));
+                return;
+            }
+            m_withCheckpoint = c.id;
+            m_withDecisionId = QString::fromStdString(*id);
+            m_afterPublish = [this, sendNow](int revision) { sendNow(m_withDecisionId, revision); };
+            findRevisionHome(false);
         };
         auto next = std::make_shared<std::function<void()>>();
         *next = [this, c, files, hash, next, sendDecision] {

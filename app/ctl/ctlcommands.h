@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QObject>
 #include <QTimer>
+#include <functional>
 #include <optional>
 
 class QJsonArray;
@@ -128,6 +129,14 @@ private:
     QString m_workflowPath;         // empty: no workflow
     bool m_sitesOverridden = false; // --site-override changed m_workflow's sites
     Workflow m_workflow;
+    // revise FILE, decide --revise FILE: the proposed revision.
+    std::optional<Workflow> m_proposed;
+    QString m_proposedPath;
+    // decide --revise: the decision the revision comes with, and what
+    // follows once the revision is published (the decision is sent).
+    QString m_withCheckpoint;
+    QString m_withDecisionId;
+    std::function<void(int revision)> m_afterPublish;
     SiteRegistry m_registry;
     bool m_registryLoaded = false;
     QList<SiteSpec> m_sites; // in scope: the workflow's, then the registry's; --site filters

@@ -44,7 +44,10 @@ QString commandsHelp()
                "params\n"
                "                                    before anything is written; a param left out "
                "takes\n"
-               "                                    its default (also: --run R --checkpoint C)\n"
+               "                                    its default (also: --run R --checkpoint C);\n"
+               "                                    --revise FILE: a revision that applies with "
+               "this\n"
+               "                                    decision only (see revise)\n"
                "  revise RUN FILE [--dry-run] [--comment C]\n"
                "                                    change a running run: FILE (the whole "
                "workflow)\n"
@@ -149,6 +152,11 @@ void addOptions(QCommandLineParser &p)
                         "(default 10000; another engine takes a lease over after 3 missed "
                         "heartbeats). Shorter: faster takeovers, more writes."),
          QStringLiteral("ms")},
+        {QStringLiteral("revise"),
+         QStringLiteral("decide: FILE (the whole workflow) becomes the run's next revision, "
+                        "applied only with this decision: a task added, params changed, a "
+                        "step skipped."),
+         QStringLiteral("file")},
         {QStringLiteral("dry-run"),
          QStringLiteral("revise: print the diff and check the change; publish nothing.")},
         {QStringLiteral("list"),

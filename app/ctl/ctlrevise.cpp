@@ -121,6 +121,8 @@ void Command::doRevise(const QString &path)
         }
         m_workflowPath = path;
         m_workflow = check.workflow;
+        m_proposedPath = path;
+        m_proposed = check.workflow;
     } else if (!path.isEmpty() && !loadWorkflowFile(path)) {
         return;
     }
@@ -217,7 +219,9 @@ void Command::proposeRunRevision(const QString &home, const engine::RunRecord &r
                     engine::RevisionProposal p;
                     p.base = base.workflow;
                     p.baseRevision = base.revision;
-                    p.proposed = m_workflow;
+                    p.proposed = *m_proposed;
+                    p.checkpoint = m_withCheckpoint;
+                    p.decisionId = m_withDecisionId;
                     p.states = knownStates(summary, parts, m_supervisor->jobs(), m_run);
                     p.refused = record.refusedRevisions;
                     p.author = localUserName();
@@ -244,7 +248,7 @@ void Command::publishRevision(const QString &home, const engine::RunRecord &reco
     QStringList problems;
     if (changes.isEmpty())
         problems << QStringLiteral("%1 is the same as revision %2 (%3): no change")
-                        .arg(m_workflowPath)
+                        .arg(m_proposedPath)
                         .arg(p.baseRevision)
                         .arg(revisionName(p.baseRevision));
     else if (auto ok = engine::checkRevision(p.base, p.proposed, p.states); !ok)
@@ -306,6 +310,19 @@ void Command::publishRevision(const QString &home, const engine::RunRecord &reco
                 return;
             }
             report(true, {});
+            if (m_afterPublish) {
+                if (!json)
+                    out(QStringLiteral("revision %1 published on site %2 (%3/%4) by %5@%6; the "
+                                       "engine applies it with decision %7 on %8, and refuses "
+                                       "it if another decision holds %8")
+                            .arg(*published)
+                            .arg(home, runDir,
+                                 engine::revisionPath(*published, QStringLiteral("toml")),
+                                 printable(p.author), printable(p.host), p.decisionId,
+                                 p.checkpoint));
+                m_afterPublish(*published);
+                return;
+            }
             if (!json)
                 out(QStringLiteral("revision %1 published on site %2 (%3/%4) by %5@%6; the engine "
                                    "following the run checks it and applies it at its next cycle "

@@ -346,7 +346,7 @@ void Engine::fetchDetails(const Observation &obs)
             m_logTails.value(s.task).first != s.attempt)
             tails << s;
     auto pending = std::make_shared<int>(int(gates.size() + tails.size()) + 1);
-    auto one = [this, pending, obs]() {
+    auto one = [this, pending, obs, gates]() {
         if (--*pending > 0)
             return;
         Observation full = obs;
@@ -355,7 +355,26 @@ void Engine::fetchDetails(const Observation &obs)
                 it->params = m_gateParams.value(it.key());
         for (auto it = m_logTails.cbegin(); it != m_logTails.cend(); ++it)
             full.logTails.insert(it.key(), it->second);
-        finishCycle(full);
+        // A revision that comes with a gate's decision is published before
+        // the decision: listed again now that the decision was read, it is
+        // taken before the decision acts, even if the first listing of this
+        // cycle came before it.
+        if (gates.isEmpty()) {
+            finishCycle(full);
+            return;
+        }
+        // Another revision first in line: the decisions wait a cycle, so
+        // that the one that came with them is taken before they act.
+        auto proceed = [this, full, gates] {
+            m_revisionsFirst =
+                m_fetchedRevision &&
+                !(m_fetchedRevision->info && gates.contains(m_fetchedRevision->info->checkpoint));
+            finishCycle(full);
+        };
+        if (m_fetchedRevision)
+            proceed();
+        else
+            fetchRevision(proceed);
     };
     for (const QString &g : std::as_const(gates))
         fetchGateParams(g, one);
@@ -453,6 +472,11 @@ void Engine::finishCycle(const Observation &obs)
     qCDebug(lcEngine).noquote() << "run" << m_runId << "cycle: acting" << isActing()
                                 << "params missing" << m_paramsMissing.size();
     if (!isActing()) {
+        endCycle();
+        return;
+    }
+    if (std::exchange(m_revisionsFirst, false)) {
+        m_again = true;
         endCycle();
         return;
     }

@@ -21,6 +21,7 @@
 #include "gateposting.h"
 #include "lease.h"
 #include "planner.h"
+#include "revision.h"
 #include "taskstate.h"
 
 #include <QHash>
@@ -136,9 +137,15 @@ private:
     // engine cannot start) gets why it cannot.
     void loadRevision(Next next, std::function<void(const QString &)> failed = {});
     void fetchRevision(Next next);
+    struct FetchedRevision;
+    void readDescription(Site *home, int number, FetchedRevision fetched, Next next);
     // Checks the revision fetched this cycle against `states` and switches
     // to it, or refuses it. True when the workflow changed.
     bool takeRevision(const QMap<QString, TaskStatus> &states);
+    // A revision that came with a decision: empty when that decision holds
+    // its checkpoint; else why the revision is refused; nullopt while the
+    // checkpoint waits for it (the revision is kept for the next cycle).
+    std::optional<QString> decisionProblem(const RevisionInfo &info) const;
     void leaseTick();
     void onLeaseResult(Result<bool> held);
     // On taking the lease: the record (and the revision it names) read again,
@@ -216,11 +223,13 @@ private:
     {
         int number = 0;
         std::optional<Workflow> workflow;
-        QString error; // why it cannot be read
+        std::optional<RevisionInfo> info; // revisions/NNNN.json; none: not written
+        QString error;                    // why it cannot be read
     };
     std::optional<FetchedRevision> m_fetchedRevision;
     bool m_recordDirty = false;
-    bool m_recordChecked = false; // read again since the lease was taken
+    bool m_revisionsFirst = false; // new decisions wait for the revisions in line
+    bool m_recordChecked = false;  // read again since the lease was taken
     bool m_rereading = false;
     bool m_finishedSaid = false;
 };

@@ -15,7 +15,8 @@ namespace vigil::engine {
 
 namespace {
 constexpr qint64 kMaxWorkflowBytes = 4 * 1024 * 1024;
-}
+constexpr qint64 kMaxJsonBytes = 1024 * 1024;
+} // namespace
 
 // A restarted engine goes on with the revision its record says is in effect
 // (the whole workflow is in revisions/NNNN.toml).
@@ -100,10 +101,76 @@ void Engine::fetchRevision(Next next)
             } else {
                 fetched.error = wf.errorString();
             }
-            m_fetchedRevision = fetched;
-            next();
+            if (!fetched.error.isEmpty()) {
+                m_fetchedRevision = fetched;
+                next();
+                return;
+            }
+            readDescription(home, number, std::move(fetched), next);
         });
     });
+}
+
+// revisions/NNNN.json: who proposed it, and the decision it may come with.
+// A revision published without one (by hand, or by an older Vigil) has none.
+void Engine::readDescription(Site *home, int number, FetchedRevision fetched, Next next)
+{
+    const QString path =
+        runDir(home) + QLatin1Char('/') + revisionPath(number, QStringLiteral("json"));
+    readSiteFile(home, path, kMaxJsonBytes, [=, this](Result<QByteArray> r) mutable {
+        if (!r && r.error().kind == Error::Kind::NotFound) {
+            m_fetchedRevision = fetched;
+        } else if (!r && r.error().kind != Error::Kind::TooLarge) {
+            raiseProblem(tr("run %1: revision %2 cannot be read (tried again): %3")
+                             .arg(m_runId)
+                             .arg(number)
+                             .arg(r.errorString()));
+        } else if (auto info = r ? parseRevisionInfo(*r, path) : Result<RevisionInfo>(r.error());
+                   !info) {
+            fetched.error = info.errorString();
+            m_fetchedRevision = fetched;
+        } else {
+            fetched.info = *info;
+            m_fetchedRevision = fetched;
+        }
+        next();
+    });
+}
+
+std::optional<QString> Engine::decisionProblem(const RevisionInfo &info) const
+{
+    std::optional<CheckpointInfo> found;
+    for (const RunInfo &run : m_supervisor->runs())
+        if (run.runId == m_runId && m_sites.contains(run.site))
+            for (const CheckpointInfo &c : run.checkpoints)
+                if (c.id == info.checkpoint)
+                    found = c;
+    const QString came =
+        tr("it came with decision %1 on checkpoint %2").arg(info.decisionId, info.checkpoint);
+    if (!found) {
+        // A gate not posted yet: its decision cannot be there.
+        const TaskSpec *gate = m_workflow.task(info.checkpoint);
+        const TaskState state = m_states.value(info.checkpoint).state;
+        if (gate && gate->isGate() && !isTerminal(state))
+            return std::nullopt;
+        return tr("%1, which this run does not have").arg(came);
+    }
+    switch (found->status) {
+    case CheckpointInfo::Status::Pending:
+        return std::nullopt;
+    case CheckpointInfo::Status::Closed:
+    case CheckpointInfo::Status::Broken:
+        return tr("%1, which closed without it").arg(came);
+    case CheckpointInfo::Status::Decided:
+    case CheckpointInfo::Status::Applied:
+    case CheckpointInfo::Status::Refused:
+        break;
+    }
+    if (found->decisionId == info.decisionId)
+        return QString();
+    return tr("%1, but %2 decided first (option %3)")
+        .arg(came, found->decidedBy.isEmpty() ? tr("someone") : found->decidedBy,
+             found->decidedOption);
 }
 
 bool Engine::takeRevision(const QMap<QString, TaskStatus> &states)
@@ -112,6 +179,17 @@ bool Engine::takeRevision(const QMap<QString, TaskStatus> &states)
         return false;
     const FetchedRevision fetched = *std::exchange(m_fetchedRevision, std::nullopt);
     QString why = fetched.error;
+    if (why.isEmpty() && fetched.info && !fetched.info->decisionId.isEmpty()) {
+        const std::optional<QString> problem = decisionProblem(*fetched.info);
+        if (!problem) {
+            // Its decision is not there yet: kept, and checked again next cycle.
+            qCDebug(lcEngine).noquote() << "run" << m_runId << "revision" << fetched.number
+                                        << "waits for decision" << fetched.info->decisionId;
+            m_fetchedRevision = fetched;
+            return false;
+        }
+        why = *problem;
+    }
     if (why.isEmpty())
         if (auto ok = checkRevision(m_workflow, *fetched.workflow, states); !ok)
             why = ok.errorString();

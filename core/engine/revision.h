@@ -118,6 +118,10 @@ struct RevisionInfo
     QDateTime createdAt;
     QString comment;
     QStringList summary; // describeChange() of each change
+    // Set when the revision came with a decision (`vigilctl decide --revise`):
+    // it applies only if that decision is the one the checkpoint holds.
+    QString checkpoint;
+    QString decisionId;
 
     bool operator==(const RevisionInfo &) const = default;
 };
@@ -147,6 +151,10 @@ struct RevisionProposal
     QString host;
     QString comment;
     QDateTime at;
+    // A revision that comes with a decision: the checkpoint and the id of
+    // the decision about to be written there (both or neither).
+    QString checkpoint;
+    QString decisionId;
 };
 
 // Publishes a revision in `runDirectory` (the home site's) through
@@ -157,13 +165,15 @@ struct RevisionProposal
 //     `refused` is not baseRevision, refused (Error::Kind::AlreadyExists,
 //     "revision N was published meanwhile...": look at it and propose
 //     against it);
-//  3. creates revisions/NNNN.toml (N = the highest published revision,
-//     refused or not, + 1; see nextRevisionNumber()) no-clobber: another
-//     proposer that published N first wins (AlreadyExists, nothing written);
-//  4. writes revisions/NNNN.diff (revisionText()) and revisions/NNNN.json
-//     (RevisionInfo), each atomically.
+//  3. creates revisions/NNNN.json (RevisionInfo; N = the highest published
+//     revision, refused or not, + 1; see nextRevisionNumber()) no-clobber:
+//     another proposer that claimed N first wins (AlreadyExists, nothing
+//     written); then revisions/NNNN.toml no-clobber, which publishes it: the
+//     engine always finds the description (and a decision it depends on)
+//     before the revision;
+//  4. writes revisions/NNNN.diff (revisionText()) atomically.
 // `done` gets N. A failure at step 4 leaves the revision published (the
-// engine needs only the .toml): the error says so. A proposal identical to
+// engine needs only the .toml and .json): the error says so. A proposal identical to
 // its base is refused ("no change"). `context` ends the call when destroyed.
 void proposeRevision(Transport *transport, const QString &runDirectory,
                      const RevisionProposal &proposal, QObject *context, Callback<int> done);

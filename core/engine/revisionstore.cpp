@@ -64,6 +64,10 @@ QByteArray serializeRevisionInfo(const RevisionInfo &info)
         {QStringLiteral("comment"), info.comment},
         {QStringLiteral("summary"), QJsonArray::fromStringList(info.summary)},
     };
+    if (!info.decisionId.isEmpty())
+        o.insert(QStringLiteral("with_decision"),
+                 QJsonObject{{QStringLiteral("checkpoint"), info.checkpoint},
+                             {QStringLiteral("decision_id"), info.decisionId}});
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -92,6 +96,17 @@ Result<RevisionInfo> parseRevisionInfo(const QByteArray &data, const QString &fi
     info.comment = o.value(QStringLiteral("comment")).toString();
     for (const QJsonValue &v : o.value(QStringLiteral("summary")).toArray())
         info.summary << v.toString();
+    if (const QJsonValue with = o.value(QStringLiteral("with_decision")); !with.isUndefined()) {
+        const QJsonObject w = with.toObject();
+        info.checkpoint = w.value(QStringLiteral("checkpoint")).toString();
+        info.decisionId = w.value(QStringLiteral("decision_id")).toString();
+        static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+        if (!with.isObject() || info.checkpoint.isEmpty() || !hex.match(info.decisionId).hasMatch())
+            return Error(QStringLiteral("%1: with_decision: expected {\"checkpoint\": ID, "
+                                        "\"decision_id\": 32 hex digits}")
+                             .arg(file),
+                         Error::Kind::Malformed);
+    }
     return info;
 }
 
@@ -133,6 +148,8 @@ void proposeRevision(Transport *transport, const QString &runDirectory, const Re
     info.host = p.host;
     info.createdAt = p.at;
     info.comment = p.comment;
+    info.checkpoint = p.checkpoint;
+    info.decisionId = p.decisionId;
     for (const WorkflowChange &c : changes)
         info.summary << describeChange(c);
     const QByteArray toml = workflowToToml(p.proposed);
@@ -142,22 +159,25 @@ void proposeRevision(Transport *transport, const QString &runDirectory, const Re
     auto path = [=](const QString &ext) {
         return joinPath(runDirectory, revisionPath(number, ext));
     };
-    // The metadata, after the .toml was won; the revision counts without it.
+    // The readable diff, once the .toml is published; the revision counts without it.
     auto writeRest = [=](QObject *ctx) {
         transport->writeFileAtomic(
             path(QStringLiteral("diff")), diff, 0644, ctx, [=](Result<void> d) {
-                transport->writeFileAtomic(
-                    path(QStringLiteral("json")), json, 0644, ctx, [=](Result<void> j) {
-                        if (d && j)
-                            done(number);
-                        else
-                            done(Error(QStringLiteral("revision %1 is published (%2), but its "
-                                                      "description could not be written: %3")
-                                           .arg(number)
-                                           .arg(path(QStringLiteral("toml")),
-                                                d ? j.errorString() : d.errorString())));
-                    });
+                if (d)
+                    done(number);
+                else
+                    done(Error(QStringLiteral("revision %1 is published (%2), but its diff could "
+                                              "not be written: %3")
+                                   .arg(number)
+                                   .arg(path(QStringLiteral("toml")), d.errorString())));
             });
+    };
+    auto lost = [=](const QString &file) {
+        return Error(QStringLiteral("revision %1 was published by someone else first (%2): look "
+                                    "at it and propose against it")
+                         .arg(number)
+                         .arg(file),
+                     Error::Kind::AlreadyExists);
     };
     transport->makeDirectories(dir, 0755, context, [=](Result<void> mk) {
         if (!mk) {
@@ -184,21 +204,27 @@ void proposeRevision(Transport *transport, const QString &runDirectory, const Re
                            Error::Kind::AlreadyExists));
                 return;
             }
+            // The description claims N; the workflow then publishes it.
+            auto failed = [=](const QString &file, const Error &e) {
+                done(e.kind == Error::Kind::AlreadyExists
+                         ? lost(file)
+                         : Error(QStringLiteral("cannot publish %1: %2").arg(file, e.message),
+                                 e.kind));
+            };
             transport->createExclusive(
-                path(QStringLiteral("toml")), toml, 0644, context, [=](Result<void> c) {
-                    if (!c) {
-                        done(c.error().kind == Error::Kind::AlreadyExists
-                                 ? Error(QStringLiteral("revision %1 was published by someone "
-                                                        "else first: look at it and propose "
-                                                        "against it")
-                                             .arg(number),
-                                         Error::Kind::AlreadyExists)
-                                 : Error(QStringLiteral("cannot publish %1: %2")
-                                             .arg(path(QStringLiteral("toml")), c.errorString()),
-                                         c.error().kind));
+                path(QStringLiteral("json")), json, 0644, context, [=](Result<void> claimed) {
+                    if (!claimed) {
+                        failed(path(QStringLiteral("json")), claimed.error());
                         return;
                     }
-                    writeRest(context);
+                    transport->createExclusive(
+                        path(QStringLiteral("toml")), toml, 0644, context, [=](Result<void> c) {
+                            if (!c) {
+                                failed(path(QStringLiteral("toml")), c.error());
+                                return;
+                            }
+                            writeRest(context);
+                        });
                 });
         });
     });

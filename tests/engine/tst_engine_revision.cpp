@@ -7,6 +7,9 @@
 // submitted again. Revision 3 (written by hand, as a stale desktop could)
 // changes the running train and adds a task: it is refused whole, and
 // nothing of it ever applies. A restarted engine goes on with revision 2.
+// A revision that comes with a gate's decision (vigilctl decide --revise)
+// waits while the gate does, is taken before the decision acts when that
+// decision holds the gate, and is refused when another one does.
 #include "../common/vigiljob.h"
 #include "engine/engine.h"
 #include "engine/revision.h"
@@ -36,6 +39,12 @@ QByteArray readAll(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+// Waits until the engine says `task` is in `state`.
+bool reaches(const Engine *engine, const QString &task, TaskState state)
+{
+    return QTest::qWaitFor([&] { return engine->states().value(task).state == state; }, 30000);
+}
+
 TaskSpec shellTask(const QString &name, const QStringList &after, const QString &script)
 {
     TaskSpec t = enginetest::job(name, kSite, after);
@@ -52,12 +61,18 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void addTaskAndChangeEnvWhileTrainRuns();
+    void revisionThatComesWithADecision_data();
+    void revisionThatComesWithADecision();
 
 private:
+    Workflow noTasks() const; // the name and the local site
     Workflow workflow() const;
     Engine *startEngine(const Workflow &wf);
     QString runDir() const { return m_root->filePath(QStringLiteral("revised")); }
-    Result<int> propose(const Workflow &base, int baseRevision, const Workflow &proposed);
+    // With a checkpoint and a decision id: a revision that comes with that decision.
+    Result<int> propose(const Workflow &base, int baseRevision, const Workflow &proposed,
+                        const QString &checkpoint = QString(),
+                        const QString &decisionId = QString());
 
     std::unique_ptr<QTemporaryDir> m_root;
     std::unique_ptr<Supervisor> m_supervisor;
@@ -65,13 +80,19 @@ private:
     QStringList m_problems;
 };
 
-Workflow TestEngineRevision::workflow() const
+Workflow TestEngineRevision::noTasks() const
 {
     Workflow wf;
     wf.name = QStringLiteral("revised");
     SiteSpec here = enginetest::site(kSite, SiteSpec::Kind::Local);
     here.runRoot = m_root->path();
     wf.sites << here;
+    return wf;
+}
+
+Workflow TestEngineRevision::workflow() const
+{
+    Workflow wf = noTasks();
     wf.tasks << shellTask(QStringLiteral("prep"), {}, QStringLiteral("sleep 1"));
     // train runs long enough for two revisions to arrive meanwhile.
     wf.tasks << shellTask(QStringLiteral("train"), {QStringLiteral("prep")},
@@ -128,7 +149,8 @@ Engine *TestEngineRevision::startEngine(const Workflow &wf)
 }
 
 Result<int> TestEngineRevision::propose(const Workflow &base, int baseRevision,
-                                        const Workflow &proposed)
+                                        const Workflow &proposed, const QString &checkpoint,
+                                        const QString &decisionId)
 {
     RevisionProposal p;
     p.base = base;
@@ -139,6 +161,8 @@ Result<int> TestEngineRevision::propose(const Workflow &base, int baseRevision,
     p.host = QStringLiteral("here");
     p.comment = QStringLiteral("evaluate as well; a short report");
     p.at = QDateTime::currentDateTimeUtc();
+    p.checkpoint = checkpoint;
+    p.decisionId = decisionId;
     Transport *t = m_supervisor->site(kSite)->transport();
     return enginetest::await<int>(
         [&](QObject *c, Callback<int> cb) { proposeRevision(t, runDir(), p, c, cb); });
@@ -151,13 +175,7 @@ void TestEngineRevision::addTaskAndChangeEnvWhileTrainRuns()
     QSignalSpy applied(engine, &Engine::revisionApplied);
     QSignalSpy refused(engine, &Engine::revisionRefused);
     QSignalSpy finished(engine, &Engine::runFinished);
-    QVERIFY2(QTest::qWaitFor(
-                 [&] {
-                     return engine->states().value(QStringLiteral("train")).state ==
-                            TaskState::Running;
-                 },
-                 30000),
-             "train did not start");
+    QVERIFY2(reaches(engine, QStringLiteral("train"), TaskState::Running), "train did not start");
 
     // Revision 2: evaluate after train; report's MODE changed.
     Workflow v2 = v1;
@@ -244,6 +262,90 @@ void TestEngineRevision::addTaskAndChangeEnvWhileTrainRuns()
     QVERIFY(started.wait(10000) || started.size() == 1);
     QCOMPARE(again->revision(), 2);
     QCOMPARE(again->workflow(), v2);
+}
+
+void TestEngineRevision::revisionThatComesWithADecision_data()
+{
+    QTest::addColumn<bool>("itsDecisionHolds");
+    QTest::addColumn<bool>(
+        "waitBetween"); // else decided right after the revision, as vigilctl does
+    QTest::newRow("its decision holds") << true << true;
+    QTest::newRow("its decision, at once") << true << false;
+    QTest::newRow("another decision holds") << false << true;
+}
+
+void TestEngineRevision::revisionThatComesWithADecision()
+{
+    QFETCH(bool, itsDecisionHolds);
+    QFETCH(bool, waitBetween);
+    Workflow v1 = noTasks();
+    v1.tasks << shellTask(QStringLiteral("prep"), {}, QStringLiteral("true"));
+    v1.tasks << enginetest::gate(QStringLiteral("review"), {QStringLiteral("prep")},
+                                 {QStringLiteral("go:train"), QStringLiteral("stop:/train")});
+    v1.tasks << shellTask(QStringLiteral("train"), {QStringLiteral("review")},
+                          QStringLiteral("echo trained > train.txt"));
+    Engine *engine = startEngine(v1);
+    QSignalSpy applied(engine, &Engine::revisionApplied);
+    QSignalSpy refused(engine, &Engine::revisionRefused);
+    QSignalSpy finished(engine, &Engine::runFinished);
+    QVERIFY2(reaches(engine, QStringLiteral("review"), TaskState::WaitingForHuman),
+             "the gate was not posted");
+
+    // Revision 2, with the decision about to be taken: train (enabled by
+    // that decision) changed, report added after the gate. Taken after the
+    // decision acted, it would be refused: train would have been submitted.
+    const QString decisionId = QString(32, QLatin1Char('7'));
+    Workflow v2 = v1;
+    v2.tasks[2].command.last() = QStringLiteral("echo trained-v2 > train.txt");
+    v2.tasks << shellTask(QStringLiteral("report"), {QStringLiteral("review")},
+                          QStringLiteral("echo reported > report.txt"));
+    auto two = propose(v1, 1, v2, QStringLiteral("review"), decisionId);
+    QVERIFY2(two, qPrintable(two.errorString()));
+    if (waitBetween) {
+        // Not taken while the gate waits, and not refused either.
+        QTest::qWait(3000);
+        QCOMPARE(engine->revision(), 1);
+        QCOMPARE(applied.size(), 0);
+        QCOMPARE(refused.size(), 0);
+    }
+
+    DecisionInput in;
+    in.site = kSite;
+    in.runId = QStringLiteral("revised");
+    in.checkpointId = QStringLiteral("review");
+    in.option = QStringLiteral("go");
+    if (itsDecisionHolds)
+        in.decisionId = decisionId; // else a new one: someone else's decision
+    auto out = enginetest::await<DecisionOutcome>(
+        [&](QObject *c, Callback<DecisionOutcome> cb) { m_supervisor->decide(in, c, cb); });
+    QVERIFY2(out, qPrintable(out.errorString()));
+    QVERIFY(out->won);
+
+    QVERIFY2(finished.wait(60000) || finished.size() == 1, "the run did not finish");
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("done"));
+    QCOMPARE(readAll(runDir() + QStringLiteral("/train.txt")),
+             itsDecisionHolds ? QByteArray("trained-v2\n") : QByteArray("trained\n"));
+    if (itsDecisionHolds) {
+        QCOMPARE(applied.size(), 1);
+        QCOMPARE(applied.first().at(1).toString(),
+                 QStringLiteral("~ train.command: /bin/sh -c 'echo trained > train.txt' -> /bin/sh "
+                                "-c 'echo trained-v2 > train.txt'\n+ task report (after review)"));
+        QCOMPARE(refused.size(), 0);
+        QCOMPARE(engine->revision(), 2);
+        QCOMPARE(readAll(runDir() + QStringLiteral("/report.txt")), QByteArray("reported\n"));
+    } else {
+        QCOMPARE(applied.size(), 0);
+        QCOMPARE(refused.size(), 1);
+        const QString why = refused.first().at(1).toString();
+        QVERIFY2(why.startsWith(QStringLiteral("it came with decision %1 on checkpoint review, "
+                                               "but ")
+                                    .arg(decisionId)) &&
+                     why.endsWith(QStringLiteral(" decided first (option go)")),
+                 qPrintable(why));
+        QCOMPARE(engine->revision(), 1);
+        QVERIFY(!QFile::exists(runDir() + QStringLiteral("/report.txt")));
+        QVERIFY(!QFile::exists(runDir() + QStringLiteral("/tasks/report")));
+    }
 }
 
 QTEST_MAIN(TestEngineRevision)

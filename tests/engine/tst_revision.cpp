@@ -369,6 +369,21 @@ void TestRevision::infoRoundTrip()
     QVERIFY2(refused.errorString().startsWith(QStringLiteral("revisions/0003.json: revision 3")),
              qPrintable(refused.errorString()));
     QVERIFY(!parseRevisionInfo("[]", QStringLiteral("f")));
+
+    // A revision that comes with a decision names it; one without says nothing of it.
+    QVERIFY(!serializeRevisionInfo(info).contains("with_decision"));
+    info.checkpoint = QStringLiteral("gate");
+    info.decisionId = QString(32, QLatin1Char('a'));
+    back = parseRevisionInfo(serializeRevisionInfo(info), QStringLiteral("0003.json"));
+    QVERIFY2(back, qPrintable(back.errorString()));
+    QCOMPARE(*back, info);
+    QByteArray badId = serializeRevisionInfo(info);
+    badId.replace(QByteArray(32, 'a'), "not-an-id");
+    const auto refusedId = parseRevisionInfo(badId, QStringLiteral("revisions/0003.json"));
+    QVERIFY(!refusedId);
+    QVERIFY2(refusedId.errorString().startsWith(
+                 QStringLiteral("revisions/0003.json: with_decision: expected")),
+             qPrintable(refusedId.errorString()));
 }
 
 void TestRevision::recordKeepsRevisions()

@@ -204,11 +204,26 @@ private Q_SLOTS:
         QCOMPARE(c->find(QStringLiteral("lease")).value(QStringLiteral("lease")).toString(),
                  QStringLiteral("elsewhere"));
 
-        const CtlResult decide = runCtl(
-            ctl(QStringLiteral("decide"),
-                {m_run, QStringLiteral("gate"), QStringLiteral("--option"), QStringLiteral("go"),
-                 QStringLiteral("--param"), QStringLiteral("lr=0.5")}));
+        // The decision comes with a revision (as CIF's decision file may):
+        // a report task after train, which the launched workflow does not have.
+        const QString revised = m_dir.filePath(QStringLiteral("revised.toml"));
+        {
+            QFile f(revised);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(
+                gatedWorkflowToml(m_env, QStringLiteral("ctl-follow"), QLatin1String(kRunRoot)) +
+                "[tasks.report]\nsite = \"cluster\"\nafter = [\"train\"]\n"
+                "command = [\"sh\", \"-c\", \"echo reported >> report.txt\"]\n");
+        }
+        const CtlResult decide =
+            runCtl(ctl(QStringLiteral("decide"),
+                       {m_run, QStringLiteral("gate"), QStringLiteral("--option"),
+                        QStringLiteral("go"), QStringLiteral("--param"), QStringLiteral("lr=0.5"),
+                        QStringLiteral("--revise"), revised}));
         QVERIFY2(decide.exitCode == 0, qPrintable(decide.describe()));
+        QVERIFY2(decide.out.contains("+ task report (after train)") &&
+                     decide.out.contains("revision 2 published on site cluster"),
+                 qPrintable(decide.describe()));
 
         QVERIFY2(c->process.waitForFinished(90000) || c->process.state() == QProcess::NotRunning,
                  qPrintable(c->describe()));
@@ -265,6 +280,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(slurmJobs(QStringLiteral("train")),
                                   QStringList{trainJob + QStringLiteral("=COMPLETED")}, 20000);
         QCOMPARE(record.value(QStringLiteral("finished")).toString(), QStringLiteral("done"));
+        // The revision that came with the decision applied: report ran once.
+        QCOMPARE(record.value(QStringLiteral("revision")).toInt(), 2);
+        QCOMPARE(readLocal(runDir() + QStringLiteral("/report.txt")), QByteArray("reported\n"));
+        QVERIFY2(!c->find(QStringLiteral("revision")).isEmpty(), qPrintable(c->describe()));
     }
 
     // Following a finished run ends at once with its outcome; a run that is
