@@ -76,4 +76,50 @@ QString shellJoin(const QStringList &argv)
     return quoted.join(QLatin1Char(' '));
 }
 
+Result<QStringList> shellSplit(const QString &line)
+{
+    QStringList words;
+    QString word;
+    bool inWord = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (c == QLatin1Char(' ') || c == QLatin1Char('\t') || c == QLatin1Char('\n')) {
+            if (inWord)
+                words << std::exchange(word, QString());
+            inWord = false;
+            continue;
+        }
+        inWord = true;
+        if (c == QLatin1Char('\'')) {
+            const qsizetype end = line.indexOf(QLatin1Char('\''), i + 1);
+            if (end < 0)
+                return Error(
+                    QStringLiteral("the single quote at column %1 is not closed").arg(i + 1));
+            word += line.mid(i + 1, end - i - 1);
+            i = end;
+        } else if (c == QLatin1Char('"')) {
+            qsizetype j = i + 1;
+            for (; j < line.size() && line.at(j) != QLatin1Char('"'); ++j) {
+                // Inside double quotes a backslash escapes only these.
+                if (line.at(j) == QLatin1Char('\\') && j + 1 < line.size() &&
+                    QStringLiteral("\"\\$`").contains(line.at(j + 1)))
+                    ++j;
+                word += line.at(j);
+            }
+            if (j >= line.size())
+                return Error(
+                    QStringLiteral("the double quote at column %1 is not closed").arg(i + 1));
+            i = j;
+        } else if (c == QLatin1Char('\\')) {
+            if (i + 1 < line.size())
+                word += line.at(++i);
+        } else {
+            word += c;
+        }
+    }
+    if (inWord)
+        words << word;
+    return words;
+}
+
 } // namespace vigil

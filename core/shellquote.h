@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "result.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -14,5 +16,10 @@ QString shellQuote(const QString &word);
 // The first word is always read as the program's name: one that sh would take
 // for an assignment ("A=b") or a reserved word ("if", "time") is quoted too.
 QString shellJoin(const QStringList &argv);
+
+// The words of a command line typed by a person, as sh splits them (single
+// and double quotes, backslashes; no expansion of $, globs or ~): the
+// reverse of shellJoin(). An unterminated quote is an error that says where.
+Result<QStringList> shellSplit(const QString &line);
 
 } // namespace vigil

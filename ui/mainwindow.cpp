@@ -19,6 +19,7 @@
 #include "settings.h"
 #include "sitespanel.h"
 #include "supervisor.h"
+#include "workfloweditor.h"
 #include "workflowview.h"
 
 #include <QAction>
@@ -132,6 +133,17 @@ QDockWidget *MainWindow::addPanel(const QString &objectName, const QString &titl
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newWorkflow =
+        file->addAction(tr("&New Workflow…"), this, [this] { openEditor(Workflow()); });
+    newWorkflow->setShortcut(QKeySequence::New);
+    QAction *editWorkflow = file->addAction(tr("&Edit Workflow…"), this, [this] {
+        openEditor(m_feed->workflowStatus()->workflow());
+    });
+    editWorkflow->setObjectName(QStringLiteral("editWorkflowAction"));
+    editWorkflow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    editWorkflow->setToolTip(tr("Open the workflow shown in the editor (%1)")
+                                 .arg(editWorkflow->shortcut().toString(QKeySequence::NativeText)));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -191,6 +203,15 @@ void MainWindow::createActions()
     connect(m_runChoice, &QComboBox::activated, this, [this](int index) {
         m_feed->workflowStatus()->setCurrentRun(m_runChoice->itemData(index).toString());
     });
+}
+
+void MainWindow::openEditor(const Workflow &workflow)
+{
+    // A window of its own, for as long as the user keeps it open.
+    auto *editor = new WorkflowEditor;
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    editor->setWorkflow(workflow);
+    editor->show();
 }
 
 void MainWindow::setWorkflow(const Workflow &workflow)

@@ -39,6 +39,8 @@ public:
     ~MainWindow() override;
 
     void setWorkflow(const Workflow &workflow);
+    // Opens a workflow editor window on a copy of `workflow`.
+    void openEditor(const Workflow &workflow);
     // A problem found outside the Supervisor (loading the workflow file).
     void reportIssue(const Issue &issue);
 

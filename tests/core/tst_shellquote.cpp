@@ -49,6 +49,25 @@ private Q_SLOTS:
         QVERIFY(sh.waitForFinished(10000));
         QCOMPARE(sh.readAllStandardOutput(), QByteArray("<a b><><c'd>"));
     }
+    // What a person types splits as sh splits it, and shellJoin's output
+    // splits back into the words it joined.
+    void splitReadsWhatShellJoinWrites()
+    {
+        const QStringList argv{
+            QStringLiteral("python3"), QStringLiteral("a b"),        QString(),
+            QStringLiteral("c'd"),     QStringLiteral("say \"hi\""), QStringLiteral("$HOME"),
+            QStringLiteral("a\\b")};
+        auto back = shellSplit(shellJoin(argv));
+        QVERIFY2(back, qPrintable(back.errorString()));
+        QCOMPARE(*back, argv);
+        auto typed = shellSplit(QStringLiteral("  run \"x \\\"y\\\"\" it\\ s 'q r'  "));
+        QVERIFY2(typed, qPrintable(typed.errorString()));
+        QCOMPARE(*typed, (QStringList{QStringLiteral("run"), QStringLiteral("x \"y\""),
+                                      QStringLiteral("it s"), QStringLiteral("q r")}));
+        const auto open = shellSplit(QStringLiteral("echo 'oops"));
+        QVERIFY(!open);
+        QCOMPARE(open.errorString(), QStringLiteral("the single quote at column 6 is not closed"));
+    }
     void safeWordsStayReadable()
     {
         QCOMPARE(shellQuote(QStringLiteral("--partition=debug")),

@@ -5,7 +5,10 @@
 // an approval (with a param) is written through the Supervisor like any
 // decision; the engine then submits train with the param in its environment
 // and skips report: train runs on SLURM and completes, report has its skip
-// marker and no job at all (neither squeue nor sacct knows one).
+// marker and no job at all (neither squeue nor sacct knows one). Another run
+// of the same chain, whose gate nobody decides before its deadline: the
+// engine takes the default (reject), marked as such; report runs on SLURM
+// and train is skipped.
 #include "engine/engine.h"
 #include "engine/runrecordio.h"
 #include "enginetestutil.h"
@@ -44,8 +47,11 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void approveOnSlurm();
+    void timeoutDefaultOnSlurm();
 
 private:
+    // A new run directory, as the launcher makes it; sets m_runId.
+    void newRun();
     Result<QByteArray> read(const QString &path)
     {
         return await<QByteArray>([&](QObject *c, Callback<QByteArray> cb) {
@@ -71,6 +77,7 @@ private:
     Site *m_site = nullptr;
     Workflow m_workflow;
     QString m_runId;
+    QString m_helper; // vigil-job on the site
 };
 
 void TestEngineGateSandbox::initTestCase()
@@ -83,9 +90,6 @@ void TestEngineGateSandbox::initTestCase()
     options.pollSeconds = 2;
     m_supervisor = std::make_unique<Supervisor>(options);
 
-    m_runId = QStringLiteral("gate-") +
-              QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-")) +
-              QString::number(QRandomGenerator::global()->bounded(0x10000), 16);
     SiteSpec spec = site(kSite, SiteSpec::Kind::Slurm);
     spec.host = m_env.hostAlias;
     spec.partition = m_env.value(QStringLiteral("VIGIL_SANDBOX_PARTITION"));
@@ -116,19 +120,27 @@ void TestEngineGateSandbox::initTestCase()
     auto helper = await<QString>(
         [&](QObject *c, Callback<QString> cb) { m_site->ensureHelper(c, cb); }, 60000);
     QVERIFY2(helper, qPrintable(helper.errorString()));
+    m_helper = *helper;
     auto mk = await<void>([&](QObject *c, Callback<void> cb) {
         m_site->transport()->makeDirectories(m_site->runRoot(), 0700, c, cb);
     });
     QVERIFY2(mk, qPrintable(mk.errorString()));
-    // The run directory as the launcher makes it.
+    m_supervisor->start();
+}
+
+void TestEngineGateSandbox::newRun()
+{
+    m_runId = QStringLiteral("gate-") +
+              QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-")) +
+              QString::number(QRandomGenerator::global()->bounded(0x10000), 16);
     auto init = await<ExecResult>([&](QObject *c, Callback<ExecResult> cb) {
-        m_site->transport()->exec({*helper, QStringLiteral("init-run"), QStringLiteral("--run-dir"),
-                                   m_site->runDirectory(m_runId), QStringLiteral("--run-id"),
-                                   m_runId, QStringLiteral("--workflow-name"), m_workflow.name},
+        m_site->transport()->exec({m_helper, QStringLiteral("init-run"),
+                                   QStringLiteral("--run-dir"), m_site->runDirectory(m_runId),
+                                   QStringLiteral("--run-id"), m_runId,
+                                   QStringLiteral("--workflow-name"), m_workflow.name},
                                   {}, c, cb);
     });
     QVERIFY2(init && init->exitCode == 0, init ? init->err.constData() : "exec failed");
-    m_supervisor->start();
 }
 
 void TestEngineGateSandbox::cleanupTestCase()
@@ -138,6 +150,7 @@ void TestEngineGateSandbox::cleanupTestCase()
 
 void TestEngineGateSandbox::approveOnSlurm()
 {
+    newRun();
     EngineOptions options;
     options.workflow = m_workflow;
     options.lease.heartbeat = std::chrono::seconds(4);
@@ -223,6 +236,62 @@ void TestEngineGateSandbox::approveOnSlurm()
                                    QLatin1String(kSummaryFile));
     QVERIFY2(summary, qPrintable(summary.errorString()));
     QCOMPARE(summary->finished, QStringLiteral("done"));
+    QVERIFY(failures.isEmpty());
+}
+
+void TestEngineGateSandbox::timeoutDefaultOnSlurm()
+{
+    newRun();
+    EngineOptions options;
+    options.workflow = m_workflow;
+    for (TaskSpec &t : options.workflow->tasks) {
+        if (t.name != QLatin1String("review"))
+            continue;
+        t.gate.deadline = QStringLiteral("3s");
+        t.gate.deadlineSeconds = 3;
+        t.gate.defaultOption = QStringLiteral("reject");
+    }
+    options.lease.heartbeat = std::chrono::seconds(4);
+    Engine engine(m_supervisor.get(), m_runId, options);
+    QSignalSpy finished(&engine, &Engine::runFinished);
+    QStringList failures;
+    connect(&engine, &Engine::actionFailed, this,
+            [&failures](const QString &, const QString &error) { failures << error; });
+    engine.start();
+
+    // Nobody decides: the default is taken after the deadline, and says so.
+    QVERIFY2(finished.wait(120000) || finished.size() == 1,
+             qPrintable(QStringLiteral("the run did not finish; failures: ") +
+                        failures.join(QStringLiteral("; "))));
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("done"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const auto cp = m_supervisor->checkpoint(kSite, m_runId, QStringLiteral("review"));
+            return cp && cp->status != CheckpointInfo::Status::Pending;
+        }(),
+        20000);
+    const auto cp = m_supervisor->checkpoint(kSite, m_runId, QStringLiteral("review"));
+    QCOMPARE(cp->decidedOption, QStringLiteral("reject"));
+    QCOMPARE(cp->decisionKind, QStringLiteral("timeout-default"));
+    QVERIFY(cp->decidedAt >= cp->createdAt.addSecs(3));
+
+    const QString dir = m_site->runDirectory(m_runId);
+    auto report = read(dir + QStringLiteral("/report.txt"));
+    QVERIFY2(report, qPrintable(report.errorString()));
+    QCOMPARE(*report, QByteArray("reported\n"));
+    auto marker = read(dir + QStringLiteral("/tasks/train/train.skipped"));
+    QVERIFY2(marker, qPrintable(marker.errorString()));
+    QVERIFY2(marker->contains("skipped by gate review option reject"), marker->constData());
+    QVERIFY(!read(dir + QStringLiteral("/train-env.txt")));
+    const QString reportJob =
+        engine.record().tasks.value(QStringLiteral("report")).current()->jobId;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            auto jobs = jobsOf(QStringLiteral("report"));
+            return jobs && jobs->size() == 1 && jobs->first().submittedId() == reportJob &&
+                   jobs->first().state == QLatin1String("COMPLETED");
+        }(),
+        20000);
     QVERIFY(failures.isEmpty());
 }
 
