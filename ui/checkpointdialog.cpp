@@ -113,11 +113,11 @@ void CheckpointDialog::build()
         m_metrics = new QTabWidget(this);
         m_metrics->setDocumentMode(true);
         for (const MetricRef &ref : c.metrics) {
-            auto *chart = new MetricsChart(m_metrics);
-            chart->setMessage(tr("Metrics not loaded"));
-            m_metrics->addTab(chart, QFileInfo(ref.file).fileName());
+            auto *panel = new MetricsPanel(m_metrics);
+            panel->chart()->setMessage(tr("Metrics not loaded"));
+            m_metrics->addTab(panel, QFileInfo(ref.file).fileName());
             m_metrics->setTabToolTip(m_metrics->count() - 1, ref.file);
-            m_charts << chart;
+            m_charts << panel->chart();
         }
         split->addWidget(m_metrics);
         split->setStretchFactor(0, 1);

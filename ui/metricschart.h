@@ -4,26 +4,117 @@
 #include "models/metricstable.h"
 
 #include <QChartView>
+#include <QTimer>
+
+class QLineSeries;
+class QScatterSeries;
 
 namespace vigil {
 
 // A line chart of the columns of one metrics file; shows a message while the
 // file is loading or when it could not be read.
+//
+// Each series is smoothed (debiased EMA) over the whole series, then decimated
+// to min/max per pixel column of the visible x range; both are recomputed when
+// the x range or the width changes. The raw series is drawn faint under the
+// smoothed one. NaN and +-Inf values are marked by red triangles at the top
+// (NaN, +Inf) or bottom (-Inf) edge. Zoom: drag a rectangle, or the wheel
+// (x only); right click zooms out. Pan: drag with the middle button, or the
+// arrow keys. +/- zoom, Home fits everything.
 class MetricsChart : public QChartView
 {
     Q_OBJECT
 public:
+    enum class XAxis { Step, WallTime };
+
     explicit MetricsChart(QWidget *parent = nullptr);
 
     void setTable(const MetricTable &table);
     void setMessage(const QString &message);
-    int seriesCount() const;
+    int seriesCount() const; // the metric series shown
+
+    bool hasWallTime() const { return !m_table.timeName.isEmpty(); }
+    double smoothing() const { return m_smoothing; }
+    void setSmoothing(double weight); // 0..0.99
+    bool logY() const { return m_logY; }
+    void setLogY(bool on);
+    XAxis xAxisKind() const { return m_xKind; }
+    void setXAxisKind(XAxis kind); // WallTime only when hasWallTime()
+    int leftOutByLog() const { return m_leftOut; }
+
+    // The visible x range, in the units of the points (milliseconds since the
+    // epoch for wall time).
+    QPair<double, double> xRange() const;
+    void setXRange(double min, double max);
+
+public Q_SLOTS:
+    void fit();
+
+Q_SIGNALS:
+    void tableChanged();
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
+    struct Plot
+    {
+        QLineSeries *raw = nullptr;
+        QLineSeries *smooth = nullptr;
+        QList<QPointF> rawFull; // sorted by x, finite, drawable on the y axis
+        QList<QPointF> smoothFull;
+    };
+    struct Marker
+    {
+        double x = 0;
+        bool top = true; // NaN and +Inf at the top edge, -Inf at the bottom
+        QString tip;
+    };
+
     void applyPalette();
+    void styleSeries();
+    void clearChart();
+    void makeAxes();
+    void computeSeries();
+    void scheduleDecimation();
+    void decimate();
+    void updateTitle();
+    void zoomX(double factor, double atX);
+    void showMarkerTip(const QPointF &point, bool state);
+
+    MetricTable m_table;
+    QList<Plot> m_plots;
+    QList<Marker> m_markers;  // every NaN/Inf point, sorted by x
+    QStringList m_markerTips; // of the markers drawn, in m_markerSeries's order
+    QScatterSeries *m_markerSeries = nullptr;
+    QAbstractAxis *m_x = nullptr;
+    QAbstractAxis *m_y = nullptr;
+    double m_smoothing = 0;
+    bool m_logY = false;
+    XAxis m_xKind = XAxis::Step;
+    int m_leftOut = 0;
+    QTimer m_decimateTimer;
+    QPoint m_panFrom;
+    bool m_panning = false;
+};
+
+// A MetricsChart with its controls: smoothing, log scale, x by step or wall
+// time (only when the file has a time column), and Fit.
+class MetricsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit MetricsPanel(QWidget *parent = nullptr);
+    MetricsChart *chart() const { return m_chart; }
+
+private:
+    MetricsChart *m_chart;
 };
 
 } // namespace vigil

@@ -13,21 +13,28 @@ namespace vigil {
 struct MetricSeries
 {
     QString name;
-    QList<QPointF> points; // (x, value); rows where the value is not a number are skipped
+    // (x, value). Rows whose x or value is empty or not a number are skipped;
+    // NaN and +-Inf values ("nan", "inf", "-inf", "Infinity") are kept.
+    QList<QPointF> points;
+    // The wall time of each point in seconds since the epoch (NaN where the
+    // row has none), parallel to `points`; empty when the file has no time column.
+    QList<double> times;
 };
 
 // The columns of one metrics file that a checkpoint refers to, ready to plot.
 struct MetricTable
 {
     QString file;
-    QString xName; // the x column, or empty for the row number
+    QString xName;    // the x column, or empty for the row number
+    QString timeName; // the wall-time column ("time", "wall_time", "timestamp"), or empty
     QList<MetricSeries> series;
 };
 
 // Parses a metrics file: CSV/TSV with a header row, or JSON lines (one object
 // per line). `ref.x` names the x column (empty: the row number); `ref.columns`
 // the series (empty: every numeric column but x). Errors name the file and
-// what is missing.
+// what is missing. A column named "time", "wall_time" or "timestamp" (seconds
+// since the epoch, or ISO 8601) is read as each point's wall time, not as a series.
 Result<MetricTable> parseMetrics(const QByteArray &data, const MetricRef &ref);
 
 } // namespace vigil

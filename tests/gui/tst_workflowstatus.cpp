@@ -5,6 +5,7 @@
 
 #include <QSignalSpy>
 #include <QTest>
+#include <cmath>
 
 using namespace vigil;
 
@@ -27,6 +28,15 @@ Workflow workflow()
         wf.tasks << t;
     }
     return wf;
+}
+
+// Every column of a metrics file against its "step" column.
+Result<MetricTable> parseByStep(const QString &file, const QByteArray &data)
+{
+    MetricRef ref;
+    ref.file = file;
+    ref.x = QStringLiteral("step");
+    return parseMetrics(data, ref);
 }
 
 RunInfo run(const QString &id, int minutesAgo)
@@ -52,6 +62,10 @@ private Q_SLOTS:
     void csvMetrics();
     void jsonLinesMetrics();
     void metricErrors();
+    void nonFiniteMetrics_data();
+    void nonFiniteMetrics();
+    void wallTimeMetrics_data();
+    void wallTimeMetrics();
 };
 
 void TestWorkflowStatus::followsNewestRun()
@@ -186,6 +200,88 @@ void TestWorkflowStatus::metricErrors()
     QVERIFY(t.errorString().contains(QLatin1String("m.csv")));
     QVERIFY(t.errorString().contains(QLatin1String("\"loss\"")));
     QVERIFY(!parseMetrics("", ref).ok());
+}
+
+void TestWorkflowStatus::nonFiniteMetrics_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("data");
+    // "loss" of rows 1..6: 2, NaN, +Inf, -Inf, NaN, +Inf; the empty cell and "n/a" are skipped.
+    QTest::newRow("csv") << QStringLiteral("m.csv")
+                         << QByteArray("step,loss\n1,2\n2,nan\n3,inf\n4,-inf\n5,NaN\n6,Infinity\n"
+                                       "7,\n8,n/a\n");
+    QTest::newRow("tsv quoted") << QStringLiteral("m.tsv")
+                                << QByteArray(
+                                       "step\tloss\n1\t2\n2\t\"nan\"\n3\t+inf\n4\t-Infinity\n"
+                                       "5\tNAN\n6\tINF\n7\t\n8\tabc\n");
+    // Python's json module writes NaN, Infinity and -Infinity bare.
+    QTest::newRow("json lines")
+        << QStringLiteral("m.jsonl")
+        << QByteArray(
+               "{\"step\":1,\"loss\":2}\n{\"step\":2,\"loss\":NaN}\n"
+               "{\"step\":3,\"loss\":Infinity}\n{\"step\":4,\"loss\":-Infinity}\n"
+               "{\"step\":5,\"loss\":\"nan\"}\n{\"step\":6,\"loss\":\"inf\"}\n"
+               "{\"step\":7,\"loss\":null}\n{\"step\":8,\"loss\":\"NaN is not a number\"}\n");
+}
+
+void TestWorkflowStatus::nonFiniteMetrics()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArray, data);
+    const auto t = parseByStep(file, data);
+    QVERIFY2(t.ok(), qPrintable(t.errorString()));
+    QCOMPARE(t->series.size(), 1);
+    const QList<QPointF> &p = t->series[0].points;
+    QCOMPARE(p.size(), 6);
+    QCOMPARE(p[0], QPointF(1, 2));
+    QVERIFY(std::isnan(p[1].y()));
+    QVERIFY(std::isinf(p[2].y()) && p[2].y() > 0);
+    QVERIFY(std::isinf(p[3].y()) && p[3].y() < 0);
+    QVERIFY(std::isnan(p[4].y()));
+    QVERIFY(std::isinf(p[5].y()) && p[5].y() > 0);
+    QCOMPARE(p[5].x(), 6.0);
+    QVERIFY(t->series[0].times.isEmpty());
+    QVERIFY(t->timeName.isEmpty());
+}
+
+void TestWorkflowStatus::wallTimeMetrics_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("data");
+    QTest::addColumn<QString>("timeName");
+    QTest::newRow("seconds") << QStringLiteral("m.csv")
+                             << QByteArray("step,loss,time\n1,0.5,1700000000\n2,0.4,1700000060.5\n"
+                                           "3,0.3,\n")
+                             << QStringLiteral("time");
+    QTest::newRow("iso 8601") << QStringLiteral("m.csv")
+                              << QByteArray("step,wall_time,loss\n1,2023-11-14T22:13:20Z,0.5\n"
+                                            "2,2023-11-14T23:14:20.500+01:00,0.4\n3,soon,0.3\n")
+                              << QStringLiteral("wall_time");
+    QTest::newRow("json lines") << QStringLiteral("m.jsonl")
+                                << QByteArray("{\"step\":1,\"loss\":0.5,\"timestamp\":1700000000}\n"
+                                              "{\"step\":2,\"loss\":0.4,"
+                                              "\"timestamp\":\"2023-11-14T22:14:20.5Z\"}\n"
+                                              "{\"step\":3,\"loss\":0.3}\n")
+                                << QStringLiteral("timestamp");
+}
+
+void TestWorkflowStatus::wallTimeMetrics()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArray, data);
+    QFETCH(QString, timeName);
+    const auto t = parseByStep(file, data);
+    QVERIFY2(t.ok(), qPrintable(t.errorString()));
+    QCOMPARE(t->timeName, timeName);
+    QCOMPARE(t->series.size(), 1); // the time column is not a series
+    const MetricSeries &s = t->series[0];
+    QCOMPARE(s.name, QStringLiteral("loss"));
+    QCOMPARE(s.points.size(), 3);
+    QCOMPARE(s.times.size(), 3);
+    QCOMPARE(s.times[0], 1700000000.0);
+    QCOMPARE(s.times[1], 1700000060.5);
+    QVERIFY(std::isnan(s.times[2])); // a row without a time keeps its point
+    QCOMPARE(s.points[2], QPointF(3, 0.3));
 }
 
 QTEST_GUILESS_MAIN(TestWorkflowStatus)
