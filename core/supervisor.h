@@ -133,6 +133,12 @@ public:
     // then refreshes that site. A failure is also listed as an issue.
     void cancelJob(const QString &site, const QString &jobId, QObject *context,
                    Callback<void> done);
+    // Keeps a pending job from starting (scontrol hold; a process site gates
+    // it) / lets a held job start (scontrol release), then refreshes that
+    // site. A failure is also listed as an issue.
+    void holdJob(const QString &site, const QString &jobId, QObject *context, Callback<void> done);
+    void releaseJob(const QString &site, const QString &jobId, QObject *context,
+                    Callback<void> done);
 
     // Reads a file of a run (metrics, logs, attachments). relativePath is
     // checked against the protocol's path rules; symlinks are refused.
@@ -166,6 +172,10 @@ private:
     struct SiteData;
     void refreshSite(SiteData &d);
     void queryJobs(SiteData &d);
+    // cancelJob, holdJob, releaseJob: one site call on a job, then a refresh.
+    using JobCall = void (Site::*)(const QString &, QObject *, Callback<void>);
+    void controlJob(JobCall call, const QString &verb, const QString &site, const QString &jobId,
+                    QObject *context, Callback<void> done);
     void readRunFileConnected(const QString &site, const QString &runId,
                               const QString &relativePath, qint64 maxBytes, QObject *context,
                               Callback<QByteArray> done);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the supervisor does on request: decisions, cancellations, run files.
+// What the supervisor does on request: decisions, job control, run files.
 #include "filetail.h"
 #include "localuser.h"
 #include "logging.h"
@@ -38,19 +38,39 @@ QString qs(const std::string &s)
 void Supervisor::cancelJob(const QString &siteName, const QString &jobId, QObject *context,
                            Callback<void> done)
 {
+    controlJob(&Site::cancel, tr("cancel job %1").arg(jobId), siteName, jobId, context,
+               std::move(done));
+}
+
+void Supervisor::holdJob(const QString &siteName, const QString &jobId, QObject *context,
+                         Callback<void> done)
+{
+    controlJob(&Site::hold, tr("hold job %1").arg(jobId), siteName, jobId, context,
+               std::move(done));
+}
+
+void Supervisor::releaseJob(const QString &siteName, const QString &jobId, QObject *context,
+                            Callback<void> done)
+{
+    controlJob(&Site::release, tr("release job %1").arg(jobId), siteName, jobId, context,
+               std::move(done));
+}
+
+void Supervisor::controlJob(JobCall call, const QString &verb, const QString &siteName,
+                            const QString &jobId, QObject *context, Callback<void> done)
+{
     Site *s = site(siteName);
     if (!s) {
         done(Error(tr("no site named \"%1\"").arg(siteName), Error::Kind::NotFound));
         return;
     }
     QPointer<QObject> ctx(context);
-    s->cancel(jobId, this, [this, siteName, jobId, ctx, done](Result<void> r) {
+    (s->*call)(jobId, this, [this, verb, siteName, ctx, done](Result<void> r) {
         if (r) {
-            qCInfo(lcEngine).noquote() << "cancelled job" << jobId << "on" << siteName;
+            qCInfo(lcEngine).noquote() << verb << "on" << siteName << "done";
             refresh(siteName);
         } else {
-            raise(Issue::Severity::Error, siteName, tr("cancel job %1").arg(jobId),
-                  r.errorString());
+            raise(Issue::Severity::Error, siteName, verb, r.errorString());
         }
         if (ctx)
             done(r);

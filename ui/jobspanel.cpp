@@ -2,6 +2,7 @@
 #include "jobspanel.h"
 
 #include "decoratingdelegate.h"
+#include "logtaildialog.h"
 #include "models/jobsfilterproxy.h"
 #include "models/jobsmodel.h"
 #include "sitespanel.h"
@@ -41,7 +42,10 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
     : QWidget(parent), m_model(model), m_proxy(new JobsFilterProxy(this)),
       m_view(new QTableView(this)), m_state(new QComboBox(this)), m_site(new QComboBox(this)),
       m_run(new QComboBox(this)), m_text(new QLineEdit(this)),
-      m_cancel(new QAction(tr("&Cancel Job"), this)),
+      m_cancel(new QAction(tr("&Cancel Job"), this)), m_hold(new QAction(tr("&Hold Job"), this)),
+      m_release(new QAction(tr("Re&lease Job"), this)),
+      m_logTail(new QAction(tr("Open &Log Tail"), this)),
+      m_muteRun(new QAction(tr("&Mute Notifications of This Run"), this)),
       m_copyId(new QAction(tr("Copy Job &ID"), this)),
       m_showRun(new QAction(tr("Show &Run in Workflow"), this))
 {
@@ -100,13 +104,29 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
                               std::pair{JobsModel::TimeLeft, 6}})
         header->resizeSection(col, std::max(width * em, header->sectionSizeHint(col)));
 
-    m_cancel->setEnabled(false);
     m_cancel->setObjectName(QStringLiteral("cancelJobAction"));
-    connect(m_cancel, &QAction::triggered, this, [this] {
-        const QModelIndex idx = m_view->currentIndex();
-        if (idx.isValid())
-            Q_EMIT cancelRequested(idx.data(JobsModel::SiteRole).toString(),
-                                   idx.data(JobsModel::JobIdRole).toString());
+    m_hold->setObjectName(QStringLiteral("holdJobAction"));
+    m_hold->setToolTip(tr("Keep this pending job from starting until it is released"));
+    m_release->setObjectName(QStringLiteral("releaseJobAction"));
+    m_release->setToolTip(tr("Let this held job start"));
+    m_logTail->setObjectName(QStringLiteral("logTailAction"));
+    m_logTail->setToolTip(tr("Follow the job's log as it grows"));
+    for (auto [action, signal] : {std::pair{m_cancel, &JobsPanel::cancelRequested},
+                                  std::pair{m_hold, &JobsPanel::holdRequested},
+                                  std::pair{m_release, &JobsPanel::releaseRequested}})
+        connect(action, &QAction::triggered, this, [this, signal] {
+            if (const auto job = currentJob())
+                Q_EMIT(this->*signal)(job->site, job->jobId);
+        });
+    connect(m_logTail, &QAction::triggered, this, [this] {
+        if (const auto job = currentJob())
+            Q_EMIT logTailRequested(*job);
+    });
+    m_muteRun->setObjectName(QStringLiteral("muteRunAction"));
+    m_muteRun->setCheckable(true);
+    connect(m_muteRun, &QAction::triggered, this, [this](bool checked) {
+        if (const auto job = currentJob(); job && !job->runId.isEmpty())
+            Q_EMIT muteRunRequested(job->runId, checked);
     });
     m_copyId->setShortcut(QKeySequence::Copy);
     m_copyId->setShortcutContext(Qt::WidgetShortcut);
@@ -134,6 +154,10 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
     connect(model, &JobsModel::namesChanged, this, &JobsPanel::updateChoices);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &JobsPanel::updateActions);
+    // A refresh may hold, release or end the current job.
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &JobsPanel::updateActions);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &JobsPanel::updateActions);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &JobsPanel::updateActions);
     updateActions();
 }
 
@@ -145,15 +169,36 @@ void JobsPanel::updateChoices()
     m_proxy->setRunFilter(m_run->currentData().toString());
 }
 
+std::optional<JobInfo> JobsPanel::currentJob() const
+{
+    const QModelIndex idx = m_proxy->mapToSource(m_view->currentIndex());
+    if (!idx.isValid())
+        return std::nullopt;
+    return m_model->job(idx.row());
+}
+
 void JobsPanel::updateActions()
 {
-    const QModelIndex idx = m_view->currentIndex();
-    m_copyId->setEnabled(idx.isValid());
-    const auto cls = StateClass(idx.data(JobsModel::StateClassRole).toInt());
-    m_cancel->setEnabled(
-        idx.isValid() &&
-        (cls == StateClass::Pending || cls == StateClass::Running || cls == StateClass::Suspended));
-    m_showRun->setEnabled(idx.isValid() && !idx.data(JobsModel::RunRole).toString().isEmpty());
+    const auto job = currentJob();
+    m_copyId->setEnabled(job.has_value());
+    const StateClass cls = job ? classifyJob(*job) : StateClass::Unknown;
+    m_cancel->setEnabled(cls == StateClass::Pending || cls == StateClass::Running ||
+                         cls == StateClass::Suspended);
+    m_hold->setEnabled(cls == StateClass::Pending && !job->isHeld());
+    m_release->setEnabled(job && job->isHeld());
+    m_logTail->setEnabled(job && !LogTailDialog::logFile(*job).isEmpty());
+    m_showRun->setEnabled(job && !job->runId.isEmpty());
+    m_muteRun->setEnabled(job && !job->runId.isEmpty());
+    m_muteRun->setChecked(job && m_mutedRuns.contains(job->runId));
+}
+
+void JobsPanel::setRunMuted(const QString &runId, bool muted)
+{
+    if (muted)
+        m_mutedRuns.insert(runId);
+    else
+        m_mutedRuns.remove(runId);
+    updateActions();
 }
 
 void JobsPanel::showContextMenu(const QPoint &pos)
@@ -165,7 +210,11 @@ void JobsPanel::showContextMenu(const QPoint &pos)
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->addAction(m_copyId);
     menu->addAction(m_showRun);
+    menu->addAction(m_logTail);
+    menu->addAction(m_muteRun);
     menu->addSeparator();
+    menu->addAction(m_hold);
+    menu->addAction(m_release);
     menu->addAction(m_cancel);
     menu->popup(m_view->viewport()->mapToGlobal(pos));
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "sites/jobinfo.h"
+
+#include <QSet>
 #include <QWidget>
+#include <optional>
 
 class QAction;
 class QComboBox;
@@ -24,8 +28,16 @@ public:
     QTableView *view() const { return m_view; }
     JobsFilterProxy *proxy() const { return m_proxy; }
     QAction *cancelAction() const { return m_cancel; }
+    QAction *holdAction() const { return m_hold; }
+    QAction *releaseAction() const { return m_release; }
+    QAction *logTailAction() const { return m_logTail; }
+    QAction *muteRunAction() const { return m_muteRun; }
+    // The job of the current row, if any.
+    std::optional<JobInfo> currentJob() const;
 
     void setFilterText(const QString &text);
+    // Whether the notifications of a run are muted (the Notifier says so).
+    void setRunMuted(const QString &runId, bool muted);
     QByteArray saveState() const;
     void restoreState(const QByteArray &state);
 
@@ -34,6 +46,13 @@ Q_SIGNALS:
     void showRunRequested(const QString &runId);
     // The user asked to cancel this job (the window confirms and cancels).
     void cancelRequested(const QString &site, const QString &jobId);
+    // Hold: a pending job that is not held yet. Release: a held job.
+    void holdRequested(const QString &site, const QString &jobId);
+    void releaseRequested(const QString &site, const QString &jobId);
+    // Follow the log of a job of a run task.
+    void logTailRequested(const vigil::JobInfo &job);
+    // Mute (or unmute) the notifications of the current job's run.
+    void muteRunRequested(const QString &runId, bool muted);
 
 private:
     void updateChoices();
@@ -48,8 +67,13 @@ private:
     QComboBox *m_run;
     QLineEdit *m_text;
     QAction *m_cancel;
+    QAction *m_hold;
+    QAction *m_release;
+    QAction *m_logTail;
+    QAction *m_muteRun;
     QAction *m_copyId;
     QAction *m_showRun;
+    QSet<QString> m_mutedRuns;
 };
 
 } // namespace vigil

@@ -7,6 +7,7 @@
 #include "inboxpanel.h"
 #include "issuespanel.h"
 #include "jobspanel.h"
+#include "logtaildialog.h"
 #include "models/checkpointsmodel.h"
 #include "models/issuesmodel.h"
 #include "models/jobsmodel.h"
@@ -91,6 +92,13 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     connect(m_runs, &RunsPanel::showRunRequested, this,
             [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
     connect(m_jobs, &JobsPanel::cancelRequested, this, &MainWindow::cancelJob);
+    connect(m_jobs, &JobsPanel::holdRequested, this, &MainWindow::holdJob);
+    connect(m_jobs, &JobsPanel::releaseRequested, this, &MainWindow::releaseJob);
+    connect(m_jobs, &JobsPanel::logTailRequested, this, &MainWindow::openLogTail);
+    connect(m_jobs, &JobsPanel::muteRunRequested, m_notifier, &Notifier::setRunMuted);
+    connect(m_notifier, &Notifier::runMutedChanged, m_jobs, &JobsPanel::setRunMuted);
+    for (const QString &run : m_notifier->mutedRuns())
+        m_jobs->setRunMuted(run, true);
     connect(m_notifier, &Notifier::activated, this, [this] {
         showNormal();
         raise();
@@ -98,6 +106,14 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
         m_inboxDock->show();
         m_inboxDock->raise();
     });
+    connect(m_notifier, &Notifier::openRequested, this, [this](const QString &key) {
+        showNormal();
+        raise();
+        activateWindow();
+        openCheckpoint(key);
+    });
+    connect(m_notifier, &Notifier::approveRequested, this, &MainWindow::approveCheckpoint);
+    m_notifier->followDeadlines(m_feed->checkpoints());
     connect(supervisor, &Supervisor::checkpointArrived, this, &MainWindow::checkpointArrived);
     CheckpointsModel *checkpoints = m_feed->checkpoints();
     connect(checkpoints, &CheckpointsModel::pendingCountChanged, this, &MainWindow::updateCounts);
@@ -136,9 +152,8 @@ void MainWindow::createActions()
     QAction *newWorkflow =
         file->addAction(tr("&New Workflow…"), this, [this] { openEditor(Workflow()); });
     newWorkflow->setShortcut(QKeySequence::New);
-    QAction *editWorkflow = file->addAction(tr("&Edit Workflow…"), this, [this] {
-        openEditor(m_feed->workflowStatus()->workflow());
-    });
+    QAction *editWorkflow = file->addAction(
+        tr("&Edit Workflow…"), this, [this] { openEditor(m_feed->workflowStatus()->workflow()); });
     editWorkflow->setObjectName(QStringLiteral("editWorkflowAction"));
     editWorkflow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     editWorkflow->setToolTip(tr("Open the workflow shown in the editor (%1)")
@@ -261,9 +276,7 @@ void MainWindow::openTaskCheckpoint(const QString &task)
 
 void MainWindow::checkpointArrived(const CheckpointInfo &c)
 {
-    m_notifier->notify(
-        c.title.isEmpty() ? tr("Checkpoint %1").arg(c.id) : c.title,
-        tr("Run %1, task %2 on %3 is waiting for a decision.").arg(c.runId, c.task, c.site));
+    m_notifier->notifyCheckpoint(c);
 }
 
 void MainWindow::updateCounts()
@@ -376,6 +389,54 @@ void MainWindow::cancelJob(const QString &site, const QString &jobId)
         });
     });
     box->open();
+}
+
+void MainWindow::holdJob(const QString &site, const QString &jobId)
+{
+    m_supervisor->holdJob(site, jobId, this, [this, site, jobId](Result<void> r) {
+        statusBar()->showMessage(r ? tr("Held job %1 on %2").arg(jobId, site)
+                                   : tr("Could not hold job %1: %2").arg(jobId, r.errorString()),
+                                 8000);
+    });
+}
+
+void MainWindow::releaseJob(const QString &site, const QString &jobId)
+{
+    m_supervisor->releaseJob(site, jobId, this, [this, site, jobId](Result<void> r) {
+        statusBar()->showMessage(r ? tr("Released job %1 on %2").arg(jobId, site)
+                                   : tr("Could not release job %1: %2").arg(jobId, r.errorString()),
+                                 8000);
+    });
+}
+
+void MainWindow::openLogTail(const JobInfo &job)
+{
+    auto *dialog = new LogTailDialog(m_supervisor, job, this);
+    dialog->show();
+}
+
+void MainWindow::approveCheckpoint(const QString &key, const QString &option)
+{
+    const auto c = m_feed->checkpoints()->checkpoint(key);
+    if (!c || c->status != CheckpointInfo::Status::Pending) {
+        statusBar()->showMessage(tr("Checkpoint %1 no longer waits for a decision").arg(key), 8000);
+        return;
+    }
+    DecisionInput in;
+    in.site = c->site;
+    in.runId = c->runId;
+    in.checkpointId = c->id;
+    in.option = option;
+    in.comment = tr("approved from a desktop notification");
+    m_supervisor->decide(in, this, [this, key, option](Result<DecisionOutcome> r) {
+        if (!r)
+            statusBar()->showMessage(tr("Could not decide %1: %2").arg(key, r.errorString()), 8000);
+        else if (!r->won)
+            statusBar()->showMessage(
+                tr("%1 decided %2 first (option %3)").arg(r->decidedBy, key, r->option), 8000);
+        else
+            statusBar()->showMessage(tr("Decided %1 on %2").arg(option, key), 8000);
+    });
 }
 
 } // namespace vigil

@@ -22,6 +22,7 @@ class WorkflowView;
 struct Issue;
 struct Workflow;
 struct CheckpointInfo;
+struct JobInfo;
 namespace engine {
 class EngineHost;
 }
@@ -64,6 +65,11 @@ private:
     void openNextCheckpoint();
     void openTaskCheckpoint(const QString &task);
     void cancelJob(const QString &site, const QString &jobId);
+    void holdJob(const QString &site, const QString &jobId);
+    void releaseJob(const QString &site, const QString &jobId);
+    void openLogTail(const JobInfo &job);
+    // "Approve" in a checkpoint's notification: decides its one-click option.
+    void approveCheckpoint(const QString &key, const QString &option);
     void checkpointArrived(const CheckpointInfo &checkpoint);
     void updateCounts();
     void updateRunChoices();

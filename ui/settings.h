@@ -3,6 +3,7 @@
 
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 namespace vigil::settings {
@@ -30,5 +31,7 @@ inline const Key<QByteArray> windowState("window/state");
 inline const Key<QByteArray> jobsHeader("jobs/header");
 inline const Key<QByteArray> runsHeader("runs/header");
 inline const Key<bool> inboxShowAll("inbox/showAll", false);
+// Runs whose checkpoints are not notified (run ids).
+inline const Key<QStringList> mutedRuns("notifications/mutedRuns");
 
 } // namespace vigil::settings
