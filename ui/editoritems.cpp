@@ -59,17 +59,7 @@ QString keyOf(const TaskSpec &t, const Workflow &wf)
     if (!t.container.isEmpty())
         return QStringLiteral("container");
     const SiteSpec *s = wf.site(t.site);
-    if (!s)
-        return QString();
-    switch (s->kind) {
-    case SiteSpec::Kind::Slurm:
-        return QStringLiteral("slurm");
-    case SiteSpec::Kind::Ssh:
-        return QStringLiteral("ssh");
-    case SiteSpec::Kind::Local:
-        return QStringLiteral("local");
-    }
-    return QString();
+    return s ? siteKindName(s->kind) : QString();
 }
 
 } // namespace

@@ -48,23 +48,6 @@ QStringList nonEmptyLines(const QString &text)
     return out;
 }
 
-QString typeName(ParamSpec::Type t)
-{
-    switch (t) {
-    case ParamSpec::Type::Number:
-        return QStringLiteral("number");
-    case ParamSpec::Type::Integer:
-        return QStringLiteral("integer");
-    case ParamSpec::Type::String:
-        return QStringLiteral("string");
-    case ParamSpec::Type::Boolean:
-        return QStringLiteral("boolean");
-    case ParamSpec::Type::Enum:
-        return QStringLiteral("enum");
-    }
-    return QString();
-}
-
 } // namespace
 
 // ---- Line formats ---------------------------------------------------------------
@@ -149,7 +132,7 @@ Result<QList<ParamSpec>> TaskProperties::parseParams(const QString &text)
         bool known = false;
         for (auto t : {ParamSpec::Type::Number, ParamSpec::Type::Integer, ParamSpec::Type::String,
                        ParamSpec::Type::Boolean, ParamSpec::Type::Enum})
-            if (typeName(t) == type) {
+            if (paramTypeName(t) == type) {
                 p.type = t;
                 known = true;
             }
@@ -186,7 +169,7 @@ QString TaskProperties::formatParams(const QList<ParamSpec> &params)
         QString def = p.defaultValue;
         if (def.size() >= 2 && def.startsWith(QLatin1Char('"')) && def.endsWith(QLatin1Char('"')))
             def = def.mid(1, def.size() - 2);
-        QStringList w{p.name, typeName(p.type), def};
+        QStringList w{p.name, paramTypeName(p.type), def};
         if (p.type == ParamSpec::Type::Enum)
             w << p.choices.join(QLatin1Char('|'));
         else if (!p.min.isEmpty() || !p.max.isEmpty())

@@ -21,7 +21,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPointer>
-#include <QSaveFile>
 #include <QStatusBar>
 #include <QThreadPool>
 #include <QToolBar>
@@ -402,15 +401,13 @@ void WorkflowEditor::saveAs()
 
 void WorkflowEditor::saveTo(const QString &path)
 {
-    const QByteArray text = workflowToToml(m_doc->workflow());
+    const Workflow workflow = m_doc->workflow();
     const int savedAt = m_doc->undoStack()->index();
     inBackground<QString>(
         this,
-        [path, text] {
-            QSaveFile f(path);
-            if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size() || !f.commit())
-                return tr("cannot save %1: %2").arg(path, f.errorString());
-            return QString();
+        [path, workflow] {
+            const Result<void> saved = saveWorkflow(workflow, path);
+            return saved ? QString() : saved.errorString();
         },
         [this, path, savedAt](const QString &error) {
             if (!error.isEmpty()) {

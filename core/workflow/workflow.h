@@ -228,6 +228,8 @@ Result<Workflow> loadWorkflow(const QString &path);
 Result<Workflow> parseWorkflow(const QByteArray &toml, const QString &sourceName);
 
 QString siteKindName(SiteSpec::Kind kind);
+// "number", "integer", "string", "boolean", "enum": as a workflow file writes it.
+QString paramTypeName(ParamSpec::Type type);
 
 // Checks a site made outside a TOML file (vigilctl site add, the site
 // registry) against the rules of a [sites.NAME] table: a valid name, a host

@@ -132,23 +132,6 @@ void writeSite(Writer &w, const SiteSpec &s)
     w.integer("poll_interval", s.pollSeconds);
 }
 
-QString paramTypeName(ParamSpec::Type t)
-{
-    switch (t) {
-    case ParamSpec::Type::Number:
-        return QStringLiteral("number");
-    case ParamSpec::Type::Integer:
-        return QStringLiteral("integer");
-    case ParamSpec::Type::String:
-        return QStringLiteral("string");
-    case ParamSpec::Type::Boolean:
-        return QStringLiteral("boolean");
-    case ParamSpec::Type::Enum:
-        return QStringLiteral("enum");
-    }
-    return {};
-}
-
 void writeGate(Writer &w, const GateSpec &g)
 {
     w.str("question", g.question);
@@ -271,6 +254,23 @@ void writeTask(Writer &w, const TaskSpec &t)
 }
 
 } // namespace
+
+QString paramTypeName(ParamSpec::Type t)
+{
+    switch (t) {
+    case ParamSpec::Type::Number:
+        return QStringLiteral("number");
+    case ParamSpec::Type::Integer:
+        return QStringLiteral("integer");
+    case ParamSpec::Type::String:
+        return QStringLiteral("string");
+    case ParamSpec::Type::Boolean:
+        return QStringLiteral("boolean");
+    case ParamSpec::Type::Enum:
+        return QStringLiteral("enum");
+    }
+    return {};
+}
 
 QString siteToToml(const SiteSpec &site)
 {

@@ -52,6 +52,29 @@ private Q_SLOTS:
 private:
     // A new run directory, as the launcher makes it; sets m_runId.
     void newRun();
+    // An engine started on m_runId, with what it says.
+    struct Running
+    {
+        std::unique_ptr<Engine> engine;
+        QSignalSpy finished;
+        QStringList failures;
+        explicit Running(std::unique_ptr<Engine> e)
+            : engine(std::move(e)), finished(engine.get(), &Engine::runFinished)
+        {}
+    };
+    std::unique_ptr<Running> startEngine(const Workflow &workflow)
+    {
+        EngineOptions options;
+        options.workflow = workflow;
+        options.lease.heartbeat = std::chrono::seconds(4);
+        auto run = std::make_unique<Running>(
+            std::make_unique<Engine>(m_supervisor.get(), m_runId, options));
+        QStringList *failures = &run->failures;
+        connect(run->engine.get(), &Engine::actionFailed, this,
+                [failures](const QString &, const QString &error) { *failures << error; });
+        run->engine->start();
+        return run;
+    }
     Result<QByteArray> read(const QString &path)
     {
         return await<QByteArray>([&](QObject *c, Callback<QByteArray> cb) {
@@ -151,15 +174,10 @@ void TestEngineGateSandbox::cleanupTestCase()
 void TestEngineGateSandbox::approveOnSlurm()
 {
     newRun();
-    EngineOptions options;
-    options.workflow = m_workflow;
-    options.lease.heartbeat = std::chrono::seconds(4);
-    Engine engine(m_supervisor.get(), m_runId, options);
-    QSignalSpy finished(&engine, &Engine::runFinished);
-    QStringList failures;
-    connect(&engine, &Engine::actionFailed, this,
-            [&failures](const QString &, const QString &error) { failures << error; });
-    engine.start();
+    auto run = startEngine(m_workflow);
+    Engine &engine = *run->engine;
+    QSignalSpy &finished = run->finished;
+    const QStringList &failures = run->failures;
 
     QVERIFY2(QTest::qWaitFor(
                  [&] {
@@ -242,22 +260,18 @@ void TestEngineGateSandbox::approveOnSlurm()
 void TestEngineGateSandbox::timeoutDefaultOnSlurm()
 {
     newRun();
-    EngineOptions options;
-    options.workflow = m_workflow;
-    for (TaskSpec &t : options.workflow->tasks) {
+    Workflow wf = m_workflow;
+    for (TaskSpec &t : wf.tasks) {
         if (t.name != QLatin1String("review"))
             continue;
         t.gate.deadline = QStringLiteral("3s");
         t.gate.deadlineSeconds = 3;
         t.gate.defaultOption = QStringLiteral("reject");
     }
-    options.lease.heartbeat = std::chrono::seconds(4);
-    Engine engine(m_supervisor.get(), m_runId, options);
-    QSignalSpy finished(&engine, &Engine::runFinished);
-    QStringList failures;
-    connect(&engine, &Engine::actionFailed, this,
-            [&failures](const QString &, const QString &error) { failures << error; });
-    engine.start();
+    auto run = startEngine(wf);
+    Engine &engine = *run->engine;
+    QSignalSpy &finished = run->finished;
+    const QStringList &failures = run->failures;
 
     // Nobody decides: the default is taken after the deadline, and says so.
     QVERIFY2(finished.wait(120000) || finished.size() == 1,

@@ -2,6 +2,7 @@
 // The workflow editor's document: every edit undoes and redoes by task name,
 // a drag is one step, renames and deletions carry their references, copy and
 // paste, validation per task, and what it saves reads back identical.
+#include "editorsample.h"
 #include "workflow/writer.h"
 #include "workflowdocument.h"
 
@@ -12,24 +13,9 @@ using namespace vigil;
 
 namespace {
 
-// local site; prep -> train -> report, and a gate after train choosing report.
 Workflow sample()
 {
-    const QByteArray toml = "[workflow]\nname = \"edit\"\n"
-                            "[sites.here]\nkind = \"local\"\n"
-                            "[tasks.prep]\nsite = \"here\"\ncommand = [\"true\"]\n"
-                            "[tasks.train]\nsite = \"here\"\nafter = [\"prep\"]\n"
-                            "command = [\"python3\", \"train.py\"]\n"
-                            "[tasks.review]\nkind = \"gate\"\nafter = [\"train\"]\n"
-                            "question = \"Report?\"\n"
-                            "options = [{ name = \"yes\", enables = [\"report\"] },\n"
-                            "           { name = \"no\", skips = [\"report\"] }]\n"
-                            "[tasks.report]\nsite = \"here\"\nafter = [\"review\"]\n"
-                            "command = [\"true\"]\n";
-    const WorkflowCheck check = checkWorkflow(toml, QStringLiteral("sample"));
-    if (!check.ok())
-        qWarning() << check.problems.first().toString();
-    return check.workflow;
+    return test::editorSample();
 }
 
 QStringList names(const WorkflowDocument &doc)

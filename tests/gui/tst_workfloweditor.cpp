@@ -5,6 +5,7 @@
 // undo step; the property panel edits the task; Delete removes it; what is
 // saved opens again identical.
 #include "editoritems.h"
+#include "editorsample.h"
 #include "taskproperties.h"
 #include "workflow/writer.h"
 #include "workflowcanvas.h"
@@ -25,19 +26,7 @@ namespace {
 
 Workflow sample()
 {
-    const QByteArray toml = "[workflow]\nname = \"edit\"\n"
-                            "[sites.here]\nkind = \"local\"\n"
-                            "[sites.cluster]\nkind = \"slurm\"\nhost = \"mn5\"\n"
-                            "[tasks.prep]\nsite = \"here\"\ncommand = [\"true\"]\n"
-                            "[tasks.train]\nsite = \"cluster\"\nafter = [\"prep\"]\n"
-                            "command = [\"python3\", \"train.py\"]\n"
-                            "[tasks.review]\nkind = \"gate\"\nafter = [\"train\"]\n"
-                            "question = \"Report?\"\n"
-                            "options = [{ name = \"yes\", enables = [\"report\"] },\n"
-                            "           { name = \"no\", skips = [\"report\"] }]\n"
-                            "[tasks.report]\nsite = \"here\"\nafter = [\"review\"]\n"
-                            "command = [\"true\"]\n";
-    return checkWorkflow(toml, QStringLiteral("sample")).workflow;
+    return test::editorSample();
 }
 
 QPoint viewPoint(const WorkflowCanvas *canvas, QPointF scene)
