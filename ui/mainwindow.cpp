@@ -91,6 +91,12 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
             [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
     connect(m_runs, &RunsPanel::showRunRequested, this,
             [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
+    connect(m_runs, &RunsPanel::reviseRequested, this, [this](const QString &runId) {
+        auto *editor = new WorkflowEditor;
+        editor->setAttribute(Qt::WA_DeleteOnClose);
+        editor->reviseRun(m_supervisor, runId);
+        editor->show();
+    });
     connect(m_jobs, &JobsPanel::cancelRequested, this, &MainWindow::cancelJob);
     connect(m_jobs, &JobsPanel::holdRequested, this, &MainWindow::holdJob);
     connect(m_jobs, &JobsPanel::releaseRequested, this, &MainWindow::releaseJob);

@@ -17,7 +17,8 @@ RunsPanel::RunsPanel(RunsModel *model, QWidget *parent)
     : QWidget(parent), m_model(model), m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTableView(this)), m_follow(new QAction(tr("&Follow Run"), this)),
       m_unfollow(new QAction(tr("&Stop Following"), this)),
-      m_show(new QAction(tr("Show in &Workflow"), this))
+      m_show(new QAction(tr("Show in &Workflow"), this)),
+      m_revise(new QAction(tr("&Change Run…"), this))
 {
     m_proxy->setSourceModel(model);
     m_proxy->setSortRole(RunsModel::SortRole);
@@ -52,6 +53,9 @@ RunsPanel::RunsPanel(RunsModel *model, QWidget *parent)
     m_unfollow->setObjectName(QStringLiteral("unfollowRunAction"));
     m_unfollow->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_show->setObjectName(QStringLiteral("showRunAction"));
+    m_revise->setObjectName(QStringLiteral("reviseRunAction"));
+    m_revise->setToolTip(tr("Edit the run's workflow while it runs: add a task, change one not "
+                            "started yet, skip one; published as the run's next revision"));
     for (QAction *a : {m_follow, m_unfollow})
         addAction(a);
 
@@ -71,6 +75,11 @@ RunsPanel::RunsPanel(RunsModel *model, QWidget *parent)
         const QModelIndex idx = current();
         if (idx.isValid())
             Q_EMIT showRunRequested(idx.data(RunsModel::RunIdRole).toString());
+    });
+    connect(m_revise, &QAction::triggered, this, [this, current] {
+        const QModelIndex idx = current();
+        if (idx.isValid())
+            Q_EMIT reviseRequested(idx.data(RunsModel::RunIdRole).toString());
     });
     connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex &idx) {
         Q_EMIT showRunRequested(idx.data(RunsModel::RunIdRole).toString());
@@ -108,6 +117,7 @@ void RunsPanel::updateActions()
     m_follow->setEnabled(m_followingEnabled && idx.isValid() && !followed);
     m_unfollow->setEnabled(m_followingEnabled && idx.isValid() && followed);
     m_show->setEnabled(idx.isValid());
+    m_revise->setEnabled(idx.isValid() && !idx.data(RunsModel::SiteRole).toString().isEmpty());
 }
 
 void RunsPanel::showContextMenu(const QPoint &pos)
@@ -118,6 +128,7 @@ void RunsPanel::showContextMenu(const QPoint &pos)
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->addAction(m_show);
+    menu->addAction(m_revise);
     if (m_followingEnabled) {
         menu->addSeparator();
         menu->addAction(m_follow);

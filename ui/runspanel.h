@@ -35,6 +35,8 @@ Q_SIGNALS:
     void followRequested(const QString &runId, const QString &site);
     void unfollowRequested(const QString &runId);
     void showRunRequested(const QString &runId);
+    // Change Run: edit the run's workflow and publish it as its next revision.
+    void reviseRequested(const QString &runId);
 
 private:
     void updateActions();
@@ -46,6 +48,7 @@ private:
     QAction *m_follow;
     QAction *m_unfollow;
     QAction *m_show;
+    QAction *m_revise;
     bool m_followingEnabled = true;
 };
 

@@ -2,6 +2,7 @@
 #include "workfloweditor.h"
 
 #include "editoritems.h"
+#include "revisiondialog.h"
 #include "statecolors.h"
 #include "taskproperties.h"
 #include "workflow/writer.h"
@@ -192,10 +193,19 @@ void WorkflowEditor::createActions()
                                       &WorkflowEditor::autoLayout);
     layout->setObjectName(QStringLiteral("autoLayoutAction"));
 
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    m_publishRevision =
+        run->addAction(tr("&Publish Revision…"), this, &WorkflowEditor::confirmRevision);
+    m_publishRevision->setObjectName(QStringLiteral("publishRevisionAction"));
+    m_publishRevision->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_publishRevision->setToolTip(tr("Show the change against the run's revision in effect, "
+                                     "then publish it as the run's next revision"));
+    m_publishRevision->setEnabled(false);
+
     QToolBar *bar = addToolBar(tr("Editor"));
     bar->setObjectName(QStringLiteral("editorToolBar"));
     bar->setMovable(false);
-    for (QAction *a : {open, save, undo, redo, del, layout})
+    for (QAction *a : {open, save, undo, redo, del, layout, m_publishRevision})
         bar->addAction(a);
 }
 
@@ -203,7 +213,12 @@ void WorkflowEditor::updateTitle()
 {
     const QString name =
         m_doc->workflow().name.isEmpty() ? tr("Untitled workflow") : m_doc->workflow().name;
-    setWindowTitle(tr("%1[*] — Vigil Workflow Editor").arg(name));
+    if (m_base)
+        setWindowTitle(tr("Run %1, revision %2[*] — Vigil Workflow Editor")
+                           .arg(m_runId)
+                           .arg(m_base->revision));
+    else
+        setWindowTitle(tr("%1[*] — Vigil Workflow Editor").arg(name));
     setWindowModified(m_doc->isModified());
 }
 
@@ -424,6 +439,78 @@ void WorkflowEditor::saveTo(const QString &path)
             if (m_closing)
                 close();
         });
+}
+
+void WorkflowEditor::reviseRun(Supervisor *supervisor, const QString &runId)
+{
+    m_supervisor = supervisor;
+    m_runId = runId;
+    statusBar()->showMessage(tr("Reading the revision in effect of run %1…").arg(runId));
+    engine::readRevisionBase(supervisor, runId, this, [this](Result<engine::RevisionBase> base) {
+        if (!base) {
+            statusBar()->showMessage(base.errorString(), 10000);
+            Q_EMIT failed(base.errorString());
+            return;
+        }
+        m_base = *base;
+        setWorkflow(base->workflow);
+        m_publishRevision->setEnabled(true);
+        updateTitle();
+        statusBar()->showMessage(
+            tr("Editing run %1 from its revision %2: Run > Publish Revision shows the change")
+                .arg(m_runId)
+                .arg(base->revision),
+            10000);
+        Q_EMIT revisionBaseLoaded(base->revision);
+    });
+}
+
+QString WorkflowEditor::revisedRun() const
+{
+    return m_base ? m_runId : QString();
+}
+
+engine::RevisionPreview WorkflowEditor::revisionPreview() const
+{
+    return m_base ? engine::previewRevision(*m_base, m_doc->workflow()) : engine::RevisionPreview();
+}
+
+void WorkflowEditor::confirmRevision()
+{
+    if (!m_base)
+        return;
+    auto *dialog = new RevisionDialog(m_runId, revisionPreview(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { publishRevision(dialog->comment()); });
+    dialog->open();
+}
+
+void WorkflowEditor::publishRevision(const QString &comment)
+{
+    if (!m_base || !m_supervisor)
+        return;
+    const engine::RevisionProposal proposal =
+        engine::proposalFrom(*m_base, m_doc->workflow(), comment);
+    engine::publishRevision(m_supervisor, *m_base, proposal, this, [this](Result<int> published) {
+        if (!published) {
+            const QString why = published.error().kind == Error::Kind::AlreadyExists
+                                    ? tr("%1 (open the run again to edit its latest revision)")
+                                          .arg(published.errorString())
+                                    : published.errorString();
+            statusBar()->showMessage(why, 10000);
+            Q_EMIT failed(why);
+            return;
+        }
+        // The published revision is the new base: what is shown is saved.
+        m_base->revision = *published;
+        m_base->workflow = m_doc->workflow();
+        m_doc->markSaved();
+        updateTitle();
+        statusBar()->showMessage(tr("Revision %1 of run %2 published").arg(*published).arg(m_runId),
+                                 10000);
+        Q_EMIT revisionPublished(*published);
+    });
 }
 
 void WorkflowEditor::closeEvent(QCloseEvent *event)

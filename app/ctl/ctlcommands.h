@@ -95,8 +95,6 @@ private:
     // revise RUN --list. `path`: FILE (--list: the --workflow file, if any).
     void doRevise(const QString &path);
     void findRevisionHome(bool list);
-    void proposeRunRevision(const QString &home, const engine::RunRecord &record,
-                            const QList<RunInfo> &parts);
     void publishRevision(const QString &home, const engine::RunRecord &record,
                          const engine::RevisionProposal &proposal);
     void revisionLostRace(const QString &home, const QString &why);

@@ -6,71 +6,20 @@
 #include "ctloutput.h"
 #include "engine/planner.h"
 #include "engine/revision.h"
+#include "engine/revisionbase.h"
 #include "engine/runrecordio.h"
-#include "localuser.h"
 #include "sites/site.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSysInfo>
 #include <memory>
 
 namespace vigil::ctl {
 
 namespace {
 
-constexpr qint64 kMaxWorkflowBytes = 4 * 1024 * 1024;
 constexpr qint64 kMaxJsonBytes = 1024 * 1024;
-
-engine::TaskState stateOfJob(const QString &slurmState)
-{
-    if (slurmState == QLatin1String("PENDING"))
-        return engine::TaskState::Pending;
-    if (slurmState == QLatin1String("COMPLETED"))
-        return engine::TaskState::Done;
-    if (slurmState == QLatin1String("RUNNING") || slurmState == QLatin1String("COMPLETING"))
-        return engine::TaskState::Running;
-    return engine::TaskState::Failed;
-}
-
-// The task states a proposal is checked against: the engine's summary
-// (engine/state.json), completed by what the run directories and the
-// schedulers show of submitted tasks the summary does not know yet (no
-// engine has followed the run, or its summary is a cycle behind). The engine
-// checks the revision again against its own states when it takes it.
-QMap<QString, engine::TaskStatus> knownStates(const std::optional<engine::RunSummary> &summary,
-                                              const QList<RunInfo> &parts,
-                                              const QList<JobInfo> &jobs, const QString &runId)
-{
-    QMap<QString, engine::TaskStatus> states;
-    if (summary)
-        for (const engine::TaskStatus &s : summary->tasks)
-            states.insert(s.task, s);
-    auto submitted = [&](const QString &task, const QString &site, const QString &jobId,
-                         engine::TaskState state) {
-        if (states.contains(task) && states.value(task).attempt > 0)
-            return;
-        engine::TaskStatus s;
-        s.task = task;
-        s.site = site;
-        s.jobId = jobId;
-        s.attempt = 1;
-        s.state = state;
-        states.insert(task, s);
-    };
-    for (const RunInfo &r : parts)
-        for (const TaskRunInfo &t : r.tasks)
-            if (!t.jobId.isEmpty() || !t.state.isEmpty())
-                submitted(t.name, r.site, t.jobId,
-                          t.state == QLatin1String("completed") ? engine::TaskState::Done
-                          : t.state == QLatin1String("failed")  ? engine::TaskState::Failed
-                                                                : engine::TaskState::Running);
-    for (const JobInfo &j : jobs)
-        if (j.runId == runId && !j.task.isEmpty())
-            submitted(j.task, j.site, j.jobId, stateOfJob(j.state));
-    return states;
-}
 
 QString revisionName(int revision)
 {
@@ -132,104 +81,27 @@ void Command::doRevise(const QString &path)
     refreshAll([this, list] { findRevisionHome(list); });
 }
 
-// The run's home site (from its workflow.toml) and the engine's record there.
+// The run's home site, the engine's record there, the latest revision and
+// the task states known: then the list, or the proposal.
 void Command::findRevisionHome(bool list)
 {
-    const QList<RunInfo> parts = runParts();
-    if (parts.isEmpty())
+    if (runParts().isEmpty())
         return;
-    const QString found = parts.first().site;
-    m_supervisor->readRunFile(
-        found, m_run, QStringLiteral("workflow.toml"), kMaxWorkflowBytes, this,
-        [this, list, parts, found](Result<QByteArray> bytes) {
-            const QString where =
-                QStringLiteral("workflow.toml of run %1 on site %2").arg(m_run, found);
-            auto launched = bytes ? parseWorkflow(*bytes, where) : Result<Workflow>(bytes.error());
-            if (!launched) {
-                fail(bytes ? launched.errorString()
-                           : QStringLiteral("%1: %2").arg(where, bytes.errorString()));
+    engine::readRevisionBase(
+        m_supervisor, m_run, this, [this, list](Result<engine::RevisionBase> base) {
+            if (!base) {
+                fail(base.errorString());
                 return;
             }
-            const QString home = engine::homeSiteOf(*launched);
-            bool there = false;
-            for (const RunInfo &r : parts)
-                there = there || r.site == home;
-            if (home.isEmpty() || !there) {
-                fail(QStringLiteral("run %1: its revisions are kept on site %2, where it was not "
-                                    "found (sites of %3)")
-                         .arg(m_run, orDash(home), whereSitesAre()));
+            if (list) {
+                listRevisions(base->home, base->record);
                 return;
             }
-            m_supervisor->readRunFile(
-                home, m_run, QLatin1String(engine::kRecordFile), kMaxJsonBytes, this,
-                [this, list, parts, home](Result<QByteArray> data) {
-                    engine::RunRecord record; // no engine has followed the run yet
-                    if (data || data.error().kind != Error::Kind::NotFound) {
-                        auto parsed =
-                            data ? engine::parseRunRecord(*data, QLatin1String(engine::kRecordFile))
-                                 : Result<engine::RunRecord>(data.error());
-                        if (!parsed) {
-                            fail(QStringLiteral("run %1 on site %2: %3: %4")
-                                     .arg(m_run, home, QLatin1String(engine::kRecordFile),
-                                          parsed.errorString()));
-                            return;
-                        }
-                        record = *parsed;
-                    }
-                    if (list)
-                        listRevisions(home, record);
-                    else
-                        proposeRunRevision(home, record, parts);
-                });
-        });
-}
-
-void Command::proposeRunRevision(const QString &home, const engine::RunRecord &record,
-                                 const QList<RunInfo> &parts)
-{
-    Site *site = m_supervisor->site(home);
-    const QString runDir = site->runDirectory(m_run);
-    engine::readLatestRevision(
-        site->transport(), runDir, record.refusedRevisions, this,
-        [this, home, parts, record](Result<engine::RunRevision> latest) {
-            if (!latest) {
-                fail(
-                    QStringLiteral("run %1 on site %2: %3").arg(m_run, home, latest.errorString()));
-                return;
-            }
-            m_supervisor->readRunFile(
-                home, m_run, QLatin1String(engine::kSummaryFile), kMaxJsonBytes, this,
-                [this, home, parts, record, base = *latest](Result<QByteArray> data) {
-                    std::optional<engine::RunSummary> summary;
-                    if (data) {
-                        auto parsed =
-                            engine::parseRunSummary(*data, QLatin1String(engine::kSummaryFile));
-                        if (!parsed) {
-                            fail(QStringLiteral("run %1 on site %2: %3")
-                                     .arg(m_run, home, parsed.errorString()));
-                            return;
-                        }
-                        summary = *parsed;
-                    } else if (data.error().kind != Error::Kind::NotFound) {
-                        fail(QStringLiteral("run %1 on site %2: %3: %4")
-                                 .arg(m_run, home, QLatin1String(engine::kSummaryFile),
-                                      data.errorString()));
-                        return;
-                    }
-                    engine::RevisionProposal p;
-                    p.base = base.workflow;
-                    p.baseRevision = base.revision;
-                    p.proposed = *m_proposed;
-                    p.checkpoint = m_withCheckpoint;
-                    p.decisionId = m_withDecisionId;
-                    p.states = knownStates(summary, parts, m_supervisor->jobs(), m_run);
-                    p.refused = record.refusedRevisions;
-                    p.author = localUserName();
-                    p.host = QSysInfo::machineHostName();
-                    p.comment = option(QStringLiteral("comment"));
-                    p.at = QDateTime::currentDateTimeUtc();
-                    publishRevision(home, record, p);
-                });
+            engine::RevisionProposal p =
+                engine::proposalFrom(*base, *m_proposed, option(QStringLiteral("comment")));
+            p.checkpoint = m_withCheckpoint;
+            p.decisionId = m_withDecisionId;
+            publishRevision(base->home, base->record, p);
         });
 }
 
