@@ -6,6 +6,7 @@
 //   baseline: hand all 1,000,000 points to the QLineSeries (replace()), draw.
 // Usage: vigil-plot-bench [--markdown FILE]   (offscreen; no cluster needed)
 
+#include "benchutil.h"
 #include "models/plotseries.h"
 
 #include <QApplication>
@@ -25,32 +26,13 @@
 #include <functional>
 
 using namespace vigil;
+using bench::timeRuns;
+using bench::Timing;
 
 namespace {
 
 constexpr int kPoints = 1000000;
 constexpr int kColumns = 1000;
-
-struct Timing
-{
-    double medianMs = 0;
-    double minMs = 0;
-    double maxMs = 0;
-    int runs = 0;
-};
-
-Timing timeRuns(int runs, const std::function<void()> &work)
-{
-    QList<double> ms;
-    for (int i = 0; i < runs; ++i) {
-        QElapsedTimer t;
-        t.start();
-        work();
-        ms << double(t.nsecsElapsed()) / 1e6;
-    }
-    std::sort(ms.begin(), ms.end());
-    return {ms.at(ms.size() / 2), ms.first(), ms.last(), runs};
-}
 
 // A 1000-pixel-wide plot area, drawn offscreen.
 struct Plot
@@ -72,33 +54,9 @@ struct Plot
     void draw() { view.grab(); }
 };
 
-void writeBlock(const QString &file, const QString &text)
-{
-    const QString begin = QStringLiteral("<!-- bench:plot:begin -->\n");
-    const QString end = QStringLiteral("<!-- bench:plot:end -->");
-    QFile f(file);
-    QString doc = f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
-    f.close();
-    const qsizetype from = doc.indexOf(begin), to = doc.indexOf(end);
-    if (from >= 0 && to > from)
-        doc.replace(from, to + end.size() - from, begin + text + end);
-    else
-        doc += QLatin1Char('\n') + begin + text + end + QLatin1Char('\n');
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(doc.toUtf8()) < 0) {
-        std::fprintf(stderr, "vigil-plot-bench: cannot write %s\n", qPrintable(file));
-        std::exit(1);
-    }
-}
-
 QString row(const QString &what, const Timing &t, qsizetype points)
 {
-    return QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 |")
-        .arg(what)
-        .arg(points)
-        .arg(t.medianMs, 0, 'f', 1)
-        .arg(t.minMs, 0, 'f', 1)
-        .arg(t.maxMs, 0, 'f', 1)
-        .arg(t.runs);
+    return QStringLiteral("| %1 | %2 | %3 |").arg(what).arg(points).arg(bench::timingCells(t));
 }
 
 } // namespace
@@ -108,10 +66,8 @@ int main(int argc, char **argv)
     qputenv("QT_QPA_PLATFORM", QByteArrayLiteral("offscreen"));
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
-    if (args.size() != 1 && !(args.size() == 3 && args.at(1) == QLatin1String("--markdown"))) {
-        std::fprintf(stderr, "usage: vigil-plot-bench [--markdown FILE]\n");
+    if (!bench::benchArguments(args, "vigil-plot-bench"))
         return 2;
-    }
 
     // A noisy training curve: a decaying loss plus an oscillation.
     QList<QPointF> points;
@@ -173,6 +129,6 @@ int main(int argc, char **argv)
     const QString text = out.join(QLatin1Char('\n')) + QLatin1Char('\n');
     QTextStream(stdout) << text;
     if (args.size() == 3)
-        writeBlock(args.at(2), text);
+        bench::writeBlock(args.at(2), QStringLiteral("plot"), text);
     return 0;
 }
