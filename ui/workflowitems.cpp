@@ -26,6 +26,10 @@ public:
                      .arg(s.stateText.isEmpty() ? stateClassName(s.stateClass) : s.stateText);
         if (!s.jobId.isEmpty())
             lines << tr("Job: %1").arg(s.jobId);
+        if (s.elapsedSeconds >= 0)
+            lines << tr("Ran for %1").arg(formatDuration(s.elapsedSeconds));
+        if (s.timeLeftSeconds >= 0)
+            lines << tr("Time left: %1").arg(formatDuration(s.timeLeftSeconds));
         if (!s.detail.isEmpty())
             lines << s.detail;
         if (s.pendingCheckpoints > 0)
@@ -127,6 +131,10 @@ void TaskNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     QStringList extra;
     if (!m_status.jobId.isEmpty())
         extra << QStringLiteral("#") + m_status.jobId;
+    if (m_status.elapsedSeconds >= 0)
+        extra << formatDuration(m_status.elapsedSeconds);
+    if (m_status.timeLeftSeconds >= 0)
+        extra << NodeText::tr("%1 left").arg(formatDuration(m_status.timeLeftSeconds));
     if (!m_status.detail.isEmpty())
         extra << m_status.detail;
     const QString line3 = extra.join(QStringLiteral(" · "));

@@ -110,10 +110,15 @@ TaskStatus WorkflowStatus::compute(const TaskSpec &task) const
         s.site = job->site;
         if (!job->reason.isEmpty() && job->reason != QLatin1String("None"))
             s.detail = job->reason;
+        s.elapsedSeconds = job->elapsedSeconds;
+        if (job->isActive())
+            s.timeLeftSeconds = job->timeLeftSeconds;
     } else if (recorded) {
         s.stateClass = recordedClass;
         s.stateText = recorded->state;
         s.jobId = recorded->jobId;
+        if (recorded->startedAt.isValid() && recorded->endedAt.isValid())
+            s.elapsedSeconds = recorded->startedAt.secsTo(recorded->endedAt);
         if (recorded->exitCode > 0)
             s.detail = tr("exit %1").arg(recorded->exitCode);
         else if (!recorded->host.isEmpty())

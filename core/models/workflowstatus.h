@@ -21,6 +21,10 @@ struct TaskStatus
     QString site;
     QString jobId;
     int pendingCheckpoints = 0;
+    // Seconds: how long it ran (runs), and what is left of its time limit
+    // while it is active; -1: unknown.
+    qint64 elapsedSeconds = -1;
+    qint64 timeLeftSeconds = -1;
     bool operator==(const TaskStatus &) const = default;
 };
 

@@ -130,6 +130,31 @@ void TestWorkflowStatus::mergesJobsAndRunDirectory()
     changed.clear();
     ws.setJobs(QStringLiteral("mn5"), {j});
     QCOMPARE(changed.count(), 0);
+
+    // Running: how long, and what is left of its limit; then ended: how long it ran.
+    j.state = QStringLiteral("RUNNING");
+    j.reason.clear();
+    j.elapsedSeconds = 12;
+    j.timeLeftSeconds = 588;
+    ws.setJobs(QStringLiteral("mn5"), {j});
+    QCOMPARE(ws.status(QStringLiteral("train")).elapsedSeconds, 12);
+    QCOMPARE(ws.status(QStringLiteral("train")).timeLeftSeconds, 588);
+    j.state = QStringLiteral("COMPLETED");
+    j.elapsedSeconds = 70;
+    j.exitCode = 0;
+    ws.setJobs(QStringLiteral("mn5"), {j});
+    QCOMPARE(ws.status(QStringLiteral("train")).elapsedSeconds, 70);
+    QCOMPARE(ws.status(QStringLiteral("train")).timeLeftSeconds, -1);
+    // A task only its run directory knows: from its start and end.
+    TaskRunInfo deploy;
+    deploy.name = QStringLiteral("deploy");
+    deploy.state = QStringLiteral("completed");
+    deploy.exitCode = 0;
+    deploy.startedAt = kNow.addSecs(-100);
+    deploy.endedAt = kNow.addSecs(-40);
+    r.tasks << deploy;
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    QCOMPARE(ws.status(QStringLiteral("deploy")).elapsedSeconds, 60);
 }
 
 void TestWorkflowStatus::relativeTimes_data()
