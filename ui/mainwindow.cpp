@@ -103,8 +103,12 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     connect(m_jobs, &JobsPanel::logTailRequested, this, &MainWindow::openLogTail);
     connect(m_jobs, &JobsPanel::muteRunRequested, m_notifier, &Notifier::setRunMuted);
     connect(m_notifier, &Notifier::runMutedChanged, m_jobs, &JobsPanel::setRunMuted);
-    for (const QString &run : m_notifier->mutedRuns())
+    connect(m_runs, &RunsPanel::muteRunRequested, m_notifier, &Notifier::setRunMuted);
+    connect(m_notifier, &Notifier::runMutedChanged, m_runs, &RunsPanel::setRunMuted);
+    for (const QString &run : m_notifier->mutedRuns()) {
         m_jobs->setRunMuted(run, true);
+        m_runs->setRunMuted(run, true);
+    }
     connect(m_notifier, &Notifier::activated, this, [this] {
         showNormal();
         raise();

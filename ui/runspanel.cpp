@@ -18,7 +18,8 @@ RunsPanel::RunsPanel(RunsModel *model, QWidget *parent)
       m_view(new QTableView(this)), m_follow(new QAction(tr("&Follow Run"), this)),
       m_unfollow(new QAction(tr("&Stop Following"), this)),
       m_show(new QAction(tr("Show in &Workflow"), this)),
-      m_revise(new QAction(tr("&Change Run…"), this))
+      m_revise(new QAction(tr("&Change Run…"), this)),
+      m_mute(new QAction(tr("&Mute Notifications"), this))
 {
     m_proxy->setSourceModel(model);
     m_proxy->setSortRole(RunsModel::SortRole);
@@ -54,6 +55,10 @@ RunsPanel::RunsPanel(RunsModel *model, QWidget *parent)
     m_unfollow->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_show->setObjectName(QStringLiteral("showRunAction"));
     m_revise->setObjectName(QStringLiteral("reviseRunAction"));
+    m_mute->setObjectName(QStringLiteral("muteRunAction"));
+    m_mute->setCheckable(true);
+    m_mute->setToolTip(tr("No desktop notification or reminder for this run's checkpoints; "
+                          "they still arrive in the inbox"));
     m_revise->setToolTip(tr("Edit the run's workflow while it runs: add a task, change one not "
                             "started yet, skip one; published as the run's next revision"));
     for (QAction *a : {m_follow, m_unfollow})
@@ -81,6 +86,11 @@ RunsPanel::RunsPanel(RunsModel *model, QWidget *parent)
         if (idx.isValid())
             Q_EMIT reviseRequested(idx.data(RunsModel::RunIdRole).toString());
     });
+    connect(m_mute, &QAction::triggered, this, [this, current](bool checked) {
+        const QModelIndex idx = current();
+        if (idx.isValid())
+            Q_EMIT muteRunRequested(idx.data(RunsModel::RunIdRole).toString(), checked);
+    });
     connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex &idx) {
         Q_EMIT showRunRequested(idx.data(RunsModel::RunIdRole).toString());
     });
@@ -88,6 +98,15 @@ RunsPanel::RunsPanel(RunsModel *model, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &RunsPanel::updateActions);
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &RunsPanel::updateActions);
+    updateActions();
+}
+
+void RunsPanel::setRunMuted(const QString &runId, bool muted)
+{
+    if (muted)
+        m_mutedRuns.insert(runId);
+    else
+        m_mutedRuns.remove(runId);
     updateActions();
 }
 
@@ -117,6 +136,8 @@ void RunsPanel::updateActions()
     m_follow->setEnabled(m_followingEnabled && idx.isValid() && !followed);
     m_unfollow->setEnabled(m_followingEnabled && idx.isValid() && followed);
     m_show->setEnabled(idx.isValid());
+    m_mute->setEnabled(idx.isValid());
+    m_mute->setChecked(m_mutedRuns.contains(idx.data(RunsModel::RunIdRole).toString()));
     m_revise->setEnabled(idx.isValid() && !idx.data(RunsModel::SiteRole).toString().isEmpty());
 }
 
@@ -129,6 +150,7 @@ void RunsPanel::showContextMenu(const QPoint &pos)
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->addAction(m_show);
     menu->addAction(m_revise);
+    menu->addAction(m_mute);
     if (m_followingEnabled) {
         menu->addSeparator();
         menu->addAction(m_follow);

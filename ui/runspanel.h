@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QSet>
 #include <QWidget>
 
 class QAction;
@@ -23,6 +24,9 @@ public:
     QTableView *view() const { return m_view; }
     QAction *followAction() const { return m_follow; }
     QAction *unfollowAction() const { return m_unfollow; }
+    QAction *muteAction() const { return m_mute; }
+    // Whether the notifications of a run are muted (the Notifier says so).
+    void setRunMuted(const QString &runId, bool muted);
     // Hides Follow and Stop Following (a window without engines).
     void setFollowingEnabled(bool enabled);
     // Selects the run's row (false: not listed).
@@ -37,6 +41,7 @@ Q_SIGNALS:
     void showRunRequested(const QString &runId);
     // Change Run: edit the run's workflow and publish it as its next revision.
     void reviseRequested(const QString &runId);
+    void muteRunRequested(const QString &runId, bool muted);
 
 private:
     void updateActions();
@@ -49,6 +54,8 @@ private:
     QAction *m_unfollow;
     QAction *m_show;
     QAction *m_revise;
+    QAction *m_mute;
+    QSet<QString> m_mutedRuns;
     bool m_followingEnabled = true;
 };
 

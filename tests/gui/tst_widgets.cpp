@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "models/checkpointsmodel.h"
+#include "models/runsmodel.h"
 #include "models/supervisorfeed.h"
 #include "models/workflowstatus.h"
 #include "supervisor.h"
@@ -7,6 +8,7 @@
 #include "ui/hostkeyprompt.h"
 #include "ui/mainwindow.h"
 #include "ui/metricschart.h"
+#include "ui/runspanel.h"
 #include "ui/workflowitems.h"
 #include "ui/workflowlayout.h"
 #include "ui/workflowview.h"
@@ -91,6 +93,7 @@ private Q_SLOTS:
     void dialogMetrics();
     void hostKeyPrompt();
     void mainWindowComposesDocks();
+    void runsPanelActions();
 };
 
 void TestWidgets::initTestCase()
@@ -355,6 +358,46 @@ void TestWidgets::mainWindowComposesDocks()
     window.reportIssue(issue);
     QCOMPARE(window.findChild<QTableView *>(QStringLiteral("issuesView"))->model()->rowCount(), 1);
     window.close();
+}
+
+// The Runs dock's actions follow the selected run: Follow / Stop Following
+// by the engine host's state, Mute by the notifier's.
+void TestWidgets::runsPanelActions()
+{
+    RunsModel model;
+    RunInfo r;
+    r.site = QStringLiteral("mn5");
+    r.runId = QStringLiteral("r1");
+    r.workflowName = QStringLiteral("retrain");
+    model.setRuns(QStringLiteral("mn5"), {r});
+    RunsPanel panel(&model);
+    QVERIFY(panel.selectRun(QStringLiteral("r1")));
+    QVERIFY(panel.followAction()->isEnabled());
+    QVERIFY(!panel.unfollowAction()->isEnabled());
+    QSignalSpy follow(&panel, &RunsPanel::followRequested);
+    panel.followAction()->trigger();
+    QCOMPARE(follow.size(), 1);
+    QCOMPARE(follow.first().at(0).toString(), QStringLiteral("r1"));
+    QCOMPARE(follow.first().at(1).toString(), QStringLiteral("mn5"));
+    engine::HostedRun hosted;
+    hosted.runId = QStringLiteral("r1");
+    hosted.state = engine::HostedRun::State::Acting;
+    model.setHosted(hosted);
+    QVERIFY(!panel.followAction()->isEnabled());
+    QVERIFY(panel.unfollowAction()->isEnabled());
+
+    QSignalSpy mute(&panel, &RunsPanel::muteRunRequested);
+    QVERIFY(!panel.muteAction()->isChecked());
+    panel.muteAction()->trigger();
+    QCOMPARE(mute.size(), 1);
+    QCOMPARE(mute.first().at(1).toBool(), true);
+    panel.setRunMuted(QStringLiteral("r1"), false); // the notifier says: not muted
+    QVERIFY(!panel.muteAction()->isChecked());
+    panel.setRunMuted(QStringLiteral("r1"), true);
+    QVERIFY(panel.muteAction()->isChecked());
+    // Without engines, Follow is not offered at all.
+    panel.setFollowingEnabled(false);
+    QVERIFY(!panel.followAction()->isVisible());
 }
 
 QTEST_MAIN(TestWidgets)
