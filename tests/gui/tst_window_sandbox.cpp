@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window against the real sandbox cluster: it lists the site, the job
 // with its live SLURM state and the pending checkpoint, and a click on an
-// option in the review dialog sends the decision that the job then applies.
+// option in the review dialog sends the decision that the job then applies;
+// the decision goes through the local store's outbox (confirmed, audited).
 #include "../common/sandboxenv.h"
 #include "checkpointdialog.h"
 #include "engine/launcher.h"
@@ -10,6 +11,7 @@
 #include "models/jobsmodel.h"
 #include "models/sitesmodel.h"
 #include "models/supervisorfeed.h"
+#include "store/store.h"
 #include "supervisor.h"
 
 #include <QFile>
@@ -46,7 +48,9 @@ private Q_SLOTS:
         auto wf = loadWorkflow(f.fileName());
         QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
 
+        Store store(dir.filePath(QStringLiteral("store.sqlite")));
         SupervisorOptions options;
+        options.store = &store;
         options.sshConfigFile = env.sshConfig;
         options.hostKeyPolicy = HostKeyPolicy::Strict;
         options.pollSeconds = 1;
@@ -114,6 +118,28 @@ private Q_SLOTS:
         QVERIFY2(c->outcome.startsWith(QStringLiteral("stopped early after epoch")),
                  qPrintable(c->outcome));
         QTRY_COMPARE_WITH_TIMEOUT(jobState(), QStringLiteral("COMPLETED"), 60000);
+
+        // The decision went through the outbox: confirmed by the site, and audited.
+        auto outbox = [&store] {
+            std::optional<Result<QList<OutboxEntry>>> got;
+            QObject ctx;
+            store.outbox(&ctx, [&](Result<QList<OutboxEntry>> r) { got.emplace(r); });
+            if (!QTest::qWaitFor([&] { return got.has_value(); }, 10000) || !got->ok())
+                return QList<OutboxEntry>{};
+            return **got;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            outbox().size() == 1 && outbox().first().state == OutboxEntry::State::Confirmed, 20000);
+        const OutboxEntry sent = outbox().first();
+        QCOMPARE(sent.checkpointId, QStringLiteral("epoch-3"));
+        QCOMPARE(sent.option, QStringLiteral("stop"));
+        QCOMPARE(sent.decisionId, c->decisionId);
+        std::optional<Result<QList<AuditEntry>>> audit;
+        store.auditLog(run, &window, [&](Result<QList<AuditEntry>> r) { audit.emplace(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(audit.has_value(), 10000);
+        QVERIFY2(audit->ok(), qPrintable(audit->errorString()));
+        QCOMPARE((*audit)->size(), 1);
+        QCOMPARE((*audit)->first().decisionId, c->decisionId);
         window.close();
     }
 };
