@@ -166,6 +166,13 @@ void CheckpointDialog::build()
         m_optionButtons << b;
     }
     buttons->addStretch(1);
+    m_log = new QPushButton(tr("Job &Log…"), this);
+    m_log->setObjectName(QStringLiteral("jobLogButton"));
+    m_log->setAutoDefault(false);
+    m_log->setToolTip(tr("Follow the log of the job that asks, as it runs"));
+    m_log->setEnabled(!c.task.isEmpty());
+    connect(m_log, &QPushButton::clicked, this, &CheckpointDialog::logRequested);
+    buttons->addWidget(m_log);
     auto *close = new QPushButton(tr("Close"), this);
     close->setAutoDefault(false);
     connect(close, &QPushButton::clicked, this, &QDialog::reject);

@@ -49,8 +49,12 @@ public:
     QList<MetricsChart *> charts() const { return m_charts; }
     void setComment(const QString &comment);
 
+    QPushButton *logButton() const { return m_log; }
+
 Q_SIGNALS:
     void decisionRequested(const vigil::DecisionInput &input);
+    // "Job Log…": the user wants the log of the job that asks.
+    void logRequested();
 
 private:
     void build();
@@ -73,6 +77,7 @@ private:
     QTabWidget *m_metrics = nullptr;
     QPlainTextEdit *m_comment = nullptr;
     QList<QPushButton *> m_optionButtons;
+    QPushButton *m_log = nullptr;
     QList<MetricsChart *> m_charts;
     QTimer *m_timer = nullptr;
 };

@@ -60,6 +60,22 @@ CheckpointDialog *CheckpointReview::open(const QString &key)
             }
             sup->readRunFile(site, runId, path, kMaxMetricsBytes, context, std::move(done));
         });
+    connect(d, &CheckpointDialog::logRequested, this, [this, key] {
+        const std::optional<CheckpointInfo> cp = m_model->checkpoint(key);
+        if (!cp || !m_supervisor)
+            return;
+        JobInfo job;
+        job.site = cp->site;
+        job.jobId = cp->jobId;
+        job.runId = cp->runId;
+        job.task = cp->task;
+        // The scheduler's view of it (an array element's index, its state).
+        for (const JobInfo &j : m_supervisor->jobs())
+            if (j.site == cp->site && j.runId == cp->runId && j.task == cp->task &&
+                (j.jobId == cp->jobId || j.isActive()))
+                job = j;
+        Q_EMIT logRequested(job);
+    });
     connect(d, &CheckpointDialog::decisionRequested, this, [this, d](const DecisionInput &input) {
         if (!m_supervisor) {
             d->showOutcome(Error(tr("Vigil is shutting down")));

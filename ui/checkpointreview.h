@@ -27,6 +27,11 @@ public:
     CheckpointDialog *open(const QString &key);
     CheckpointDialog *dialog(const QString &key) const { return m_dialogs.value(key); }
 
+Q_SIGNALS:
+    // A dialog's "Job Log…": the job that posted the checkpoint (as the
+    // scheduler lists it when it does, else its site, id, run and task).
+    void logRequested(const vigil::JobInfo &job);
+
 private:
     void modelChanged(int first, int last);
 

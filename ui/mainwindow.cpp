@@ -86,6 +86,7 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     statusBar()->addPermanentWidget(m_pendingLabel);
 
     connect(m_inbox, &InboxPanel::openRequested, this, &MainWindow::openCheckpoint);
+    connect(m_review, &CheckpointReview::logRequested, this, &MainWindow::openLogTail);
     connect(m_workflowView, &WorkflowView::taskActivated, this, &MainWindow::openTaskCheckpoint);
     connect(m_jobs, &JobsPanel::showRunRequested, this,
             [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });

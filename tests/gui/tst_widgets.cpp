@@ -190,6 +190,11 @@ void TestWidgets::dialogEmitsDecision()
 {
     CheckpointDialog d(checkpoint());
     d.show();
+    // The job's log is one click away.
+    QSignalSpy log(&d, &CheckpointDialog::logRequested);
+    QVERIFY(d.logButton()->isEnabled());
+    QTest::mouseClick(d.logButton(), Qt::LeftButton);
+    QCOMPARE(log.count(), 1);
     QSignalSpy decided(&d, &CheckpointDialog::decisionRequested);
     d.setComment(QStringLiteral("  looks wrong  "));
     QTest::mouseClick(d.optionButton(QStringLiteral("retrain")), Qt::LeftButton);

@@ -6,6 +6,7 @@
 #include "../common/sandboxenv.h"
 #include "checkpointdialog.h"
 #include "engine/launcher.h"
+#include "logtaildialog.h"
 #include "mainwindow.h"
 #include "models/checkpointsmodel.h"
 #include "models/jobsmodel.h"
@@ -106,6 +107,12 @@ private Q_SLOTS:
         for (CheckpointDialog *d : window.findChildren<CheckpointDialog *>())
             dialog = d;
         QVERIFY(dialog);
+        // The job's log, from the review dialog, while the job runs.
+        dialog->logButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.findChild<LogTailDialog *>() &&
+                window.findChild<LogTailDialog *>()->text().contains(QStringLiteral("epoch 3")),
+            30000);
         QPushButton *stop = dialog->optionButton(QStringLiteral("stop"));
         QVERIFY(stop);
         stop->click();
