@@ -7,6 +7,7 @@
 #include "protocol/ids.h"
 #include "protocol/random.h"
 #include "protocol/request.h"
+#include "protocol/text.h"
 #include "sites/site.h"
 #include "ssh/sshtransport.h"
 #include "store/store.h"
@@ -19,14 +20,6 @@ namespace vigil {
 
 namespace {
 
-// The protocol's decision ids: 32 lower-case hex digits.
-bool isDecisionId(const QString &id)
-{
-    return id.size() == 32 && std::all_of(id.cbegin(), id.cend(), [](QChar c) {
-               return (c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
-                      (c >= QLatin1Char('a') && c <= QLatin1Char('f'));
-           });
-}
 constexpr qint64 kMaxJsonBytes = 1024 * 1024;
 
 QString qs(const std::string &s)
@@ -168,7 +161,7 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
             return;
         }
         decisionId = qs(*id);
-    } else if (!isDecisionId(decisionId)) {
+    } else if (!protocol::isLowerHex(decisionId.toStdString(), 32)) {
         reply(Error(tr("decision id \"%1\": expected 32 lower-case hex digits").arg(decisionId)));
         return;
     }

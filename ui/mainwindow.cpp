@@ -93,8 +93,7 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     connect(m_runs, &RunsPanel::showRunRequested, this,
             [this](const QString &runId) { m_feed->workflowStatus()->setCurrentRun(runId); });
     connect(m_runs, &RunsPanel::reviseRequested, this, [this](const QString &runId) {
-        auto *editor = new WorkflowEditor;
-        editor->setAttribute(Qt::WA_DeleteOnClose);
+        WorkflowEditor *editor = newEditor();
         editor->reviseRun(m_supervisor, runId);
         editor->show();
     });
@@ -231,11 +230,17 @@ void MainWindow::createActions()
     });
 }
 
-void MainWindow::openEditor(const Workflow &workflow)
+WorkflowEditor *MainWindow::newEditor()
 {
     // A window of its own, for as long as the user keeps it open.
     auto *editor = new WorkflowEditor;
     editor->setAttribute(Qt::WA_DeleteOnClose);
+    return editor;
+}
+
+void MainWindow::openEditor(const Workflow &workflow)
+{
+    WorkflowEditor *editor = newEditor();
     editor->setWorkflow(workflow);
     editor->show();
 }

@@ -18,6 +18,7 @@ class RunsPanel;
 class Notifier;
 class Supervisor;
 class SupervisorFeed;
+class WorkflowEditor;
 class WorkflowView;
 struct Issue;
 struct Workflow;
@@ -62,6 +63,7 @@ private:
     QDockWidget *addPanel(const QString &objectName, const QString &title, QWidget *panel,
                           Qt::DockWidgetArea area);
     void createActions();
+    WorkflowEditor *newEditor();
     void openNextCheckpoint();
     void openTaskCheckpoint(const QString &task);
     void cancelJob(const QString &site, const QString &jobId);

@@ -4,7 +4,6 @@
 #include "editoritems.h"
 #include "workflowdocument.h"
 #include "workflowitems.h"
-#include "workflowlayout.h"
 
 #include <QDragEnterEvent>
 #include <QGraphicsLineItem>
@@ -45,6 +44,7 @@ void WorkflowCanvas::rebuild()
     m_scene->clear();
     m_nodes.clear();
     m_edges.clear();
+    m_edgesOf.clear();
     for (const TaskSpec &t : m_doc->workflow().tasks)
         addNode(t.name);
     rebuildEdges();
@@ -87,7 +87,9 @@ void WorkflowCanvas::moveNode(const QString &task)
         return;
     if (n->pos() != t->position)
         n->setPos(t->position);
-    routeEdges();
+    // Only this node's edges: a drag of many nodes moves each once per step.
+    for (DependencyEdgeItem *e : m_edgesOf.values(task))
+        routeEdge(e);
 }
 
 void WorkflowCanvas::renameNode(const QString &from, const QString &to)
@@ -102,6 +104,7 @@ void WorkflowCanvas::rebuildEdges()
     for (DependencyEdgeItem *e : std::as_const(m_edges))
         delete e;
     m_edges.clear();
+    m_edgesOf.clear();
     for (const TaskSpec &t : m_doc->workflow().tasks)
         for (const QString &from : t.after)
             if (m_nodes.contains(from) && m_nodes.contains(t.name)) {
@@ -110,19 +113,24 @@ void WorkflowCanvas::rebuildEdges()
                 e->setZValue(-1);
                 m_scene->addItem(e);
                 m_edges << e;
+                m_edgesOf.insert(from, e);
+                m_edgesOf.insert(t.name, e);
             }
     routeEdges();
 }
 
 void WorkflowCanvas::routeEdges()
 {
-    for (DependencyEdgeItem *e : std::as_const(m_edges)) {
-        const EditorNodeItem *a = m_nodes.value(e->from());
-        const EditorNodeItem *b = m_nodes.value(e->to());
-        if (a && b)
-            e->route(QRectF(a->pos(), EditorNodeItem::kSize),
-                     QRectF(b->pos(), EditorNodeItem::kSize));
-    }
+    for (DependencyEdgeItem *e : std::as_const(m_edges))
+        routeEdge(e);
+}
+
+void WorkflowCanvas::routeEdge(DependencyEdgeItem *e)
+{
+    const EditorNodeItem *a = m_nodes.value(e->from());
+    const EditorNodeItem *b = m_nodes.value(e->to());
+    if (a && b)
+        e->route(QRectF(a->pos(), EditorNodeItem::kSize), QRectF(b->pos(), EditorNodeItem::kSize));
 }
 
 void WorkflowCanvas::updateProblems()

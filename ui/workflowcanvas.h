@@ -66,6 +66,7 @@ private:
     void renameNode(const QString &from, const QString &to);
     void rebuildEdges();
     void routeEdges();
+    void routeEdge(DependencyEdgeItem *edge);
     void updateProblems();
     EditorNodeItem *nodeAt(QPointF scenePos) const;
 
@@ -73,7 +74,8 @@ private:
     QGraphicsScene *m_scene;
     QHash<QString, EditorNodeItem *> m_nodes;
     QList<DependencyEdgeItem *> m_edges;
-    QGraphicsLineItem *m_wire = nullptr; // while connecting
+    QMultiHash<QString, DependencyEdgeItem *> m_edgesOf; // task -> the edges at its ends
+    QGraphicsLineItem *m_wire = nullptr;                 // while connecting
     QString m_wireFrom;
     bool m_dragging = false; // moving nodes with the mouse
     int m_drag = 0;          // the current drag's id (moves merge within it)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Run-time changes in the run directory: revisions/NNNN.{toml,diff,json},
 // publishing a revision no-clobber, reading the latest one.
+#include "protocol/text.h"
 #include "revision.h"
 #include "runrecordio.h"
 #include "transport.h"
@@ -100,8 +101,8 @@ Result<RevisionInfo> parseRevisionInfo(const QByteArray &data, const QString &fi
         const QJsonObject w = with.toObject();
         info.checkpoint = w.value(QStringLiteral("checkpoint")).toString();
         info.decisionId = w.value(QStringLiteral("decision_id")).toString();
-        static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
-        if (!with.isObject() || info.checkpoint.isEmpty() || !hex.match(info.decisionId).hasMatch())
+        if (!with.isObject() || info.checkpoint.isEmpty() ||
+            !protocol::isLowerHex(info.decisionId.toStdString(), 32))
             return Error(QStringLiteral("%1: with_decision: expected {\"checkpoint\": ID, "
                                         "\"decision_id\": 32 hex digits}")
                              .arg(file),
