@@ -8,6 +8,7 @@
 #include "ssh/sshtransport.h"
 #include "store/store.h"
 
+#include <QMetaMethod>
 #include <QSet>
 #include <QSysInfo>
 
@@ -77,6 +78,23 @@ Site *Supervisor::addSite(const SiteSpec &spec)
                 [this, name](const QString &host, const QString &fingerprint) {
                     Q_EMIT hostKeyUnknown(name, host, fingerprint);
                 });
+        connect(
+            ssh, &SshTransport::authPromptsRequested, this,
+            [this, ssh, name](const QString &title, const QString &instruction,
+                              const QList<AuthPrompt> &prompts) {
+                if (isSignalConnected(QMetaMethod::fromSignal(&Supervisor::authPromptsRequested)))
+                    Q_EMIT authPromptsRequested(name, title, instruction, prompts);
+                else
+                    ssh->answerAuthPrompts({}); // nobody to ask: cancelled
+            });
+        connect(
+            ssh, &SshTransport::passphraseRequested, this,
+            [this, ssh, name](const QString &keyFile) {
+                if (isSignalConnected(QMetaMethod::fromSignal(&Supervisor::passphraseRequested)))
+                    Q_EMIT passphraseRequested(name, keyFile);
+                else
+                    ssh->answerPassphrase(QString()); // nobody to ask: the key is skipped
+            });
         transport = ssh;
     }
     Site *s = nullptr;
@@ -421,6 +439,20 @@ std::optional<CheckpointInfo> Supervisor::checkpoint(const QString &siteName, co
                         return c;
     }
     return std::nullopt;
+}
+
+void Supervisor::answerAuthPrompts(const QString &siteName, const QStringList &answers)
+{
+    if (Site *s = site(siteName))
+        if (auto *ssh = qobject_cast<SshTransport *>(s->transport()))
+            ssh->answerAuthPrompts(answers);
+}
+
+void Supervisor::answerPassphrase(const QString &siteName, const QString &passphrase)
+{
+    if (Site *s = site(siteName))
+        if (auto *ssh = qobject_cast<SshTransport *>(s->transport()))
+            ssh->answerPassphrase(passphrase);
 }
 
 void Supervisor::raise(Issue::Severity severity, const QString &site, const QString &subject,

@@ -152,6 +152,12 @@ public:
 
     // Host-key and authentication prompts are forwarded from the transports.
     void answerHostKey(const QString &site, bool trust);
+    // Answer to authPromptsRequested(): one answer per prompt, in order; an
+    // empty list cancels that method. Answers are never logged.
+    void answerAuthPrompts(const QString &site, const QStringList &answers);
+    // Answer to passphraseRequested(); an empty passphrase skips that key.
+    // Never logged.
+    void answerPassphrase(const QString &site, const QString &passphrase);
 
     // Lists a problem for the user (issueRaised), once: the same message of
     // the same site is not listed twice.
@@ -167,6 +173,12 @@ Q_SIGNALS:
     void checkpointArrived(const vigil::CheckpointInfo &checkpoint); // first seen pending
     void issueRaised(const vigil::Issue &issue);
     void hostKeyUnknown(const QString &site, const QString &host, const QString &fingerprint);
+    // A site's server asks (keyboard-interactive or password prompts, shown
+    // as sent), or a key file needs its passphrase. With nobody connected to
+    // these signals the prompts are cancelled and the key skipped at once.
+    void authPromptsRequested(const QString &site, const QString &name, const QString &instruction,
+                              const QList<vigil::AuthPrompt> &prompts);
+    void passphraseRequested(const QString &site, const QString &keyFile);
 
 private:
     struct SiteData;

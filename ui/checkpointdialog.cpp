@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "checkpointdialog.h"
 
+#include "logtailview.h"
 #include "metricschart.h"
 #include "statecolors.h"
 
@@ -94,6 +95,10 @@ void CheckpointDialog::build()
     grid->addWidget(m_posted, 1, 1);
     grid->addWidget(name(tr("Deadline")), 1, 2);
     grid->addWidget(m_deadline, 1, 3);
+    m_job = value(tr("not known yet"));
+    m_job->setObjectName(QStringLiteral("jobState"));
+    grid->addWidget(name(tr("Job")), 2, 0);
+    grid->addWidget(m_job, 2, 1, 1, 3);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 2);
 
@@ -109,21 +114,34 @@ void CheckpointDialog::build()
     auto *split = new QSplitter(Qt::Vertical, this);
     split->setChildrenCollapsible(false);
     split->addWidget(m_body);
-    if (!c.metrics.isEmpty()) {
-        m_metrics = new QTabWidget(this);
-        m_metrics->setDocumentMode(true);
-        for (const MetricRef &ref : c.metrics) {
-            auto *panel = new MetricsPanel(m_metrics);
-            panel->chart()->setMessage(tr("Metrics not loaded"));
-            m_metrics->addTab(panel, QFileInfo(ref.file).fileName());
-            m_metrics->setTabToolTip(m_metrics->count() - 1, ref.file);
-            m_charts << panel->chart();
-        }
-        split->addWidget(m_metrics);
-        split->setStretchFactor(0, 1);
-        split->setStretchFactor(1, 2);
-        split->setSizes({160, 320});
+    // Tabs: one per metrics file, the job's log, the attachments.
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("reviewTabs"));
+    m_tabs->setDocumentMode(true);
+    for (const MetricRef &ref : c.metrics) {
+        auto *panel = new MetricsPanel(m_tabs);
+        panel->chart()->setMessage(tr("Metrics not loaded"));
+        m_tabs->addTab(panel, QFileInfo(ref.file).fileName());
+        m_tabs->setTabToolTip(m_tabs->count() - 1, ref.file);
+        m_panels << panel;
+        m_charts << panel->chart();
     }
+    m_logView = new LogTailView(m_tabs);
+    m_logView->setObjectName(QStringLiteral("checkpointLog"));
+    m_logView->setStatusText(c.task.isEmpty() ? tr("The checkpoint names no task: no log.")
+                                              : tr("Log not available"));
+    m_tabs->addTab(m_logView, tr("Log"));
+    m_tabs->setTabToolTip(m_tabs->count() - 1, tr("The log of the job that asks, as it grows"));
+    if (!c.attachments.isEmpty()) {
+        m_attachments = new AttachmentsView(m_tabs);
+        m_attachments->setObjectName(QStringLiteral("checkpointAttachments"));
+        m_attachments->setAttachments(c.attachments);
+        m_tabs->addTab(m_attachments, tr("Attachments (%1)").arg(c.attachments.size()));
+    }
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({160, 320});
 
     m_comment = new QPlainTextEdit(this);
     m_comment->setObjectName(QStringLiteral("decisionComment"));
@@ -344,27 +362,76 @@ void CheckpointDialog::setComment(const QString &comment)
 
 void CheckpointDialog::setRunFileFetcher(RunFileFetcher fetch)
 {
+    if (!fetch) {
+        setRunFileReader(nullptr);
+        return;
+    }
+    setRunFileReader([fetch](const QString &path, qint64, QObject *context,
+                             Callback<QByteArray> done) { fetch(path, context, std::move(done)); });
+}
+
+void CheckpointDialog::setComparisonRuns(const QList<ComparedRun> &runs, OtherRunFileReader read)
+{
+    for (qsizetype i = 0; i < m_panels.size(); ++i)
+        m_panels.at(i)->compare()->setRuns(m_checkpoint.metrics.at(i), runs, read);
+}
+
+void CheckpointDialog::setJob(const JobInfo &job, bool listed)
+{
+    if (!listed) {
+        m_job->setText(job.jobId.isEmpty()
+                           ? tr("not listed by the scheduler")
+                           : tr("%1: not listed by the scheduler (ended, or not started by Vigil)")
+                                 .arg(job.jobId));
+        m_job->setPalette(palette());
+        return;
+    }
+    QStringList parts{tr("%1 %2").arg(job.jobId, job.state)};
+    if (!job.reason.isEmpty() && job.reason != QLatin1String("None"))
+        parts << job.reason;
+    if (job.elapsedSeconds >= 0)
+        parts << tr("%1 elapsed").arg(formatDuration(job.elapsedSeconds));
+    if (job.timeLeftSeconds >= 0 && job.isActive())
+        parts << tr("%1 left").arg(formatDuration(job.timeLeftSeconds));
+    if (job.exitCode >= 0 && job.isFinished())
+        parts << tr("exit code %1").arg(job.exitCode);
+    m_job->setText(parts.join(QStringLiteral(" · ")));
+    QPalette pal = palette();
+    pal.setColor(QPalette::WindowText, stateColor(classifyJob(job)));
+    m_job->setPalette(pal);
+}
+
+QString CheckpointDialog::jobText() const
+{
+    return m_job->text();
+}
+
+void CheckpointDialog::setRunFileReader(RunFileReader read)
+{
+    if (m_attachments)
+        m_attachments->load(read);
     for (qsizetype i = 0; i < m_charts.size(); ++i) {
         MetricsChart *chart = m_charts.at(i);
         const MetricRef ref = m_checkpoint.metrics.at(i);
-        if (!fetch) {
+        if (!read) {
             chart->setMessage(tr("Metrics not available"));
             continue;
         }
         chart->setMessage(tr("Loading %1…").arg(ref.file));
-        fetch(ref.file, chart, [chart = QPointer<MetricsChart>(chart), ref](Result<QByteArray> r) {
-            if (!chart)
-                return;
-            if (!r) {
-                chart->setMessage(tr("Could not read %1: %2").arg(ref.file, r.errorString()));
-                return;
-            }
-            auto table = parseMetrics(*r, ref);
-            if (!table)
-                chart->setMessage(table.errorString());
-            else
-                chart->setTable(*table);
-        });
+        read(ref.file, maxMetricsBytes(), chart,
+             [chart = QPointer<MetricsChart>(chart), ref](Result<QByteArray> r) {
+                 if (!chart)
+                     return;
+                 if (!r) {
+                     chart->setMessage(tr("Could not read %1: %2").arg(ref.file, r.errorString()));
+                     return;
+                 }
+                 auto table = parseMetrics(*r, ref);
+                 if (!table)
+                     chart->setMessage(table.errorString());
+                 else
+                     chart->setTable(*table);
+             });
     }
 }
 

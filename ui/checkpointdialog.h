@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "attachmentsview.h"
+#include "metricscompare.h"
 #include "models/statefmt.h"
 #include "supervisor.h"
 
@@ -16,16 +18,19 @@ class QTimer;
 
 namespace vigil {
 
+class LogTailView;
 class MetricsChart;
+class MetricsPanel;
 
-// Fetches a file of the checkpoint's run (relative to the run directory); the
-// dialog never reads files itself.
+// Fetches a file of the checkpoint's run (relative to the run directory),
+// whatever its size; the dialog never reads files itself.
 using RunFileFetcher =
     std::function<void(const QString &relativePath, QObject *context, Callback<QByteArray> done)>;
 
-// Reviews one checkpoint: what the job asks (Markdown), its metrics as charts,
-// one button per option and a comment. A click emits decisionRequested(); the
-// owner sends it and reports back with showOutcome().
+// Reviews one checkpoint: what the job asks (Markdown), the job's state, its
+// metrics as charts (each comparable with other runs), the job's log, the
+// files it attaches, one button per option and a comment. A click emits
+// decisionRequested(); the owner sends it and reports back with showOutcome().
 class CheckpointDialog : public QDialog
 {
     Q_OBJECT
@@ -33,11 +38,21 @@ public:
     explicit CheckpointDialog(const CheckpointInfo &checkpoint, QWidget *parent = nullptr);
     ~CheckpointDialog() override;
 
+    // The largest metrics file read (attachments: AttachmentsView::maxBytes()).
+    static constexpr qint64 maxMetricsBytes() { return qint64(16) << 20; }
+
     const CheckpointInfo &checkpoint() const { return m_checkpoint; }
     // A newer state of the same checkpoint (decided elsewhere, applied ...).
     void setCheckpoint(const CheckpointInfo &checkpoint);
-    // Starts loading the metric files through `fetch`.
+    // Starts loading the metric files and attachments through `read`.
+    void setRunFileReader(RunFileReader read);
+    // The same, through a fetcher that reads whole files (the dialog then
+    // refuses the ones over its limits).
     void setRunFileFetcher(RunFileFetcher fetch);
+    // The other runs each chart can be compared with, and how to read their files.
+    void setComparisonRuns(const QList<ComparedRun> &runs, OtherRunFileReader read);
+    // The job that asks, as the scheduler lists it (listed: false when it does not).
+    void setJob(const JobInfo &job, bool listed);
     void setClock(Clock clock);
 
     // The result of the decision this dialog asked for.
@@ -47,6 +62,11 @@ public:
     QPushButton *optionButton(const QString &option) const;
     QString statusText() const;
     QList<MetricsChart *> charts() const { return m_charts; }
+    QList<MetricsPanel *> metricsPanels() const { return m_panels; }
+    QTabWidget *tabs() const { return m_tabs; }
+    LogTailView *logView() const { return m_logView; }
+    AttachmentsView *attachmentsView() const { return m_attachments; } // none: no attachments
+    QString jobText() const;
     void setComment(const QString &comment);
 
     QPushButton *logButton() const { return m_log; }
@@ -72,9 +92,13 @@ private:
     QLabel *m_where = nullptr;
     QLabel *m_posted = nullptr;
     QLabel *m_deadline = nullptr;
+    QLabel *m_job = nullptr;
     QLabel *m_status = nullptr;
     QTextBrowser *m_body = nullptr;
-    QTabWidget *m_metrics = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    LogTailView *m_logView = nullptr;
+    AttachmentsView *m_attachments = nullptr;
+    QList<MetricsPanel *> m_panels;
     QPlainTextEdit *m_comment = nullptr;
     QList<QPushButton *> m_optionButtons;
     QPushButton *m_log = nullptr;

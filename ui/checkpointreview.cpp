@@ -2,14 +2,11 @@
 #include "checkpointreview.h"
 
 #include "checkpointdialog.h"
+#include "logtailview.h"
 #include "models/checkpointsmodel.h"
 #include "supervisor.h"
 
 namespace vigil {
-
-namespace {
-constexpr qint64 kMaxMetricsBytes = 16 * 1024 * 1024;
-} // namespace
 
 CheckpointReview::CheckpointReview(Supervisor *supervisor, CheckpointsModel *model, QWidget *window)
     : QObject(window), m_supervisor(supervisor), m_model(model), m_window(window)
@@ -19,6 +16,42 @@ CheckpointReview::CheckpointReview(Supervisor *supervisor, CheckpointsModel *mod
         [this](const QModelIndex &tl, const QModelIndex &br) { modelChanged(tl.row(), br.row()); });
     connect(model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { modelChanged(first, last); });
+    if (supervisor)
+        connect(supervisor, &Supervisor::jobsChanged, this,
+                [this](const QString &site) { jobsChanged(site); });
+}
+
+JobInfo CheckpointReview::jobOf(const CheckpointInfo &cp, bool *listed) const
+{
+    JobInfo job;
+    job.site = cp.site;
+    job.jobId = cp.jobId;
+    job.runId = cp.runId;
+    job.task = cp.task;
+    *listed = false;
+    if (!m_supervisor || cp.task.isEmpty())
+        return job;
+    // The scheduler's view of it (an array element's index, its state).
+    for (const JobInfo &j : m_supervisor->jobs())
+        if (j.site == cp.site && j.runId == cp.runId && j.task == cp.task &&
+            (j.jobId == cp.jobId || j.isActive())) {
+            job = j;
+            *listed = true;
+        }
+    return job;
+}
+
+void CheckpointReview::jobsChanged(const QString &site)
+{
+    for (const QPointer<CheckpointDialog> &d : std::as_const(m_dialogs)) {
+        if (!d || d->checkpoint().site != site)
+            continue;
+        bool listed = false;
+        const JobInfo job = jobOf(d->checkpoint(), &listed);
+        d->setJob(job, listed);
+        if (listed) // an array element's log is known once it is listed
+            d->logView()->follow(m_supervisor, job);
+    }
 }
 
 void CheckpointReview::modelChanged(int first, int last)
@@ -52,29 +85,38 @@ CheckpointDialog *CheckpointReview::open(const QString &key)
     QPointer<Supervisor> sup = m_supervisor;
     const QString site = c->site;
     const QString runId = c->runId;
-    d->setRunFileFetcher(
-        [sup, site, runId](const QString &path, QObject *context, Callback<QByteArray> done) {
-            if (!sup) {
-                done(Error(CheckpointReview::tr("Vigil is shutting down")));
-                return;
-            }
-            sup->readRunFile(site, runId, path, kMaxMetricsBytes, context, std::move(done));
-        });
+    const OtherRunFileReader read = [sup](const QString &otherSite, const QString &otherRun,
+                                          const QString &path, QObject *context,
+                                          Callback<QByteArray> done) {
+        if (!sup) {
+            done(Error(CheckpointReview::tr("Vigil is shutting down")));
+            return;
+        }
+        sup->readRunFile(otherSite, otherRun, path, CheckpointDialog::maxMetricsBytes(), context,
+                         std::move(done));
+    };
+    d->setRunFileReader([sup, site, runId](const QString &path, qint64 maxBytes, QObject *context,
+                                           Callback<QByteArray> done) {
+        if (!sup) {
+            done(Error(CheckpointReview::tr("Vigil is shutting down")));
+            return;
+        }
+        sup->readRunFile(site, runId, path, maxBytes, context, std::move(done));
+    });
+    if (m_supervisor) {
+        d->setComparisonRuns(comparableRuns(m_supervisor->runs(), site, runId), read);
+        bool listed = false;
+        const JobInfo job = jobOf(*c, &listed);
+        d->setJob(job, listed);
+        if (!c->task.isEmpty())
+            d->logView()->follow(m_supervisor, job);
+    }
     connect(d, &CheckpointDialog::logRequested, this, [this, key] {
         const std::optional<CheckpointInfo> cp = m_model->checkpoint(key);
         if (!cp || !m_supervisor)
             return;
-        JobInfo job;
-        job.site = cp->site;
-        job.jobId = cp->jobId;
-        job.runId = cp->runId;
-        job.task = cp->task;
-        // The scheduler's view of it (an array element's index, its state).
-        for (const JobInfo &j : m_supervisor->jobs())
-            if (j.site == cp->site && j.runId == cp->runId && j.task == cp->task &&
-                (j.jobId == cp->jobId || j.isActive()))
-                job = j;
-        Q_EMIT logRequested(job);
+        bool listed = false;
+        Q_EMIT logRequested(jobOf(*cp, &listed));
     });
     connect(d, &CheckpointDialog::decisionRequested, this, [this, d](const DecisionInput &input) {
         if (!m_supervisor) {

@@ -34,6 +34,10 @@ Q_SIGNALS:
 
 private:
     void modelChanged(int first, int last);
+    // The job that posted the checkpoint as the scheduler lists it; else
+    // its site, id, run and task (listed: false).
+    JobInfo jobOf(const CheckpointInfo &checkpoint, bool *listed) const;
+    void jobsChanged(const QString &site);
 
     QPointer<Supervisor> m_supervisor;
     CheckpointsModel *m_model;

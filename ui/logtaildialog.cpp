@@ -1,146 +1,28 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logtaildialog.h"
 
-#include "engine/launcher.h"
-#include "filetail.h"
 #include "sites/jobinfo.h"
-#include "supervisor.h"
 
 #include <QDialogButtonBox>
-#include <QFontDatabase>
-#include <QLabel>
-#include <QPlainTextEdit>
-#include <QPushButton>
-#include <QScrollBar>
 #include <QVBoxLayout>
 
 namespace vigil {
 
 LogTailDialog::LogTailDialog(Supervisor *supervisor, const JobInfo &job, QWidget *parent)
-    : QDialog(parent), m_supervisor(supervisor), m_site(job.site), m_runId(job.runId),
-      m_path(logFile(job)), m_text(new QPlainTextEdit(this)), m_status(new QLabel(this))
+    : QDialog(parent), m_view(new LogTailView(this))
 {
     setObjectName(QStringLiteral("logTailDialog"));
     setAttribute(Qt::WA_DeleteOnClose);
     setModal(false);
     setWindowTitle(tr("Log of %1 (job %2 on %3)")
                        .arg(job.task.isEmpty() ? job.name : job.task, job.jobId, job.site));
-    m_text->setReadOnly(true);
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_text->setObjectName(QStringLiteral("logText"));
-    m_status->setObjectName(QStringLiteral("logStatus"));
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::close);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_text, 1);
-    layout->addWidget(m_status);
+    layout->addWidget(m_view, 1);
     layout->addWidget(buttons);
     resize(760, 480);
-
-    m_timer.setInterval(2000);
-    connect(&m_timer, &QTimer::timeout, this, &LogTailDialog::poll);
-    if (m_path.isEmpty()) {
-        m_status->setText(
-            tr("Job %1 is not a task of a run: it has no log Vigil knows of.").arg(job.jobId));
-        return;
-    }
-    auto tail = supervisor->followRunFile(m_site, m_runId, m_path, this);
-    if (!tail) {
-        m_status->setText(tail.errorString());
-        return;
-    }
-    m_tail = *tail;
-    m_status->setText(tr("Reading %1…").arg(m_tail->path()));
-    m_timer.start();
-    QTimer::singleShot(0, this, &LogTailDialog::poll);
-}
-
-QString LogTailDialog::logFile(const JobInfo &job)
-{
-    if (job.runId.isEmpty() || job.task.isEmpty())
-        return {};
-    TaskSpec task;
-    task.name = job.task;
-    task.array = job.arrayJobId; // non-empty: an array, whose elements log apart
-    QString path = Launcher::logPath(task, QStringLiteral("tasks/") + job.task);
-    if (!job.arrayJobId.isEmpty()) {
-        bool number = false;
-        job.arrayTaskId.toUInt(&number);
-        if (!number)
-            return {};
-        path.replace(QStringLiteral("%a"), job.arrayTaskId);
-    }
-    return path;
-}
-
-QString LogTailDialog::text() const
-{
-    return m_text->toPlainText();
-}
-
-QString LogTailDialog::statusText() const
-{
-    return m_status->text();
-}
-
-void LogTailDialog::setPollInterval(int msec)
-{
-    if (msec <= 0) {
-        m_timer.stop();
-        return;
-    }
-    m_timer.setInterval(msec);
-    if (m_tail)
-        m_timer.start();
-}
-
-void LogTailDialog::poll()
-{
-    if (!m_tail || m_tail->busy())
-        return;
-    m_tail->poll(this, [this](Result<FileTail::Update> r) {
-        if (!r) {
-            m_status->setText(r.error().kind == Error::Kind::NotFound
-                                  ? tr("Waiting for %1 to be written…").arg(m_tail->path())
-                                  : r.errorString());
-            return;
-        }
-        append(r->lines, r->restarted);
-        m_status->setText(tr("%1: %2 bytes").arg(m_tail->path()).arg(r->fileSize));
-        if (m_tail->hasMore())
-            QTimer::singleShot(0, this, &LogTailDialog::poll); // a large log: the rest now
-    });
-}
-
-void LogTailDialog::append(const QByteArray &lines, bool restarted)
-{
-    if (restarted) {
-        m_shown.clear();
-        m_text->clear();
-    }
-    if (lines.isEmpty())
-        return;
-    QScrollBar *bar = m_text->verticalScrollBar();
-    const bool atEnd = bar->value() == bar->maximum();
-    if (m_shown.size() + lines.size() <= maxBytes()) {
-        m_shown += lines;
-        QTextCursor end(m_text->document());
-        end.movePosition(QTextCursor::End);
-        end.insertText(QString::fromUtf8(lines));
-    } else {
-        // Over the bound: keep the last three quarters of it, from a line's
-        // start, so that trimming is rare.
-        m_shown += lines;
-        qsizetype cut = m_shown.size() - maxBytes() * 3 / 4;
-        const qsizetype newline = m_shown.indexOf('\n', cut);
-        cut = newline < 0 ? cut : newline + 1;
-        m_shown.remove(0, cut);
-        m_text->setPlainText(QString::fromUtf8(m_shown));
-    }
-    if (atEnd)
-        bar->setValue(bar->maximum());
+    m_view->follow(supervisor, job);
 }
 
 } // namespace vigil

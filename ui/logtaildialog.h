@@ -1,53 +1,35 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QDialog>
-#include <QPointer>
-#include <QTimer>
+#include "logtailview.h"
 
-class QLabel;
-class QPlainTextEdit;
+#include <QDialog>
 
 namespace vigil {
 
-class FileTail;
 class Supervisor;
 struct JobInfo;
 
 // A non-modal window that follows the log of a job of a run task as it
-// grows (Supervisor::followRunFile: each poll reads only the appended
-// bytes). The text keeps the last maxBytes() of the log.
+// grows (a LogTailView).
 class LogTailDialog : public QDialog
 {
     Q_OBJECT
 public:
     LogTailDialog(Supervisor *supervisor, const JobInfo &job, QWidget *parent = nullptr);
 
-    // The job's log relative to its run directory (where the launcher has
-    // SLURM or vigil-job write it: Launcher::logPath); empty for a job that
-    // is not a run task's, or an array range that has not started.
-    static QString logFile(const JobInfo &job);
-    static constexpr qint64 maxBytes() { return qint64(2) << 20; }
+    static QString logFile(const JobInfo &job) { return LogTailView::logFile(job); }
+    static constexpr qint64 maxBytes() { return LogTailView::maxBytes(); }
 
-    QString text() const;
-    QString statusText() const;
-    QString path() const { return m_path; }
+    LogTailView *view() const { return m_view; }
+    QString text() const { return m_view->text(); }
+    QString statusText() const { return m_view->statusText(); }
+    QString path() const { return m_view->path(); }
     // How often the log is read again (ms); 0 stops following.
-    void setPollInterval(int msec);
+    void setPollInterval(int msec) { m_view->setPollInterval(msec); }
 
 private:
-    void poll();
-    void append(const QByteArray &lines, bool restarted);
-
-    QPointer<Supervisor> m_supervisor;
-    QString m_site;
-    QString m_runId;
-    QString m_path;
-    FileTail *m_tail = nullptr;
-    QPlainTextEdit *m_text;
-    QLabel *m_status;
-    QTimer m_timer;
-    QByteArray m_shown; // the text, as bytes: bounded by maxBytes()
+    LogTailView *m_view;
 };
 
 } // namespace vigil

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "addsitedialog.h"
+#include "authprompt.h"
 #include "checkpointreview.h"
 #include "engine/enginehost.h"
 #include "hostkeyprompt.h"
@@ -45,6 +47,7 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
       m_engines(engines), m_inbox(new InboxPanel(m_feed->checkpoints(), this)),
       m_review(new CheckpointReview(supervisor, m_feed->checkpoints(), this)),
       m_hostKeys(new HostKeyPrompt(supervisor, this)),
+      m_authPrompts(new AuthPrompter(supervisor, this)),
       m_notifier(new Notifier(QApplication::windowIcon(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -53,8 +56,8 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 
-    m_sitesDock = addPanel(QStringLiteral("sitesDock"), tr("Sites"),
-                           new SitesPanel(m_feed->sites(), this), Qt::TopDockWidgetArea);
+    auto *sites = new SitesPanel(m_feed->sites(), this);
+    m_sitesDock = addPanel(QStringLiteral("sitesDock"), tr("Sites"), sites, Qt::TopDockWidgetArea);
     m_inboxDock =
         addPanel(QStringLiteral("inboxDock"), tr("Inbox"), m_inbox, Qt::RightDockWidgetArea);
     m_jobsDock = addPanel(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::BottomDockWidgetArea);
@@ -81,6 +84,7 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     }
 
     createActions();
+    sites->addSiteAction(m_addSite);
 
     m_pendingLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_pendingLabel);
@@ -198,6 +202,14 @@ void MainWindow::createActions()
     m_issuesDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_4));
     m_runsDock->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key_5));
 
+    QMenu *sitesMenu = menuBar()->addMenu(tr("&Sites"));
+    m_addSite = sitesMenu->addAction(tr("&Add Site…"), this, &MainWindow::openAddSite);
+    m_addSite->setObjectName(QStringLiteral("addSiteAction"));
+    m_addSite->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    m_addSite->setIcon(QIcon::fromTheme(QStringLiteral("list-add")));
+    m_addSite->setToolTip(tr("Add a SLURM cluster, an SSH host or this computer (%1)")
+                              .arg(m_addSite->shortcut().toString(QKeySequence::NativeText)));
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Vigil"), this, [this] {
         QMessageBox::about(
@@ -228,6 +240,18 @@ void MainWindow::createActions()
     connect(m_runChoice, &QComboBox::activated, this, [this](int index) {
         m_feed->workflowStatus()->setCurrentRun(m_runChoice->itemData(index).toString());
     });
+}
+
+void MainWindow::openAddSite()
+{
+    auto *dialog = new AddSiteDialog(m_supervisor, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &AddSiteDialog::siteAdded, this, [this](const QString &name) {
+        statusBar()->showMessage(tr("Added site %1: connecting…").arg(name), 8000);
+        // Its jobs and runs now, not at the next cycle of every site.
+        m_supervisor->refresh(name);
+    });
+    dialog->show();
 }
 
 WorkflowEditor *MainWindow::newEditor()

@@ -10,6 +10,7 @@ class QLabel;
 
 namespace vigil {
 
+class AuthPrompter;
 class CheckpointReview;
 class HostKeyPrompt;
 class InboxPanel;
@@ -63,6 +64,7 @@ private:
     QDockWidget *addPanel(const QString &objectName, const QString &title, QWidget *panel,
                           Qt::DockWidgetArea area);
     void createActions();
+    void openAddSite();
     WorkflowEditor *newEditor();
     void openNextCheckpoint();
     void openTaskCheckpoint(const QString &task);
@@ -87,6 +89,7 @@ private:
     InboxPanel *m_inbox;
     CheckpointReview *m_review;
     HostKeyPrompt *m_hostKeys;
+    AuthPrompter *m_authPrompts;
     Notifier *m_notifier;
     QDockWidget *m_sitesDock = nullptr;
     QDockWidget *m_jobsDock = nullptr;
@@ -97,6 +100,7 @@ private:
     QLabel *m_pendingLabel = nullptr;
     QAction *m_refresh = nullptr;
     QAction *m_openCheckpoint = nullptr;
+    QAction *m_addSite = nullptr;
     bool m_defaultLayout = false;  // no saved state: size the docks when first shown
     bool m_enginesStopped = false; // closing: the engines have released their leases
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "metricschart.h"
 
+#include "metricscompare.h"
 #include "models/plotseries.h"
 
 #include <QChart>
@@ -99,6 +100,8 @@ void MetricsChart::applyPalette()
 void MetricsChart::styleSeries()
 {
     for (const Plot &p : std::as_const(m_plots)) {
+        if (!p.run.isEmpty()) // another run's: dashed, over this run's solid lines
+            p.smooth->setPen(QPen(p.smooth->color(), 1.5, Qt::DashLine));
         QColor faint = p.smooth->color();
         faint.setAlphaF(0.25f);
         p.raw->setPen(QPen(faint, 1));
@@ -106,6 +109,9 @@ void MetricsChart::styleSeries()
         for (QLegendMarker *m : chart()->legend()->markers(p.raw))
             m->setVisible(false);
     }
+    for (QAbstractSeries *s : chart()->series())
+        if (s->objectName() == QLatin1String("comparisonMissing"))
+            static_cast<QLineSeries *>(s)->setPen(QPen(Qt::gray, 1, Qt::DotLine));
     if (m_markerSeries) {
         m_markerSeries->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
         m_markerSeries->setMarkerSize(9);
@@ -149,11 +155,17 @@ void MetricsChart::setTable(const MetricTable &table)
         m_xKind = XAxis::Step;
     for (const MetricSeries &s : table.series) {
         Plot p;
-        p.smooth = new QLineSeries;
-        p.smooth->setName(s.name);
-        p.smooth->setObjectName(QStringLiteral("smoothed"));
-        chart()->addSeries(p.smooth);
+        p.source = s;
         m_plots << p;
+    }
+    m_plots << comparisonPlots();
+    for (Plot &p : m_plots) {
+        p.smooth = new QLineSeries;
+        p.smooth->setName(p.run.isEmpty() ? p.source.name
+                                          : tr("%1 (%2)").arg(p.source.name, p.run));
+        p.smooth->setObjectName(p.run.isEmpty() ? QStringLiteral("smoothed")
+                                                : QStringLiteral("comparison"));
+        chart()->addSeries(p.smooth);
     }
     for (Plot &p : m_plots) {
         p.raw = new QLineSeries;
@@ -166,6 +178,7 @@ void MetricsChart::setTable(const MetricTable &table)
     m_markerSeries->setObjectName(QStringLiteral("nonFinite"));
     connect(m_markerSeries, &QScatterSeries::hovered, this, &MetricsChart::showMarkerTip);
     chart()->addSeries(m_markerSeries);
+    addMissingComparisons();
     chart()->legend()->setVisible(!table.series.isEmpty());
     computeSeries();
     makeAxes();
@@ -220,14 +233,14 @@ void MetricsChart::computeSeries()
     m_leftOut = 0;
     m_markers.clear();
     const bool wall = m_xKind == XAxis::WallTime;
-    for (qsizetype i = 0; i < m_plots.size(); ++i) {
-        const MetricSeries &s = m_table.series.at(i);
+    for (Plot &p : m_plots) {
+        const MetricSeries &s = p.source;
         QList<QPointF> mapped = s.points;
         if (wall)
             for (qsizetype j = 0; j < mapped.size(); ++j)
                 mapped[j].setX(s.times.value(j, kNaN) * 1000.0);
         const QList<QPointF> smoothed = plot::smoothEma(mapped, m_smoothing);
-        Plot &p = m_plots[i];
+        const bool own = p.run.isEmpty(); // markers and the title count this run's points
         p.rawFull.clear();
         p.smoothFull.clear();
         for (qsizetype j = 0; j < mapped.size(); ++j) {
@@ -235,7 +248,7 @@ void MetricsChart::computeSeries()
             if (!std::isfinite(r.x()) || !std::isfinite(r.y()))
                 continue;
             if (m_logY && r.y() <= 0)
-                ++m_leftOut;
+                m_leftOut += own ? 1 : 0;
             else
                 p.rawFull << r;
             if (!m_logY || smoothed.at(j).y() > 0)
@@ -244,7 +257,7 @@ void MetricsChart::computeSeries()
         sortByX(p.rawFull);
         sortByX(p.smoothFull);
         for (const plot::NonFinitePoint &n : plot::nonFinitePoints(mapped)) {
-            if (!std::isfinite(n.x))
+            if (!own || !std::isfinite(n.x))
                 continue;
             const QString at =
                 wall ? QDateTime::fromMSecsSinceEpoch(qint64(n.x)).toString(Qt::ISODate)
@@ -418,7 +431,7 @@ void MetricsChart::setXAxisKind(XAxis kind)
 
 int MetricsChart::seriesCount() const
 {
-    return int(m_plots.size());
+    return int(m_table.series.size());
 }
 
 void MetricsChart::zoomX(double factor, double atX)
@@ -519,7 +532,8 @@ void MetricsChart::keyPressEvent(QKeyEvent *event)
     event->accept();
 }
 
-MetricsPanel::MetricsPanel(QWidget *parent) : QWidget(parent), m_chart(new MetricsChart(this))
+MetricsPanel::MetricsPanel(QWidget *parent)
+    : QWidget(parent), m_chart(new MetricsChart(this)), m_compare(new MetricsCompare(m_chart, this))
 {
     auto *smoothing = new QSlider(Qt::Horizontal, this);
     smoothing->setObjectName(QStringLiteral("smoothingSlider"));
@@ -543,6 +557,7 @@ MetricsPanel::MetricsPanel(QWidget *parent) : QWidget(parent), m_chart(new Metri
     controls->addWidget(log);
     controls->addWidget(xChoice);
     controls->addWidget(fit);
+    controls->addWidget(m_compare);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);

@@ -11,6 +11,8 @@ class QScatterSeries;
 
 namespace vigil {
 
+class MetricsCompare;
+
 // A line chart of the columns of one metrics file; shows a message while the
 // file is loading or when it could not be read.
 //
@@ -47,6 +49,15 @@ public:
     QPair<double, double> xRange() const;
     void setXRange(double min, double max);
 
+    // The same file of another run (`run` labels it), drawn over this one's
+    // series after the same smoothing and decimation, dashed and named
+    // "column (run)"; or a legend entry saying why it cannot be
+    // (metricscompare.cpp). Kept across setTable().
+    void setComparison(const QString &run, const MetricTable &table);
+    void setComparisonMissing(const QString &run, const QString &why);
+    void removeComparison(const QString &run);
+    QStringList comparedRuns() const;
+
 public Q_SLOTS:
     void fit();
 
@@ -65,6 +76,8 @@ protected:
 private:
     struct Plot
     {
+        QString run; // empty: this run's; else a compared run's
+        MetricSeries source;
         QLineSeries *raw = nullptr;
         QLineSeries *smooth = nullptr;
         QList<QPointF> rawFull; // sorted by x, finite, drawable on the y axis
@@ -77,7 +90,17 @@ private:
         QString tip;
     };
 
+    struct Comparison
+    {
+        QString run;
+        MetricTable table;
+        QString missing; // why there is no table
+    };
+
     void applyPalette();
+    QList<Plot> comparisonPlots() const;
+    void addMissingComparisons();
+    void redraw();
     void styleSeries();
     void clearChart();
     void makeAxes();
@@ -90,6 +113,7 @@ private:
 
     MetricTable m_table;
     QList<Plot> m_plots;
+    QList<Comparison> m_comparisons;
     QList<Marker> m_markers;  // every NaN/Inf point, sorted by x
     QStringList m_markerTips; // of the markers drawn, in m_markerSeries's order
     QScatterSeries *m_markerSeries = nullptr;
@@ -105,16 +129,18 @@ private:
 };
 
 // A MetricsChart with its controls: smoothing, log scale, x by step or wall
-// time (only when the file has a time column), and Fit.
+// time (only when the file has a time column), Fit, and Compare runs.
 class MetricsPanel : public QWidget
 {
     Q_OBJECT
 public:
     explicit MetricsPanel(QWidget *parent = nullptr);
     MetricsChart *chart() const { return m_chart; }
+    MetricsCompare *compare() const { return m_compare; }
 
 private:
     MetricsChart *m_chart;
+    MetricsCompare *m_compare;
 };
 
 } // namespace vigil

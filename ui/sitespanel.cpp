@@ -5,6 +5,7 @@
 #include "models/sitesmodel.h"
 #include "statecolors.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -65,6 +66,12 @@ SitesPanel::SitesPanel(SitesModel *model, QWidget *parent)
     m_view->setObjectName(QStringLiteral("sitesView"));
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setStretchLastSection(true);
+}
+
+void SitesPanel::addSiteAction(QAction *action)
+{
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addAction(action);
 }
 
 } // namespace vigil

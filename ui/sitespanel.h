@@ -3,6 +3,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QTableView;
 
 namespace vigil {
@@ -19,6 +20,8 @@ class SitesPanel : public QWidget
 public:
     explicit SitesPanel(SitesModel *model, QWidget *parent = nullptr);
     QTableView *view() const { return m_view; }
+    // Offers `action` (Add Site…) in the table's context menu.
+    void addSiteAction(QAction *action);
 
 private:
     QTableView *m_view;

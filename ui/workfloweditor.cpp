@@ -2,6 +2,7 @@
 #include "workfloweditor.h"
 
 #include "editoritems.h"
+#include "inbackground.h"
 #include "revisiondialog.h"
 #include "statecolors.h"
 #include "taskproperties.h"
@@ -51,19 +52,6 @@ protected:
         return mime;
     }
 };
-
-// Runs `work` on the thread pool and `done` with its result on `context`'s thread.
-template <typename T>
-void inBackground(QObject *context, std::function<T()> work, std::function<void(T)> done)
-{
-    QPointer<QObject> ctx(context);
-    QThreadPool::globalInstance()->start([ctx, work = std::move(work), done = std::move(done)] {
-        T result = work();
-        if (ctx)
-            QMetaObject::invokeMethod(
-                ctx, [done, result = std::move(result)] { done(result); }, Qt::QueuedConnection);
-    });
-}
 
 struct ReadOutcome
 {

@@ -189,6 +189,8 @@ CheckpointInfo readCheckpoint(const json &c, const QString &site, const QString 
             ref.columns << qs(col);
         cp.metrics << ref;
     }
+    for (const std::string &a : r.attachments)
+        cp.attachments << qs(a);
     cp.createdAt = QDateTime::fromString(qs(protocol::formatUtc(r.createdAt)), Qt::ISODate);
     if (r.deadline)
         cp.deadline = QDateTime::fromString(qs(protocol::formatUtc(*r.deadline)), Qt::ISODate);

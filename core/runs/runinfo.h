@@ -63,6 +63,7 @@ struct CheckpointInfo
     QList<CheckpointOption> options;
     QList<CheckpointParam> params;
     QList<MetricRef> metrics;
+    QStringList attachments; // files (images, reports) relative to the run directory
     QDateTime createdAt;
     QDateTime deadline; // invalid: none
     QString defaultOnTimeout;

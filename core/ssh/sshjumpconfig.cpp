@@ -75,61 +75,13 @@ QStringList splitWords(const QString &line)
     return words;
 }
 
-struct ReadState
-{
-    QString host;       // as typed
-    QString hostName;   // the first HostName that applied (for Match host)
-    QString user;       // the first User that applied (for Match user)
-    QString localUser;  // for Match localuser
-    ProxySetting proxy; // the first ProxyJump / ProxyCommand that applied
-    bool proxyFound = false;
-};
+// The file reading shared by every reader of ssh_config: Host and Match
+// lines go to the visitor, which says whether the lines after them apply;
+// Include is followed where it applies; every other line that applies goes
+// to option().
+Result<void> readFile(const QString &path, bool system, ConfigVisitor &visitor, int depth);
 
-// Evaluates a Match line's criteria. Unknown ones make the block inactive.
-bool evaluateMatch(const QStringList &args, const ReadState &state, const QString &where)
-{
-    if (args.isEmpty())
-        return false;
-    bool result = true;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        QString criterion = args.at(i).toLower();
-        const bool negate = criterion.startsWith(QLatin1Char('!'));
-        if (negate)
-            criterion.remove(0, 1);
-        if (criterion == QLatin1String("all")) {
-            result = result && !negate;
-            continue;
-        }
-        const bool known =
-            criterion == QLatin1String("host") || criterion == QLatin1String("originalhost") ||
-            criterion == QLatin1String("user") || criterion == QLatin1String("localuser");
-        if (!known) {
-            qCDebug(lcSsh).noquote()
-                << where << ": Match" << args.at(i)
-                << "is not evaluated when looking for ProxyJump; block skipped";
-            return false;
-        }
-        if (i + 1 >= args.size())
-            return false;
-        const QStringList patterns = args.at(++i).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        QString value;
-        if (criterion == QLatin1String("host"))
-            value = state.hostName.isEmpty() ? state.host : state.hostName;
-        else if (criterion == QLatin1String("originalhost"))
-            value = state.host;
-        else if (criterion == QLatin1String("user"))
-            value = state.user.isEmpty() ? state.localUser : state.user;
-        else
-            value = state.localUser;
-        const bool matched = matchPatternList(value, patterns);
-        result = result && (matched != negate);
-    }
-    return result;
-}
-
-Result<void> readFile(const QString &path, bool system, ReadState &state, int depth);
-
-Result<void> include(const QStringList &args, bool system, ReadState &state, int depth,
+Result<void> include(const QStringList &args, bool system, ConfigVisitor &visitor, int depth,
                      const QString &where)
 {
     if (depth >= kMaxIncludeDepth)
@@ -151,7 +103,7 @@ Result<void> include(const QStringList &args, bool system, ReadState &state, int
                          Error::Kind::Malformed);
         for (size_t i = 0; i < found.gl_pathc; ++i) {
             Result<void> r =
-                readFile(QFile::decodeName(found.gl_pathv[i]), system, state, depth + 1);
+                readFile(QFile::decodeName(found.gl_pathv[i]), system, visitor, depth + 1);
             if (!r)
                 return r;
         }
@@ -159,7 +111,7 @@ Result<void> include(const QStringList &args, bool system, ReadState &state, int
     return {};
 }
 
-Result<void> readFile(const QString &path, bool system, ReadState &state, int depth)
+Result<void> readFile(const QString &path, bool system, ConfigVisitor &visitor, int depth)
 {
     QFile file(path);
     if (!file.exists())
@@ -171,48 +123,113 @@ Result<void> readFile(const QString &path, bool system, ReadState &state, int de
     int lineNumber = 0;
     while (!file.atEnd()) {
         ++lineNumber;
-        const QString line = QString::fromUtf8(file.readLine());
-        const QStringList words = splitWords(line);
+        const QString text = QString::fromUtf8(file.readLine());
+        const QStringList words = splitWords(text);
         if (words.isEmpty())
             continue;
-        const QString keyword = words.first().toLower();
-        const QStringList args = words.mid(1);
-        const QString where = QStringLiteral("%1 line %2").arg(path).arg(lineNumber);
-        if (keyword == QLatin1String("host")) {
-            active = matchPatternList(state.host, args);
-        } else if (keyword == QLatin1String("match")) {
-            active = evaluateMatch(args, state, where);
-        } else if (!active || args.isEmpty()) {
+        ConfigLine line{words.first().toLower(), words.mid(1), path, lineNumber};
+        if (!line.args.isEmpty() && line.args.first() == QLatin1String("="))
+            line.args.removeFirst(); // "Keyword = value"
+        if (line.keyword == QLatin1String("host") || line.keyword == QLatin1String("match")) {
+            active = visitor.section(line);
+        } else if (!active || line.args.isEmpty()) {
             continue;
-        } else if (keyword == QLatin1String("include")) {
-            Result<void> r = include(args, system, state, depth, where);
+        } else if (line.keyword == QLatin1String("include")) {
+            Result<void> r = include(line.args, system, visitor, depth, line.where());
             if (!r)
                 return r;
-        } else if (keyword == QLatin1String("hostname")) {
-            if (state.hostName.isEmpty()) {
-                state.hostName = args.first();
-                state.hostName.replace(QLatin1String("%h"), state.host);
-                state.hostName.replace(QLatin1String("%%"), QLatin1String("%"));
-            }
-        } else if (keyword == QLatin1String("user")) {
-            if (state.user.isEmpty())
-                state.user = args.first();
-        } else if (keyword == QLatin1String("proxyjump") ||
-                   keyword == QLatin1String("proxycommand")) {
-            if (state.proxyFound)
-                continue;
-            state.proxyFound = true;
-            const bool jump = keyword == QLatin1String("proxyjump");
+        } else {
+            visitor.option(line);
+        }
+    }
+    return {};
+}
+
+// ProxyJump / ProxyCommand for one host, as OpenSSH finds them.
+class ProxyReader final : public ConfigVisitor
+{
+public:
+    QString host;       // as typed
+    QString hostName;   // the first HostName that applied (for Match host)
+    QString user;       // the first User that applied (for Match user)
+    QString localUser;  // for Match localuser
+    ProxySetting proxy; // the first ProxyJump / ProxyCommand that applied
+    bool proxyFound = false;
+
+    bool section(const ConfigLine &line) override
+    {
+        if (line.keyword == QLatin1String("host"))
+            return matchPatternList(host, line.args);
+        return evaluateMatch(line.args, line.where());
+    }
+
+    void option(const ConfigLine &line) override
+    {
+        const QStringList &args = line.args;
+        if (line.keyword == QLatin1String("hostname")) {
+            if (hostName.isEmpty())
+                hostName = expandHostName(args.first(), host);
+        } else if (line.keyword == QLatin1String("user")) {
+            if (user.isEmpty())
+                user = args.first();
+        } else if (line.keyword == QLatin1String("proxyjump") ||
+                   line.keyword == QLatin1String("proxycommand")) {
+            if (proxyFound)
+                return;
+            proxyFound = true;
+            const bool jump = line.keyword == QLatin1String("proxyjump");
             // ProxyCommand takes the rest of the line as one command.
             const QString value = jump ? args.first() : args.join(QLatin1Char(' '));
             ProxySetting::Kind kind = jump ? ProxySetting::Kind::Jump : ProxySetting::Kind::Command;
             if (value.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
                 kind = ProxySetting::Kind::Disabled;
-            state.proxy = ProxySetting{kind, value, where};
+            proxy = ProxySetting{kind, value, line.where()};
         }
     }
-    return {};
-}
+
+private:
+    // Evaluates a Match line's criteria. Unknown ones make the block inactive.
+    bool evaluateMatch(const QStringList &args, const QString &where) const
+    {
+        if (args.isEmpty())
+            return false;
+        bool result = true;
+        for (qsizetype i = 0; i < args.size(); ++i) {
+            QString criterion = args.at(i).toLower();
+            const bool negate = criterion.startsWith(QLatin1Char('!'));
+            if (negate)
+                criterion.remove(0, 1);
+            if (criterion == QLatin1String("all")) {
+                result = result && !negate;
+                continue;
+            }
+            const bool known =
+                criterion == QLatin1String("host") || criterion == QLatin1String("originalhost") ||
+                criterion == QLatin1String("user") || criterion == QLatin1String("localuser");
+            if (!known) {
+                qCDebug(lcSsh).noquote()
+                    << where << ": Match" << args.at(i)
+                    << "is not evaluated when looking for ProxyJump; block skipped";
+                return false;
+            }
+            if (i + 1 >= args.size())
+                return false;
+            const QStringList patterns = args.at(++i).split(QLatin1Char(','), Qt::SkipEmptyParts);
+            QString value;
+            if (criterion == QLatin1String("host"))
+                value = hostName.isEmpty() ? host : hostName;
+            else if (criterion == QLatin1String("originalhost"))
+                value = host;
+            else if (criterion == QLatin1String("user"))
+                value = user.isEmpty() ? localUser : user;
+            else
+                value = localUser;
+            const bool matched = matchPatternList(value, patterns);
+            result = result && (matched != negate);
+        }
+        return result;
+    }
+};
 
 } // namespace
 
@@ -226,6 +243,69 @@ QString JumpHost::toString() const
            QString::number(port);
 }
 
+Result<JumpHost> parseHostAddress(const QString &value)
+{
+    const auto bad = [](const QString &why) { return Error(why, Error::Kind::Malformed); };
+    QString rest = value.trimmed();
+    if (rest.isEmpty())
+        return bad(QStringLiteral("no host given"));
+    if (rest.startsWith(QLatin1String("ssh://"), Qt::CaseInsensitive)) {
+        rest = rest.mid(6);
+        if (rest.endsWith(QLatin1Char('/')))
+            rest.chop(1);
+        if (rest.contains(QLatin1Char('/')))
+            return bad(QStringLiteral("an ssh:// address has no path"));
+    }
+    JumpHost address;
+    if (const qsizetype at = rest.lastIndexOf(QLatin1Char('@')); at >= 0) {
+        address.user = rest.left(at);
+        rest = rest.mid(at + 1);
+        if (address.user.isEmpty())
+            return bad(QStringLiteral("the user name before @ is empty"));
+    }
+    QString portText;
+    bool hasPort = false;
+    if (rest.startsWith(QLatin1Char('['))) { // [address]:port
+        const qsizetype close = rest.indexOf(QLatin1Char(']'));
+        if (close < 0)
+            return bad(QStringLiteral("no closing ] after the address"));
+        address.host = rest.mid(1, close - 1);
+        const QString after = rest.mid(close + 1);
+        if (!after.isEmpty()) {
+            if (!after.startsWith(QLatin1Char(':')))
+                return bad(QStringLiteral("unexpected text after ]"));
+            portText = after.mid(1);
+            hasPort = true;
+        }
+    } else if (rest.count(QLatin1Char(':')) == 1) {
+        const qsizetype colon = rest.indexOf(QLatin1Char(':'));
+        address.host = rest.left(colon);
+        portText = rest.mid(colon + 1);
+        hasPort = true;
+    } else {
+        address.host = rest; // a name, or an IPv6 address without a port
+    }
+    if (address.host.isEmpty())
+        return bad(QStringLiteral("no host given"));
+    for (const QChar c : std::as_const(address.host))
+        if (c.isSpace() || c == QLatin1Char('@') || c == QLatin1Char('/') || c.unicode() < 0x20)
+            return bad(QStringLiteral("invalid host name \"%1\"").arg(address.host));
+    if (address.host.startsWith(QLatin1Char('-')))
+        return bad(QStringLiteral("a host name must not start with '-'"));
+    if (hasPort) {
+        if (portText.isEmpty())
+            return bad(QStringLiteral("no port after ':'"));
+        bool ok = false;
+        const qlonglong port = portText.toLongLong(&ok);
+        if (!ok)
+            return bad(QStringLiteral("port \"%1\" is not a number").arg(portText));
+        if (port < 1 || port > 65535)
+            return bad(QStringLiteral("port %1 is out of range 1-65535").arg(portText));
+        address.port = int(port);
+    }
+    return address;
+}
+
 Result<std::optional<JumpHost>> parseProxyJump(const QString &value)
 {
     const QString text = value.trimmed();
@@ -237,62 +317,12 @@ Result<std::optional<JumpHost>> parseProxyJump(const QString &value)
                          .arg(text)
                          .arg(text.count(QLatin1Char(',')) + 1),
                      Error::Kind::Malformed);
-    const auto bad = [&](const QString &why) {
-        return Error(
-            QStringLiteral("bad ProxyJump %1: %2 (expected [user@]host[:port])").arg(text, why),
-            Error::Kind::Malformed);
-    };
-    QString rest = text;
-    if (rest.startsWith(QLatin1String("ssh://"), Qt::CaseInsensitive)) {
-        rest = rest.mid(6);
-        if (rest.endsWith(QLatin1Char('/')))
-            rest.chop(1);
-        if (rest.contains(QLatin1Char('/')))
-            return bad(QStringLiteral("a jump host URI has no path"));
-    }
-    JumpHost jump;
-    if (const qsizetype at = rest.lastIndexOf(QLatin1Char('@')); at >= 0) {
-        jump.user = rest.left(at);
-        rest = rest.mid(at + 1);
-        if (jump.user.isEmpty())
-            return bad(QStringLiteral("empty user name"));
-    }
-    QString portText;
-    if (rest.startsWith(QLatin1Char('['))) { // [address]:port
-        const qsizetype close = rest.indexOf(QLatin1Char(']'));
-        if (close < 0)
-            return bad(QStringLiteral("no closing ]"));
-        jump.host = rest.mid(1, close - 1);
-        const QString after = rest.mid(close + 1);
-        if (!after.isEmpty()) {
-            if (!after.startsWith(QLatin1Char(':')))
-                return bad(QStringLiteral("unexpected text after ]"));
-            portText = after.mid(1);
-            if (portText.isEmpty())
-                return bad(QStringLiteral("empty port"));
-        }
-    } else if (rest.count(QLatin1Char(':')) == 1) {
-        const qsizetype colon = rest.indexOf(QLatin1Char(':'));
-        jump.host = rest.left(colon);
-        portText = rest.mid(colon + 1);
-        if (portText.isEmpty())
-            return bad(QStringLiteral("empty port"));
-    } else {
-        jump.host = rest; // a name, or an IPv6 address without a port
-    }
-    if (jump.host.isEmpty())
-        return bad(QStringLiteral("no host"));
-    for (const QChar c : std::as_const(jump.host))
-        if (c.isSpace() || c == QLatin1Char('@') || c == QLatin1Char('/'))
-            return bad(QStringLiteral("invalid host name"));
-    if (!portText.isEmpty()) {
-        bool ok = false;
-        const int port = portText.toInt(&ok);
-        if (!ok || port <= 0 || port > 65535)
-            return bad(QStringLiteral("invalid port %1").arg(portText));
-        jump.port = port;
-    }
-    return std::optional<JumpHost>(jump);
+    Result<JumpHost> jump = parseHostAddress(text);
+    if (!jump)
+        return Error(QStringLiteral("bad ProxyJump %1: %2 (expected [user@]host[:port])")
+                         .arg(text, jump.errorString()),
+                     Error::Kind::Malformed);
+    return std::optional<JumpHost>(*jump);
 }
 
 bool matchHostPattern(const QString &name, const QString &pattern)
@@ -334,27 +364,36 @@ bool matchPatternList(const QString &name, const QStringList &patterns)
     return matched;
 }
 
+Result<void> readSshConfig(const QString &configFile, ConfigVisitor &visitor)
+{
+    return readFile(expandTilde(configFile), false, visitor, 0);
+}
+
+QString expandHostName(const QString &hostName, const QString &host)
+{
+    QString out = hostName;
+    out.replace(QLatin1String("%h"), host);
+    out.replace(QLatin1String("%%"), QLatin1String("%"));
+    return out;
+}
+
 Result<ProxySetting> readProxySetting(const QString &host, const QString &configFile)
 {
-    ReadState state;
-    state.host = host;
-    state.localUser = localUserName();
-    if (!configFile.isEmpty()) {
-        Result<void> r = readFile(expandTilde(configFile), false, state, 0);
+    ProxyReader reader;
+    reader.host = host;
+    reader.localUser = localUserName();
+    const bool user = configFile.isEmpty();
+    Result<void> r =
+        user ? readFile(QDir::homePath() + QStringLiteral("/.ssh/config"), false, reader, 0)
+             : readSshConfig(configFile, reader);
+    if (!r)
+        return r.error();
+    if (user && !reader.proxyFound) {
+        r = readFile(QStringLiteral("/etc/ssh/ssh_config"), true, reader, 0);
         if (!r)
             return r.error();
-    } else {
-        Result<void> r =
-            readFile(QDir::homePath() + QStringLiteral("/.ssh/config"), false, state, 0);
-        if (!r)
-            return r.error();
-        if (!state.proxyFound) {
-            r = readFile(QStringLiteral("/etc/ssh/ssh_config"), true, state, 0);
-            if (!r)
-                return r.error();
-        }
     }
-    return state.proxy;
+    return reader.proxy;
 }
 
 } // namespace vigil::ssh

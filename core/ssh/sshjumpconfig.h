@@ -26,6 +26,11 @@ struct JumpHost
     QString toString() const;
 };
 
+// Parses [user@]host[:port], [user@][v6addr]:port or ssh://[user@]host[:port]
+// (user, host and port as given; port 0 when not given). The error says what
+// is wrong without the text: "port 70000 is out of range 1-65535".
+Result<JumpHost> parseHostAddress(const QString &value);
+
 // Parses a ProxyJump value. "none" gives no jump host. A chain of jump hosts
 // ("a,b") is refused: one level is supported.
 Result<std::optional<JumpHost>> parseProxyJump(const QString &value);
@@ -52,6 +57,39 @@ struct ProxySetting
 // block is taken as not matching), and Include (globs; relative paths from
 // ~/.ssh, or /etc/ssh for the system file). A missing file is no error.
 Result<ProxySetting> readProxySetting(const QString &host, const QString &configFile);
+
+// One line of an ssh_config file: its keyword (lower case) and arguments
+// (quotes removed, comments dropped).
+struct ConfigLine
+{
+    QString keyword;
+    QStringList args;
+    QString file;
+    int line = 0;
+
+    QString where() const { return QStringLiteral("%1 line %2").arg(file).arg(line); }
+};
+
+// What reads an ssh_config file through readSshConfig().
+class ConfigVisitor
+{
+public:
+    virtual ~ConfigVisitor() = default;
+    // A Host or Match line: whether the lines after it (to the next Host or
+    // Match, within the same file) apply.
+    virtual bool section(const ConfigLine &line) = 0;
+    // Any other line that applies and has arguments; Include is followed by
+    // the reader and not passed here.
+    virtual void option(const ConfigLine &line) = 0;
+};
+
+// Reads one ssh_config file (~ expanded; a missing file is no error) and the
+// files it includes where they apply (globs; relative paths from ~/.ssh, as
+// OpenSSH does for a user's file), line by line, into `visitor`.
+Result<void> readSshConfig(const QString &configFile, ConfigVisitor &visitor);
+
+// A HostName value with %h (the host as typed) and %% expanded.
+QString expandHostName(const QString &hostName, const QString &host);
 
 // OpenSSH's pattern matching, exposed for tests: `*` and `?`, case-insensitive.
 bool matchHostPattern(const QString &name, const QString &pattern);

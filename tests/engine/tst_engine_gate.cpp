@@ -6,6 +6,7 @@
 // report; reject does the opposite; a deadline default is taken by the engine
 // and marked as one; the decision's params reach train's environment; an
 // engine destroyed and made again resumes without submitting twice.
+#include "../common/testfiles.h"
 #include "../common/vigiljob.h"
 #include "engine/engine.h"
 #include "engine/runrecordio.h"
@@ -25,15 +26,11 @@
 using namespace vigil;
 using namespace vigil::engine;
 
+using vigil::test::readAll;
+
 namespace {
 
 const QString kSite = QStringLiteral("here");
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 int lines(const QString &path)
 {

@@ -10,6 +10,7 @@
 // A revision that comes with a gate's decision (vigilctl decide --revise)
 // waits while the gate does, is taken before the decision acts when that
 // decision holds the gate, and is refused when another one does.
+#include "../common/testfiles.h"
 #include "../common/vigiljob.h"
 #include "engine/engine.h"
 #include "engine/revision.h"
@@ -29,15 +30,11 @@
 using namespace vigil;
 using namespace vigil::engine;
 
+using vigil::test::readAll;
+
 namespace {
 
 const QString kSite = QStringLiteral("here");
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 // Waits until the engine says `task` is in `state`.
 bool reaches(const Engine *engine, const QString &task, TaskState state)

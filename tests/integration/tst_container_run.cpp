@@ -9,6 +9,7 @@
 // configuration is private to the test (its own storage, runc, file events,
 // cgroupfs and explicit ulimits), so that it works on a machine without
 // systemd and without CAP_SYS_RESOURCE, and touches nothing of the host's.
+#include "../common/testfiles.h"
 #include "vigilctlrunner.h"
 
 #include <QDir>
@@ -24,6 +25,9 @@
 #include <unistd.h>
 
 using namespace vigil::test;
+
+using vigil::test::readAll;
+using vigil::test::writeFile;
 
 namespace {
 
@@ -59,18 +63,6 @@ Ran runTool(const QString &program, const QStringList &args, const QStringList &
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.out = p.readAll();
     return r;
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
 }
 
 } // namespace

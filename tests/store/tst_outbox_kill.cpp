@@ -14,6 +14,7 @@
 // the sandbox is stopped: the test needs no SERIAL.
 
 #include "../common/sandboxenv.h"
+#include "../common/testfiles.h"
 #include "../common/vigiljob.h"
 #include "../integration/vigilctlrunner.h"
 #include "../ssh/sshtesthelpers.h"
@@ -39,6 +40,9 @@
 
 using namespace vigil;
 using namespace vigil::test;
+
+using vigil::test::readAll;
+using vigil::test::writeFile;
 
 namespace {
 
@@ -144,18 +148,6 @@ private:
     QString m_name;
     QSqlDatabase m_db;
 };
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
-}
 
 } // namespace
 
