@@ -21,7 +21,9 @@ class NodeText
 public:
     static QString tooltip(const QString &task, const QString &site, const TaskStatus &s)
     {
-        QStringList lines{tr("Task %1 on %2").arg(task, s.site.isEmpty() ? site : s.site)};
+        const QString where = s.site.isEmpty() ? site : s.site;
+        QStringList lines{where.isEmpty() ? tr("Gate %1").arg(task)
+                                          : tr("Task %1 on %2").arg(task, where)};
         lines << tr("State: %1")
                      .arg(s.stateText.isEmpty() ? stateClassName(s.stateClass) : s.stateText);
         if (!s.jobId.isEmpty())
@@ -123,8 +125,9 @@ void TaskNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     painter->setBrush(state);
     painter->drawEllipse(QRectF(left, y2 + (fm.height() - dot) / 2, dot, dot));
     painter->setPen(pal.color(QPalette::Text));
-    const QString line2 =
-        stateText + QStringLiteral(" · ") + (m_status.site.isEmpty() ? m_site : m_status.site);
+    // A gate runs nowhere: it has no site to name.
+    const QString site = m_status.site.isEmpty() ? m_site : m_status.site;
+    const QString line2 = site.isEmpty() ? stateText : stateText + QStringLiteral(" · ") + site;
     painter->drawText(QRectF(left + dot + 5, y2, width - dot - 5, fm.height()), Qt::AlignLeft,
                       fm.elidedText(line2, Qt::ElideRight, width - dot - 5));
 

@@ -15,6 +15,7 @@
 #include <QLocale>
 #include <QTranslator>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -30,6 +31,8 @@ struct Options
     int pollSeconds = 20;
     QString screenshot;
     int screenshotDelayMs = 15000;
+    QString screenshotCheckpoint;
+    int screenshotSettleMs = 400;
 };
 
 // Prints what is wrong and returns nothing when the arguments are not usable.
@@ -67,7 +70,18 @@ std::optional<Options> parseArguments(const QApplication &app)
         QApplication::translate("main", "Take the screenshot after N ms at the latest "
                                         "(default 15000)."),
         QStringLiteral("N"), QStringLiteral("15000"));
-    parser.addOptions({sshConfig, acceptNew, poll, screenshot, screenshotDelay});
+    const QCommandLineOption screenshotCheckpoint(
+        QStringLiteral("screenshot-checkpoint"),
+        QApplication::translate("main", "Wait with the screenshot until a checkpoint with this "
+                                        "id is pending, and review that one."),
+        QStringLiteral("ID"));
+    const QCommandLineOption screenshotSettle(
+        QStringLiteral("screenshot-settle-ms"),
+        QApplication::translate("main", "Once ready, wait N ms more before the screenshot "
+                                        "(default 400)."),
+        QStringLiteral("N"), QStringLiteral("400"));
+    parser.addOptions({sshConfig, acceptNew, poll, screenshot, screenshotDelay,
+                       screenshotCheckpoint, screenshotSettle});
     parser.process(app);
 
     Options o;
@@ -80,22 +94,32 @@ std::optional<Options> parseArguments(const QApplication &app)
     o.workflow = args.value(0);
     o.sshConfig = parser.value(sshConfig);
     o.acceptNewHostKey = parser.isSet(acceptNew);
-    bool ok = false;
-    o.pollSeconds = parser.value(poll).toInt(&ok);
-    if (!ok || o.pollSeconds < 1 || o.pollSeconds > 86400) {
-        std::fprintf(stderr, "vigil: %s\n",
-                     qPrintable(QApplication::translate(
-                         "main", "--poll needs a number of seconds between 1 and 86400")));
+    // A whole number of the option within [min, max], else a message.
+    const auto number = [&parser](const QCommandLineOption &option, int min, int max,
+                                  const QString &message) -> std::optional<int> {
+        bool ok = false;
+        const int n = parser.value(option).toInt(&ok);
+        if (ok && n >= min && n <= max)
+            return n;
+        std::fprintf(stderr, "vigil: %s\n", qPrintable(message));
         return std::nullopt;
-    }
+    };
+    const std::optional<int> pollSeconds = number(
+        poll, 1, 86400,
+        QApplication::translate("main", "--poll needs a number of seconds between 1 and 86400"));
+    const std::optional<int> delayMs = number(
+        screenshotDelay, 0, std::numeric_limits<int>::max(),
+        QApplication::translate("main", "--screenshot-delay-ms needs a number of milliseconds"));
+    const std::optional<int> settleMs = number(
+        screenshotSettle, 0, std::numeric_limits<int>::max(),
+        QApplication::translate("main", "--screenshot-settle-ms needs a number of milliseconds"));
+    if (!pollSeconds || !delayMs || !settleMs)
+        return std::nullopt;
+    o.pollSeconds = *pollSeconds;
     o.screenshot = parser.value(screenshot);
-    o.screenshotDelayMs = parser.value(screenshotDelay).toInt(&ok);
-    if (!ok || o.screenshotDelayMs < 0) {
-        std::fprintf(stderr, "vigil: %s\n",
-                     qPrintable(QApplication::translate(
-                         "main", "--screenshot-delay-ms needs a number of milliseconds")));
-        return std::nullopt;
-    }
+    o.screenshotDelayMs = *delayMs;
+    o.screenshotCheckpoint = parser.value(screenshotCheckpoint);
+    o.screenshotSettleMs = *settleMs;
     return o;
 }
 
@@ -174,8 +198,9 @@ int main(int argc, char *argv[])
 
     std::unique_ptr<ScreenshotTaker> shot;
     if (!options.screenshot.isEmpty())
-        shot = std::make_unique<ScreenshotTaker>(&supervisor, &window, options.screenshot,
-                                                 options.screenshotDelayMs);
+        shot = std::make_unique<ScreenshotTaker>(
+            &supervisor, &window, options.screenshot, options.screenshotDelayMs,
+            options.screenshotCheckpoint, options.screenshotSettleMs);
     supervisor.start();
     engines.restore();
     window.show();

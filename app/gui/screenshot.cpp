@@ -9,6 +9,8 @@
 #include "ui/checkpointdialog.h"
 #include "ui/checkpointreview.h"
 #include "ui/mainwindow.h"
+#include "ui/metricschart.h"
+#include "ui/workflowcanvas.h"
 #include "ui/workfloweditor.h"
 
 #include <QApplication>
@@ -18,6 +20,7 @@
 #include <QImageWriter>
 #include <QPixmap>
 #include <QWidget>
+#include <algorithm>
 #include <cstdio>
 
 namespace vigil {
@@ -25,19 +28,30 @@ namespace vigil {
 namespace {
 // Time for the views to take in the last data before the grab.
 constexpr int kSettleMs = 400;
-// Time for the review dialog to read and draw its metric files.
-constexpr int kReviewMs = 3000;
+// The review dialog is grabbed once each chart has its series (its metric
+// files read and drawn), looked at this often, this many times at most.
+constexpr int kReviewPollMs = 100;
+constexpr int kReviewTries = 100;
 } // namespace
 
 ScreenshotTaker::ScreenshotTaker(Supervisor *supervisor, MainWindow *window, QString path,
-                                 int maxDelayMs, QObject *parent)
-    : QObject(parent), m_supervisor(supervisor), m_window(window), m_path(std::move(path))
+                                 int maxDelayMs, QString checkpoint, int settleMs, QObject *parent)
+    : QObject(parent), m_supervisor(supervisor), m_window(window), m_path(std::move(path)),
+      m_checkpoint(std::move(checkpoint)), m_settleMs(settleMs)
 {
     m_deadline.setSingleShot(true);
     m_deadline.setInterval(std::max(0, maxDelayMs));
     connect(&m_deadline, &QTimer::timeout, this, &ScreenshotTaker::take);
     m_deadline.start();
     connect(supervisor, &Supervisor::refreshed, this, &ScreenshotTaker::siteRefreshed);
+    // A watched site reports a checkpoint before its next refresh; the inbox
+    // takes it in on the same signal, so it is looked for a moment later.
+    connect(supervisor, &Supervisor::checkpointArrived, this, [this] {
+        QTimer::singleShot(kSettleMs, this, [this] {
+            if (ready())
+                settle();
+        });
+    });
     if (supervisor->sites().isEmpty())
         settle();
 }
@@ -45,15 +59,35 @@ ScreenshotTaker::ScreenshotTaker(Supervisor *supervisor, MainWindow *window, QSt
 void ScreenshotTaker::siteRefreshed(const QString &site)
 {
     m_refreshed.insert(site);
+    if (ready())
+        settle();
+}
+
+bool ScreenshotTaker::ready() const
+{
     for (const Site *s : m_supervisor->sites())
         if (!m_refreshed.contains(s->name()))
-            return;
-    settle();
+            return false;
+    return m_checkpoint.isEmpty() || !reviewKey().isEmpty();
+}
+
+QString ScreenshotTaker::reviewKey() const
+{
+    // Pending checkpoints come first in the model.
+    const CheckpointsModel *model = m_window->feed()->checkpoints();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const CheckpointInfo &cp = model->checkpointAt(row);
+        if (cp.status != CheckpointInfo::Status::Pending)
+            break;
+        if (m_checkpoint.isEmpty() || cp.id == m_checkpoint)
+            return cp.key();
+    }
+    return QString();
 }
 
 void ScreenshotTaker::settle()
 {
-    QTimer::singleShot(kSettleMs, this, &ScreenshotTaker::take);
+    QTimer::singleShot(m_settleMs, this, &ScreenshotTaker::take);
 }
 
 bool ScreenshotTaker::save(QWidget *widget, const QString &path)
@@ -86,30 +120,57 @@ void ScreenshotTaker::take()
 
 void ScreenshotTaker::takeReview()
 {
-    // Pending checkpoints come first in the model.
-    const CheckpointsModel *model = m_window->feed()->checkpoints();
-    const QString key =
-        model->rowCount() > 0 && model->checkpointAt(0).status == CheckpointInfo::Status::Pending
-            ? model->checkpointAt(0).key()
-            : QString();
+    const QString key = reviewKey();
     if (key.isEmpty()) {
         takeEditor();
         return;
     }
     m_window->openCheckpoint(key);
-    QTimer::singleShot(kReviewMs, this, [this, key] {
-        CheckpointDialog *dialog = m_window->review()->dialog(key);
-        if (dialog && !save(dialog, sibling(QStringLiteral("-review.png"))))
+    waitForCharts(key, kReviewTries);
+}
+
+void ScreenshotTaker::waitForCharts(const QString &key, int triesLeft)
+{
+    CheckpointDialog *dialog = m_window->review()->dialog(key);
+    if (!dialog) {
+        takeEditor();
+        return;
+    }
+    const QList<MetricsChart *> charts = dialog->charts();
+    const bool drawn = std::all_of(charts.begin(), charts.end(),
+                                   [](const MetricsChart *c) { return c->seriesCount() > 0; });
+    if (!drawn && triesLeft > 0) {
+        QTimer::singleShot(kReviewPollMs, this,
+                           [this, key, triesLeft] { waitForCharts(key, triesLeft - 1); });
+        return;
+    }
+    if (!drawn)
+        std::fprintf(stderr, "vigil: the review dialog's charts were not drawn in time\n");
+    // The charts lay out their series on the next paint.
+    QTimer::singleShot(kSettleMs, this, [this, key] {
+        CheckpointDialog *shown = m_window->review()->dialog(key);
+        if (shown && !save(shown, sibling(QStringLiteral("-review.png"))))
             return;
-        if (dialog)
-            dialog->close();
+        if (shown)
+            shown->close();
         takeEditor();
     });
 }
 
 void ScreenshotTaker::takeEditor()
 {
-    m_window->openEditor(m_window->feed()->workflowStatus()->workflow());
+    const Workflow &workflow = m_window->feed()->workflowStatus()->workflow();
+    m_window->openEditor(workflow);
+    // A gate selected, so the picture shows its form (else the first task's).
+    QString shown = workflow.tasks.isEmpty() ? QString() : workflow.tasks.first().name;
+    for (const TaskSpec &t : workflow.tasks)
+        if (t.isGate()) {
+            shown = t.name;
+            break;
+        }
+    for (QWidget *w : QApplication::topLevelWidgets())
+        if (auto *editor = qobject_cast<WorkflowEditor *>(w); editor && !shown.isEmpty())
+            editor->canvas()->selectTasks({shown});
     QTimer::singleShot(kSettleMs * 2, this, [this] {
         for (QWidget *w : QApplication::topLevelWidgets())
             if (auto *editor = qobject_cast<WorkflowEditor *>(w)) {

@@ -9,7 +9,37 @@ namespace vigil {
 
 using engine::HostedRun;
 
-RunsModel::RunsModel(QObject *parent) : QAbstractTableModel(parent) {}
+RunsModel::RunsModel(QObject *parent) : QAbstractTableModel(parent)
+{
+    m_tick.setInterval(30 * 1000);
+    connect(&m_tick, &QTimer::timeout, this, &RunsModel::tick);
+    m_tick.start();
+}
+
+void RunsModel::setClock(Clock clock)
+{
+    m_clock = std::move(clock);
+    tick();
+}
+
+void RunsModel::setTickInterval(int msec)
+{
+    if (msec <= 0) {
+        m_tick.stop();
+        return;
+    }
+    m_tick.start(msec);
+}
+
+void RunsModel::tick()
+{
+    // Only the countdown of a run waiting for another try changes with time.
+    for (int row = 0; row < m_rows.size(); ++row) {
+        const std::optional<HostedRun> &h = m_rows.at(row).hosted;
+        if (h && h->state == HostedRun::State::Failed)
+            Q_EMIT dataChanged(index(row, Engine), index(row, Engine), {Qt::DisplayRole});
+    }
+}
 
 int RunsModel::rowCount(const QModelIndex &parent) const
 {
@@ -61,8 +91,7 @@ QString RunsModel::engineText(const Row &row) const
     case HostedRun::State::Observing:
         return h.holder.isEmpty() ? tr("observing") : tr("observing · %1 acts").arg(h.holder);
     case HostedRun::State::Failed:
-        return tr("cannot follow · again %1")
-            .arg(formatRelative(h.retryAt, QDateTime::currentDateTimeUtc()));
+        return tr("cannot follow · again %1").arg(formatRelative(h.retryAt, m_clock()));
     case HostedRun::State::Ended:
         return tr("ended · %1").arg(h.detail.section(QLatin1Char(':'), 0, 0));
     case HostedRun::State::Stopping:

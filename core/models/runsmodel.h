@@ -3,9 +3,11 @@
 
 #include "engine/enginehost.h"
 #include "runs/runinfo.h"
+#include "statefmt.h"
 
 #include <QAbstractTableModel>
 #include <QMap>
+#include <QTimer>
 #include <optional>
 
 namespace vigil {
@@ -48,6 +50,12 @@ public:
 
     int rowOf(const QString &runId) const;
 
+    // The clock the engine column counts down with ("again in 4 min"); the
+    // rows of runs that wait for another try are redrawn every tick
+    // (dataChanged, 30 s by default; 0 stops).
+    void setClock(Clock clock);
+    void setTickInterval(int msec);
+
 private:
     struct SiteRun
     {
@@ -68,8 +76,11 @@ private:
     QString engineTip(const Row &row) const;
     void changed(int row);
     void removeIfGone(int row);
+    void tick();
 
     QList<Row> m_rows;
+    Clock m_clock = systemClock();
+    QTimer m_tick;
 };
 
 } // namespace vigil

@@ -90,6 +90,9 @@ TaskStatus WorkflowStatus::compute(const TaskSpec &task) const
                     ++s.pendingCheckpoints;
         }
 
+    if (task.isGate())
+        return gateStatus(s, task);
+
     // The task as the scheduler sees it: the job of this run and task.
     const JobInfo *job = nullptr;
     for (const QList<JobInfo> &jobs : m_jobs)
@@ -123,6 +126,48 @@ TaskStatus WorkflowStatus::compute(const TaskSpec &task) const
             s.detail = tr("exit %1").arg(recorded->exitCode);
         else if (!recorded->host.isEmpty())
             s.detail = recorded->host;
+    }
+    return s;
+}
+
+TaskStatus WorkflowStatus::gateStatus(TaskStatus s, const TaskSpec &gate) const
+{
+    // A gate has no job: its state is its checkpoint's (posted by the engine
+    // with the gate's name as id and task).
+    const CheckpointInfo *cp = nullptr;
+    for (const QList<RunInfo> &runs : m_runs)
+        for (const RunInfo &run : runs)
+            if (run.runId == m_current)
+                for (const CheckpointInfo &c : run.checkpoints)
+                    if (c.id == gate.name && c.task == gate.name)
+                        cp = &c;
+    s.site.clear();
+    if (!cp)
+        return s;
+    s.stateText = checkpointStatusName(cp->status);
+    switch (cp->status) {
+    case CheckpointInfo::Status::Pending:
+        s.stateClass = StateClass::Pending;
+        s.detail = tr("waiting for a decision");
+        break;
+    case CheckpointInfo::Status::Decided:
+    case CheckpointInfo::Status::Applied:
+        s.stateClass = StateClass::Succeeded;
+        s.detail = cp->decisionKind == QLatin1String("timeout-default")
+                       ? tr("%1 (default at the deadline)").arg(cp->decidedOption)
+                       : tr("%1 by %2").arg(cp->decidedOption, cp->decidedBy);
+        if (cp->createdAt.isValid() && cp->decidedAt.isValid())
+            s.elapsedSeconds = std::max<qint64>(0, cp->createdAt.secsTo(cp->decidedAt));
+        break;
+    case CheckpointInfo::Status::Closed:
+        s.stateClass = StateClass::Cancelled;
+        s.detail = tr("closed without a decision");
+        break;
+    case CheckpointInfo::Status::Refused:
+    case CheckpointInfo::Status::Broken:
+        s.stateClass = StateClass::Failed;
+        s.detail = cp->problem;
+        break;
     }
     return s;
 }

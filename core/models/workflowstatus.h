@@ -62,6 +62,9 @@ Q_SIGNALS:
 private:
     void recompute();
     TaskStatus compute(const TaskSpec &task) const;
+    // A gate's state from its checkpoint: pending, decided (which option, by
+    // whom, how long it waited), closed, refused or broken.
+    TaskStatus gateStatus(TaskStatus s, const TaskSpec &gate) const;
 
     Workflow m_workflow;
     QHash<QString, QList<RunInfo>> m_runs; // by site

@@ -130,10 +130,24 @@ private Q_SLOTS:
 
         // A followed run that no site lists (its site unreachable) has a row
         // until it is no longer followed.
-        m.setHosted(hosted(QStringLiteral("r9"), HostedRun::State::Failed));
+        // Its countdown to the next try follows the clock, redrawn each tick.
+        QDateTime now = QDateTime::currentDateTimeUtc();
+        m.setClock([&now] { return now; });
+        HostedRun failed = hosted(QStringLiteral("r9"), HostedRun::State::Failed);
+        failed.retryAt = now.addSecs(5 * 60);
+        m.setHosted(failed);
         QCOMPARE(m.rowCount(), 2);
-        QVERIFY(text(m, QStringLiteral("r9"), RunsModel::Engine)
-                    .startsWith(QStringLiteral("cannot follow")));
+        const QString before = text(m, QStringLiteral("r9"), RunsModel::Engine);
+        QVERIFY2(before.startsWith(QStringLiteral("cannot follow")), qPrintable(before));
+        QSignalSpy changedSpy(&m, &QAbstractItemModel::dataChanged);
+        now = now.addSecs(4 * 60);
+        m.setTickInterval(10);
+        QVERIFY(changedSpy.wait(2000));
+        m.setTickInterval(0);
+        const int r9 = m.rowOf(QStringLiteral("r9"));
+        QCOMPARE(changedSpy.first().at(0).toModelIndex(), m.index(r9, RunsModel::Engine));
+        const QString after = text(m, QStringLiteral("r9"), RunsModel::Engine);
+        QVERIFY2(after != before, qPrintable(after));
         m.removeHosted(QStringLiteral("r9"));
         QCOMPARE(m.rowCount(), 1);
         m.removeHosted(QStringLiteral("r1"));

@@ -64,9 +64,20 @@ private Q_SLOTS:
                 doc->task(QStringLiteral("prep"))->position.x());
         QVERIFY(!doc->isModified());
 
-        // A SLURM job dropped from the palette.
-        auto *mime = new QMimeData;
-        mime->setData(QLatin1String(WorkflowCanvas::kNodeMime), "slurm");
+        // A SLURM job dropped from the palette: the payload is the palette's
+        // own (what its drag carries; the offscreen platform cannot run a
+        // QDrag to its end, so the drop is delivered to the canvas here).
+        QListWidget *palette = editor.palette();
+        QVERIFY(palette->dragEnabled());
+        QModelIndex slurmEntry;
+        for (int row = 0; row < palette->count(); ++row)
+            if (palette->item(row)->data(Qt::UserRole).toString() == QLatin1String("slurm"))
+                slurmEntry = palette->model()->index(row, 0);
+        QVERIFY(slurmEntry.isValid());
+        QVERIFY(palette->model()->flags(slurmEntry) & Qt::ItemIsDragEnabled);
+        QMimeData *mime = palette->model()->mimeData({slurmEntry});
+        QVERIFY(mime);
+        QCOMPARE(mime->data(QLatin1String(WorkflowCanvas::kNodeMime)), QByteArray("slurm"));
         const QPointF dropAt = doc->task(QStringLiteral("report"))->position + QPointF(0, 200);
         const QPoint p = viewPoint(canvas, dropAt + QPointF(88, 31));
         QDragEnterEvent enter(p, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);

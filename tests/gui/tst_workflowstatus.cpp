@@ -57,6 +57,7 @@ class TestWorkflowStatus : public QObject
 private Q_SLOTS:
     void followsNewestRun();
     void mergesJobsAndRunDirectory();
+    void gateFromItsCheckpoint();
     void relativeTimes_data();
     void relativeTimes();
     void csvMetrics();
@@ -155,6 +156,60 @@ void TestWorkflowStatus::mergesJobsAndRunDirectory()
     r.tasks << deploy;
     ws.setRuns(QStringLiteral("mn5"), {r});
     QCOMPARE(ws.status(QStringLiteral("deploy")).elapsedSeconds, 60);
+}
+
+void TestWorkflowStatus::gateFromItsCheckpoint()
+{
+    Workflow wf = workflow();
+    TaskSpec gate;
+    gate.name = QStringLiteral("validate");
+    gate.kind = TaskSpec::Kind::Gate;
+    gate.after = {QStringLiteral("infer")};
+    wf.tasks.insert(1, gate);
+    WorkflowStatus ws;
+    ws.setWorkflow(wf);
+    RunInfo r = run(QStringLiteral("r1"), 10);
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    // Not posted yet: not started, and no site named.
+    QCOMPARE(ws.status(QStringLiteral("validate")).stateClass, StateClass::NotStarted);
+    QVERIFY(ws.status(QStringLiteral("validate")).site.isEmpty());
+
+    CheckpointInfo cp;
+    cp.site = QStringLiteral("mn5");
+    cp.runId = QStringLiteral("r1");
+    cp.id = cp.task = QStringLiteral("validate");
+    cp.createdAt = kNow.addSecs(-300);
+    r.checkpoints = {cp};
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    TaskStatus s = ws.status(QStringLiteral("validate"));
+    QCOMPARE(s.stateClass, StateClass::Pending);
+    QCOMPARE(s.pendingCheckpoints, 1);
+    QCOMPARE(s.detail, QStringLiteral("waiting for a decision"));
+
+    r.checkpoints[0].status = CheckpointInfo::Status::Decided;
+    r.checkpoints[0].decidedOption = QStringLiteral("reject");
+    r.checkpoints[0].decidedBy = QStringLiteral("ana");
+    r.checkpoints[0].decidedAt = kNow.addSecs(-60);
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    s = ws.status(QStringLiteral("validate"));
+    QCOMPARE(s.stateClass, StateClass::Succeeded);
+    QCOMPARE(s.pendingCheckpoints, 0);
+    QCOMPARE(s.detail, QStringLiteral("reject by ana"));
+    QCOMPARE(s.elapsedSeconds, 240);
+
+    r.checkpoints[0].decisionKind = QStringLiteral("timeout-default");
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    QCOMPARE(ws.status(QStringLiteral("validate")).detail,
+             QStringLiteral("reject (default at the deadline)"));
+
+    r.checkpoints[0].status = CheckpointInfo::Status::Closed;
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    QCOMPARE(ws.status(QStringLiteral("validate")).stateClass, StateClass::Cancelled);
+
+    // A checkpoint the job posted from inside a task is not the gate's.
+    r.checkpoints[0].task = QStringLiteral("train");
+    ws.setRuns(QStringLiteral("mn5"), {r});
+    QCOMPARE(ws.status(QStringLiteral("validate")).stateClass, StateClass::NotStarted);
 }
 
 void TestWorkflowStatus::relativeTimes_data()
