@@ -3,7 +3,6 @@
 // SLURM): a task waiting behind another is held from the context menu's
 // action and stays held after its dependency ended, then released and run;
 // the log tail window shows the lines a running job prints as it prints them.
-#include "../common/sandboxenv.h"
 #include "engine/launcher.h"
 #include "jobspanel.h"
 #include "logtaildialog.h"
@@ -11,6 +10,7 @@
 #include "models/jobsfilterproxy.h"
 #include "models/jobsmodel.h"
 #include "models/supervisorfeed.h"
+#include "sandboxwindow.h"
 #include "supervisor.h"
 
 #include <QAction>
@@ -28,50 +28,26 @@ class TestJobActions : public QObject
 private Q_SLOTS:
     void holdReleaseAndLogTail()
     {
-        const test::SandboxEnv env = test::SandboxEnv::load();
-        QVERIFY2(env.ok(), qPrintable(env.error));
-        QTemporaryDir dir;
-        QFile f(dir.filePath(QStringLiteral("workflow.toml")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
         // `first` prints a line every half second for 20 s; `second` waits
         // for it (a SLURM dependency) and prints one line.
-        f.write(
-            QStringLiteral("[workflow]\nname = \"jobactions-test\"\n"
-                           "[sites.cluster]\nkind = \"slurm\"\nhost = \"%1\"\n"
-                           "run_root = \"vigil-test-runs\"\n"
-                           "[tasks.first]\nsite = \"cluster\"\n"
-                           "command = [\"sh\", \"-c\", \"for i in $(seq 1 40); do echo tick $i; "
-                           "sleep 0.5; done; echo first-done\"]\n"
-                           "[tasks.second]\nsite = \"cluster\"\nafter = [\"first\"]\n"
-                           "command = [\"sh\", \"-c\", \"echo second-ran\"]\n")
-                .arg(env.hostAlias)
-                .toUtf8());
-        f.close();
-        auto wf = loadWorkflow(f.fileName());
-        QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
-
-        SupervisorOptions options;
-        options.sshConfigFile = env.sshConfig;
-        options.hostKeyPolicy = HostKeyPolicy::Strict;
-        options.pollSeconds = 1;
-        Supervisor supervisor(options);
-        for (const SiteSpec &s : wf->sites)
-            supervisor.addSite(s);
-        MainWindow window(&supervisor);
-        window.setWorkflow(*wf);
-        window.show();
+        test::SandboxWindow w;
+        QVERIFY2(w.start(QStringLiteral(
+                     "[workflow]\nname = \"jobactions-test\"\n"
+                     "[sites.cluster]\nkind = \"slurm\"\nhost = \"%1\"\n"
+                     "run_root = \"vigil-test-runs\"\n"
+                     "[tasks.first]\nsite = \"cluster\"\n"
+                     "command = [\"sh\", \"-c\", \"for i in $(seq 1 40); do echo tick $i; "
+                     "sleep 0.5; done; echo first-done\"]\n"
+                     "[tasks.second]\nsite = \"cluster\"\nafter = [\"first\"]\n"
+                     "command = [\"sh\", \"-c\", \"echo second-ran\"]\n")),
+                 qPrintable(w.error));
+        Supervisor &supervisor = *w.supervisor;
+        MainWindow &window = *w.window;
         JobsPanel *panel = window.findChild<JobsPanel *>();
         QVERIFY(panel);
-
-        Launcher launcher(&supervisor, *wf);
-        std::optional<Result<LaunchResult>> launched;
-        launcher.start(QString(), [&](Result<LaunchResult> r) { launched.emplace(r); });
-        QTRY_VERIFY_WITH_TIMEOUT(launched.has_value(), 30000);
-        QVERIFY2(launched->ok(), qPrintable(launched->errorString()));
-        const QString first = (*launched)->jobIds.value(QStringLiteral("first"));
-        const QString second = (*launched)->jobIds.value(QStringLiteral("second"));
+        const QString first = w.launched.jobIds.value(QStringLiteral("first"));
+        const QString second = w.launched.jobIds.value(QStringLiteral("second"));
         QVERIFY(!first.isEmpty() && !second.isEmpty());
-        supervisor.start();
 
         JobsModel *jobs = window.feed()->jobs();
         auto job = [&](const QString &id) -> JobInfo {
@@ -90,7 +66,7 @@ private Q_SLOTS:
         // `second` waits for `first`: it can be held, not released.
         QTRY_COMPARE_WITH_TIMEOUT(job(first).state, QStringLiteral("RUNNING"), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(job(second).state, QStringLiteral("PENDING"), 10000);
-        QCOMPARE(job(second).runId, (*launched)->runId);
+        QCOMPARE(job(second).runId, w.launched.runId);
         QVERIFY(select(second));
         QVERIFY(panel->holdAction()->isEnabled());
         QVERIFY(!panel->releaseAction()->isEnabled());

@@ -3,7 +3,6 @@
 // with its live SLURM state and the pending checkpoint, and a click on an
 // option in the review dialog sends the decision that the job then applies;
 // the decision goes through the local store's outbox (confirmed, audited).
-#include "../common/sandboxenv.h"
 #include "checkpointdialog.h"
 #include "engine/launcher.h"
 #include "logtaildialog.h"
@@ -12,6 +11,7 @@
 #include "models/jobsmodel.h"
 #include "models/sitesmodel.h"
 #include "models/supervisorfeed.h"
+#include "sandboxwindow.h"
 #include "store/store.h"
 #include "supervisor.h"
 
@@ -28,48 +28,21 @@ class TestWindowSandbox : public QObject
 private Q_SLOTS:
     void decideFromTheWindow()
     {
-        const test::SandboxEnv env = test::SandboxEnv::load();
-        QVERIFY2(env.ok(), qPrintable(env.error));
-        QTemporaryDir dir;
-        QVERIFY(QFile::copy(qEnvironmentVariable("VIGIL_SOURCE_DIR") +
-                                QStringLiteral("/examples/train-review/train.py"),
-                            dir.filePath(QStringLiteral("train.py"))));
-        QFile f(dir.filePath(QStringLiteral("workflow.toml")));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(
-            QStringLiteral(
-                "[workflow]\nname = \"window-test\"\n"
-                "[sites.cluster]\nkind = \"slurm\"\nhost = \"%1\"\nrun_root = \"vigil-test-runs\"\n"
-                "[tasks.train]\nsite = \"cluster\"\ninputs = [\"train.py\"]\n"
-                "command = [\"python3\", \"train.py\", \"--epochs\", \"60\", \"--epoch-seconds\", "
-                "\"0.5\"]\n")
-                .arg(env.hostAlias)
-                .toUtf8());
-        f.close();
-        auto wf = loadWorkflow(f.fileName());
-        QVERIFY2(wf.ok(), qPrintable(wf.errorString()));
-
-        Store store(dir.filePath(QStringLiteral("store.sqlite")));
-        SupervisorOptions options;
-        options.store = &store;
-        options.sshConfigFile = env.sshConfig;
-        options.hostKeyPolicy = HostKeyPolicy::Strict;
-        options.pollSeconds = 1;
-        Supervisor supervisor(options);
-        for (const SiteSpec &s : wf->sites)
-            supervisor.addSite(s);
-        MainWindow window(&supervisor);
-        window.setWorkflow(*wf);
-        window.show();
-
-        Launcher launcher(&supervisor, *wf);
-        std::optional<Result<LaunchResult>> launched;
-        launcher.start(QString(), [&](Result<LaunchResult> r) { launched.emplace(r); });
-        QTRY_VERIFY_WITH_TIMEOUT(launched.has_value(), 30000);
-        QVERIFY2(launched->ok(), qPrintable(launched->errorString()));
-        const QString run = (*launched)->runId;
-        const QString job = (*launched)->jobIds.value(QStringLiteral("train"));
-        supervisor.start();
+        test::SandboxWindow w;
+        QVERIFY2(
+            w.start(QStringLiteral("[workflow]\nname = \"window-test\"\n"
+                                   "[sites.cluster]\nkind = \"slurm\"\nhost = \"%1\"\n"
+                                   "run_root = \"vigil-test-runs\"\n"
+                                   "[tasks.train]\nsite = \"cluster\"\ninputs = [\"train.py\"]\n"
+                                   "command = [\"python3\", \"train.py\", \"--epochs\", \"60\", "
+                                   "\"--epoch-seconds\", \"0.5\"]\n"),
+                    {QStringLiteral("examples/train-review/train.py")}, true),
+            qPrintable(w.error));
+        Supervisor &supervisor = *w.supervisor;
+        MainWindow &window = *w.window;
+        Store &store = *w.store;
+        const QString run = w.launched.runId;
+        const QString job = w.launched.jobIds.value(QStringLiteral("train"));
 
         // The site, connected, with data.
         SitesModel *sites = window.feed()->sites();
