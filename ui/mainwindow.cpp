@@ -18,6 +18,7 @@
 #include "models/supervisorfeed.h"
 #include "models/workflowstatus.h"
 #include "notifier.h"
+#include "operationsbar.h"
 #include "runspanel.h"
 #include "settings.h"
 #include "sitespanel.h"
@@ -86,6 +87,9 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     createActions();
     sites->addSiteAction(m_addSite);
 
+    // The engines' data moves under way, each cancellable (hidden when none).
+    if (m_engines)
+        statusBar()->addPermanentWidget(new OperationsBar(m_engines->operations(), this));
     m_pendingLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_pendingLabel);
 

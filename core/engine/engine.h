@@ -33,6 +33,7 @@
 #include <optional>
 
 namespace vigil {
+class DataMover;
 class Site;
 class Supervisor;
 struct RunInfo;
@@ -72,6 +73,11 @@ public:
     // The supervisor cancels the run: every queued job is cancelled, nothing
     // more is submitted, the run finishes "cancelled".
     void cancelRun();
+    // The supervisor cancels the move of a task's data input under way (a
+    // path of its `inputs`): the move stops (DataMover::cancel()), fails as
+    // "cancelled", and is not started again by this engine: the task waits
+    // until the run is followed anew. False: no such move under way.
+    bool cancelInputMove(const QString &task, const QString &path);
 
     QString runId() const { return m_runId; }
     QString homeSite() const { return m_home; }
@@ -108,6 +114,10 @@ Q_SIGNALS:
     // A data input being moved between sites.
     void inputProgress(const QString &task, const QString &path, qint64 bytesDone,
                        qint64 bytesTotal);
+    // A data input's move begins (then inputProgress), and ends, moved or not.
+    void inputMoveStarted(const QString &task, const QString &path, const QString &fromSite,
+                          const QString &toSite);
+    void inputMoveEnded(const QString &task, const QString &path);
     void runFinished(const QString &outcome, const QString &reason);
     // A run-time change (revisions/NNNN.toml) was checked against the task
     // states and is now the workflow; `summary` has one describeChange()
@@ -232,6 +242,8 @@ private:
     bool m_recordChecked = false;  // read again since the lease was taken
     bool m_rereading = false;
     bool m_finishedSaid = false;
+    QHash<QString, QPointer<DataMover>> m_movers; // "task/path" -> its move under way
+    QSet<QString> m_cancelledMoves;               // "task/path": not moved again
 };
 
 } // namespace vigil::engine

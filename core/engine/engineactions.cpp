@@ -47,6 +47,12 @@ void Engine::execute(QList<Action> actions, Next finished)
         return;
     }
     const Action a = actions.takeFirst();
+    if (a.kind == Action::Kind::MoveInput &&
+        m_cancelledMoves.contains(a.task + QLatin1Char('/') + a.input.path)) {
+        // The supervisor cancelled it: it waits until the run is followed anew.
+        execute(actions, finished);
+        return;
+    }
     qCInfo(lcEngine).noquote() << "run" << m_runId << ":" << describe(a);
     Next next = [this, actions, finished] { execute(actions, finished); };
     switch (a.kind) {
@@ -323,15 +329,23 @@ void Engine::moveInput(const Action &a, Next next)
     options.sshConfigFile = m_supervisor->options().sshConfigFile;
     options.maxSftpBytes = m_options.maxInputBytes;
     auto *mover = new DataMover(options, this);
+    const QString key = a.task + QLatin1Char('/') + a.input.path;
+    m_movers.insert(key, mover);
     connect(mover, &DataMover::progress, this, [this, a](qint64 done, qint64 total) {
         Q_EMIT inputProgress(a.task, a.input.path, done, total);
     });
+    Q_EMIT inputMoveStarted(a.task, a.input.path, a.fromSite, a.toSite);
     mover->move(from, source, to, target, [=, this](Result<DataMoveResult> moved) {
         mover->deleteLater();
+        m_movers.remove(key);
+        Q_EMIT inputMoveEnded(a.task, a.input.path);
         if (!moved) {
+            const bool cancelled = moved.error().kind == Error::Kind::Cancelled;
             failed(a, a.toSite,
-                   tr("moving %1 from %2 to %3: %4")
-                       .arg(a.input.path, a.fromSite, a.toSite, moved.errorString()),
+                   tr("moving %1 from %2 to %3: %4%5")
+                       .arg(a.input.path, a.fromSite, a.toSite, moved.errorString(),
+                            cancelled ? tr(" (not moved again until the run is followed anew)")
+                                      : QString()),
                    next);
             return;
         }
@@ -348,6 +362,19 @@ void Engine::moveInput(const Action &a, Next next)
                        .arg(a.fromSite, a.toSite, how),
                    next);
     });
+}
+
+bool Engine::cancelInputMove(const QString &task, const QString &path)
+{
+    const QString key = task + QLatin1Char('/') + path;
+    DataMover *mover = m_movers.value(key);
+    if (!mover || !mover->isMoving())
+        return false;
+    qCInfo(lcEngine).noquote() << "run" << m_runId << ": the move of" << path << "for task" << task
+                               << "is cancelled";
+    m_cancelledMoves.insert(key);
+    mover->cancel();
+    return true;
 }
 
 void Engine::finish(const Action &a, Next next)

@@ -3,6 +3,7 @@
 
 #include "engine.h"
 #include "logging.h"
+#include "models/operationsmodel.h"
 #include "runfollower.h"
 #include "store/store.h"
 #include "supervisor.h"
@@ -32,7 +33,8 @@ QString hostedStateName(HostedRun::State state)
 
 EngineHost::EngineHost(Supervisor *supervisor, Store *store, EngineHostOptions options,
                        QObject *parent)
-    : QObject(parent), m_supervisor(supervisor), m_store(store), m_options(std::move(options))
+    : QObject(parent), m_supervisor(supervisor), m_store(store), m_options(std::move(options)),
+      m_operations(new OperationsModel(this))
 {
     Q_ASSERT(supervisor);
 }
@@ -185,6 +187,51 @@ void EngineHost::onEngineReady(const QString &runId, Engine *engine)
         if (engine->isRunning())
             report(runId, message, false);
     });
+    trackMoves(runId, engine);
+}
+
+void EngineHost::trackMoves(const QString &runId, Engine *engine)
+{
+    auto key = [runId](const QString &task, const QString &path) {
+        return runId + QLatin1Char('\n') + task + QLatin1Char('\n') + path;
+    };
+    connect(engine, &Engine::inputMoveStarted, this,
+            [=, this, weak = QPointer<Engine>(engine)](const QString &task, const QString &path,
+                                                       const QString &from, const QString &to) {
+                Operation op;
+                op.site = to;
+                op.run = runId;
+                op.title = tr("Moving %1 %2 -> %3").arg(path, from, to);
+                op.cancel = [weak, task, path] {
+                    if (weak)
+                        weak->cancelInputMove(task, path);
+                };
+                m_operations->remove(m_moves.take(key(task, path)));
+                m_moves.insert(key(task, path), m_operations->add(std::move(op)));
+            });
+    connect(engine, &Engine::inputProgress, this,
+            [=, this](const QString &task, const QString &path, qint64 done, qint64 total) {
+                m_operations->setProgress(m_moves.value(key(task, path)), done, total);
+            });
+    connect(engine, &Engine::inputMoveEnded, this,
+            [=, this](const QString &task, const QString &path) {
+                m_operations->remove(m_moves.take(key(task, path)));
+            });
+    // An engine that goes away mid-move takes its mover with it.
+    connect(engine, &QObject::destroyed, this, [this, runId] { dropMoves(runId); });
+}
+
+void EngineHost::dropMoves(const QString &runId)
+{
+    const QString prefix = runId + QLatin1Char('\n');
+    for (auto it = m_moves.begin(); it != m_moves.end();) {
+        if (it.key().startsWith(prefix)) {
+            m_operations->remove(it.value());
+            it = m_moves.erase(it);
+        } else {
+            ++it;
+        }
+    }
 }
 
 void EngineHost::onFailed(const QString &runId, const QString &message)

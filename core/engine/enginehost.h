@@ -9,7 +9,9 @@
 // engine (vigilctl follow, another desktop) holds the run. A run that has
 // ended leaves the list. A run that cannot be followed (its site unreachable,
 // its workflow unreadable) is tried again later, and the reason is listed as
-// an issue. See docs/engine.md, "The desktop's engines".
+// an issue. See docs/engine.md, "The desktop's engines". The engines' data
+// moves under way are rows of operations(), each cancellable (see
+// docs/desktop.md, "Long operations").
 
 #include "lease.h"
 
@@ -23,6 +25,7 @@
 #include <optional>
 
 namespace vigil {
+class OperationsModel;
 class Store;
 class Supervisor;
 } // namespace vigil
@@ -86,6 +89,9 @@ public:
     Engine *engine(const QString &runId) const;
     // Engines running or releasing their lease.
     int activeCount() const;
+    // The engines' data inputs being moved: a row per move, from its start
+    // to its end; its cancel calls Engine::cancelInputMove().
+    OperationsModel *operations() const { return m_operations; }
 
     // Stops every engine (leases released) but keeps the runs followed, for
     // the next start. `done` runs once every engine has stopped, or after
@@ -114,6 +120,8 @@ private:
                   const QString &holder = QString());
     void report(const QString &runId, const QString &message, bool error);
     void checkShutdown();
+    void trackMoves(const QString &runId, Engine *engine);
+    void dropMoves(const QString &runId);
 
     Supervisor *m_supervisor;
     QPointer<Store> m_store;
@@ -123,6 +131,8 @@ private:
     bool m_shuttingDown = false;
     std::function<void()> m_shutdownDone;
     QPointer<QObject> m_shutdownContext;
+    OperationsModel *m_operations;
+    QHash<QString, quint64> m_moves; // "run\ntask\npath" -> row id in m_operations
 };
 
 } // namespace vigil::engine

@@ -8,7 +8,11 @@
 
 #include <QFileInfo>
 #include <QProcess>
+#include <QTimer>
 #include <algorithm>
+#include <csignal>
+#include <sys/types.h>
+#include <unistd.h>
 
 namespace vigil {
 
@@ -16,6 +20,8 @@ namespace {
 
 constexpr qint64 kChunk = qint64(1024) * 1024;
 constexpr qsizetype kMaxStderr = 8 * 1024;
+// After SIGTERM, rsync gets this long to remove its temporary file and exit.
+constexpr int kTermGraceMs = 5000;
 
 QString parentOf(const QString &path)
 {
@@ -56,8 +62,45 @@ DataMover::~DataMover()
 {
     if (m_rsync) {
         m_rsync->disconnect(this);
-        m_rsync->kill(); // ~QProcess (a child of this object) reaps it
+        signalRsync(SIGKILL); // with its ssh; ~QProcess (a child of this object) reaps it
     }
+}
+
+void DataMover::cancel()
+{
+    if (!m_done || m_cancelled)
+        return;
+    m_cancelled = true;
+    qCInfo(lcSite).noquote() << "moving" << m_source << "cancelled";
+    if (!m_rsync)
+        return; // the copy through the connections stops at its next step
+    // rsync and the ssh it started, in their own process group: SIGTERM lets
+    // rsync remove its temporary file; the finished() handler reports.
+    signalRsync(SIGTERM);
+    QTimer::singleShot(kTermGraceMs, m_rsync, [this, p = QPointer<QProcess>(m_rsync)] {
+        if (p && p == m_rsync)
+            signalRsync(SIGKILL);
+    });
+}
+
+void DataMover::signalRsync(int signal)
+{
+    const qint64 pid = m_rsync ? m_rsync->processId() : 0;
+    if (pid <= 0)
+        return;
+    // The group, unless the child has not made it yet: then rsync alone.
+    if (::kill(-pid_t(pid), signal) != 0)
+        ::kill(pid_t(pid), signal);
+}
+
+bool DataMover::cancelled()
+{
+    if (!m_cancelled)
+        return false;
+    fail(tr("moving %1 from site %2 was cancelled")
+             .arg(m_source, m_from ? m_from->name() : QString()),
+         Error::Kind::Cancelled);
+    return true;
 }
 
 Result<QStringList> DataMover::rsyncArguments(const DataMoveOptions &options,
@@ -104,17 +147,17 @@ Result<QStringList> DataMover::rsyncArguments(const DataMoveOptions &options,
     // quick check would skip it); only the changed blocks are sent. No
     // --partial: an interrupted transfer leaves the target as it was (rsync
     // writes a temp file, then renames it).
-    return QStringList{options.rsyncProgram,
-                       QStringLiteral("--archive"),
-                       QStringLiteral("--protect-args"),
-                       QStringLiteral("--ignore-times"),
-                       QStringLiteral("--info=progress2"),
-                       QStringLiteral("--rsync-path=") + options.rsyncProgram,
-                       QStringLiteral("-e"),
-                       words.join(QLatin1Char(' ')),
-                       QStringLiteral("--"),
-                       upload ? local : far,
-                       upload ? far : local};
+    QStringList args{options.rsyncProgram,
+                     QStringLiteral("--archive"),
+                     QStringLiteral("--protect-args"),
+                     QStringLiteral("--ignore-times"),
+                     QStringLiteral("--info=progress2"),
+                     QStringLiteral("--rsync-path=") + options.rsyncProgram,
+                     QStringLiteral("-e"),
+                     words.join(QLatin1Char(' '))};
+    args << options.rsyncExtraArgs;
+    args << QStringLiteral("--") << (upload ? local : far) << (upload ? far : local);
+    return args;
 }
 
 std::optional<qint64> DataMover::parseProgress(QByteArrayView line)
@@ -141,10 +184,15 @@ void DataMover::move(Site *from, const QString &source, Site *to, const QString 
     m_done = std::move(done);
     m_result = {};
     m_total = -1;
+    m_cancelled = false;
     from->whenConnected(this, [this](Result<void> a) {
+        if (cancelled())
+            return;
         if (!a)
             return fail(tr("site %1: %2").arg(m_from->name(), a.errorString()), a.error().kind);
         m_to->whenConnected(this, [this](Result<void> b) {
+            if (cancelled())
+                return;
             if (!b)
                 return fail(tr("site %1: %2").arg(m_to->name(), b.errorString()), b.error().kind);
             examineSource();
@@ -157,6 +205,8 @@ void DataMover::examineSource()
     const QString name = QFileInfo(m_source).fileName();
     m_from->transport()->listDirectory(
         parentOf(m_source), this, [this, name](Result<QList<FileEntry>> entries) {
+            if (cancelled())
+                return;
             if (!entries)
                 return fail(
                     tr("%1 on site %2: %3").arg(m_source, m_from->name(), entries.errorString()),
@@ -197,16 +247,22 @@ void DataMover::chooseMethod(bool directory)
     // machine's through its worker thread: no process start on this thread).
     local->transport()->exec(
         version, {}, this, [=, this, remote = QPointer<Site>(remote)](Result<ExecResult> here) {
+            if (cancelled())
+                return;
             if (!here || here->exitCode != 0)
                 return copyByConnections(directory, tr("rsync is not on this machine"));
             if (!remote)
                 return fail(tr("the site went away"));
             remote->transport()->exec(version, {}, this, [=, this](Result<ExecResult> there) {
+                if (cancelled())
+                    return;
                 if (!there || there->exitCode != 0)
                     return copyByConnections(directory,
                                              tr("rsync is not on site %1").arg(remote->name()));
                 const QString dir = directory ? m_target : parentOf(m_target);
                 m_to->transport()->makeDirectories(dir, 0700, this, [=, this](Result<void> mk) {
+                    if (cancelled())
+                        return;
                     if (!mk)
                         return fail(
                             tr("%1 on site %2: %3").arg(dir, m_to->name(), mk.errorString()),
@@ -216,6 +272,8 @@ void DataMover::chooseMethod(bool directory)
                     m_rsync = p;
                     p->setProgram(args->first());
                     p->setArguments(args->mid(1));
+                    // Its own process group, so that cancel() reaches the ssh it starts.
+                    p->setChildProcessModifier([] { ::setpgid(0, 0); });
                     auto buffer = std::make_shared<QByteArray>();
                     connect(p, &QProcess::readyReadStandardOutput, this, [=, this] {
                         *buffer += p->readAllStandardOutput();
@@ -240,6 +298,8 @@ void DataMover::chooseMethod(bool directory)
                         [=, this](int code, QProcess::ExitStatus status) {
                             m_rsync = nullptr;
                             p->deleteLater();
+                            if (cancelled())
+                                return;
                             if (status == QProcess::NormalExit && code == 0) {
                                 m_result.method = DataMoveResult::Method::Rsync;
                                 return succeed();
@@ -256,6 +316,8 @@ void DataMover::chooseMethod(bool directory)
                             return;
                         m_rsync = nullptr;
                         p->deleteLater();
+                        if (cancelled())
+                            return;
                         copyByConnections(directory,
                                           tr("rsync did not start: %1").arg(p->errorString()));
                     });
@@ -272,6 +334,8 @@ void DataMover::copyByConnections(bool directory, const QString &whyNotRsync)
     m_result.whyNotRsync = whyNotRsync;
     if (!directory) {
         m_to->transport()->makeDirectories(parentOf(m_target), 0700, this, [this](Result<void> mk) {
+            if (cancelled())
+                return;
             if (!mk)
                 return fail(
                     tr("%1 on site %2: %3").arg(parentOf(m_target), m_to->name(), mk.errorString()),
@@ -281,6 +345,8 @@ void DataMover::copyByConnections(bool directory, const QString &whyNotRsync)
         return;
     }
     m_to->transport()->makeDirectories(m_target, 0700, this, [this](Result<void> mk) {
+        if (cancelled())
+            return;
         if (!mk)
             return fail(tr("%1 on site %2: %3").arg(m_target, m_to->name(), mk.errorString()),
                         mk.error().kind);
@@ -291,6 +357,8 @@ void DataMover::copyByConnections(bool directory, const QString &whyNotRsync)
 void DataMover::copyTree(const QString &source, const QString &target, std::function<void()> next)
 {
     m_from->transport()->listDirectory(source, this, [=, this](Result<QList<FileEntry>> listed) {
+        if (cancelled())
+            return;
         if (!listed)
             return fail(tr("%1 on site %2: %3").arg(source, m_from->name(), listed.errorString()),
                         listed.error().kind);
@@ -323,6 +391,8 @@ void DataMover::copyTree(const QString &source, const QString &target, std::func
             if (!e.isDir)
                 return copyFile(from, to, e.size, again);
             m_to->transport()->makeDirectories(to, 0700, this, [=, this](Result<void> mk) {
+                if (cancelled())
+                    return;
                 if (!mk)
                     return fail(tr("%1 on site %2: %3").arg(to, m_to->name(), mk.errorString()),
                                 mk.error().kind);
@@ -336,6 +406,8 @@ void DataMover::copyTree(const QString &source, const QString &target, std::func
 void DataMover::copyFile(const QString &source, const QString &target, qint64 size,
                          std::function<void()> next)
 {
+    if (cancelled())
+        return;
     if (++m_result.files > m_options.maxFiles)
         return fail(tr("%1 on site %2: more than %3 files")
                         .arg(m_source, m_from->name())
@@ -352,6 +424,8 @@ void DataMover::copyFile(const QString &source, const QString &target, qint64 si
         m_from->transport()->readFile(
             source, data->size(), kChunk, this,
             [=, this, keep = weak.lock()](Result<FileChunk> chunk) {
+                if (cancelled())
+                    return;
                 if (!chunk)
                     return fail(tr("reading %1 on site %2: %3")
                                     .arg(source, m_from->name(), chunk.errorString()),
@@ -364,10 +438,14 @@ void DataMover::copyFile(const QString &source, const QString &target, qint64 si
                                 Error::Kind::TooLarge);
                 *data += chunk->data;
                 Q_EMIT progress(m_result.bytes + data->size(), m_total);
+                if (cancelled()) // by a receiver of progress()
+                    return;
                 if (!chunk->data.isEmpty() && data->size() < chunk->fileSize)
                     return (*keep)();
                 m_to->transport()->writeFileAtomic(
                     target, *data, 0600, this, [=, this](Result<void> w) {
+                        if (cancelled())
+                            return;
                         if (!w)
                             return fail(tr("writing %1 on site %2: %3")
                                             .arg(target, m_to->name(), w.errorString()),

@@ -32,6 +32,8 @@ struct DataMoveOptions
     QString sshProgram = QStringLiteral("ssh");      // the OpenSSH client rsync runs
     qint64 maxSftpBytes = qint64(256) * 1024 * 1024; // total, through the connections
     int maxFiles = 10000;                            // in a directory tree, through the connections
+    // Added to rsync's command line before its paths, e.g. "--bwlimit=1000".
+    QStringList rsyncExtraArgs;
 };
 
 struct DataMoveResult
@@ -43,7 +45,8 @@ struct DataMoveResult
     QString whyNotRsync; // empty when rsync was used
 };
 
-// One move at a time per object.
+// One move at a time per object. cancel() stops it: the callback then gets an
+// Error of kind Cancelled, and no half-written file is left at the target.
 class DataMover : public QObject
 {
     Q_OBJECT
@@ -58,6 +61,14 @@ public:
     // error that names it.
     void move(Site *from, const QString &source, Site *to, const QString &target,
               Callback<DataMoveResult> done);
+    // Stops the move under way: rsync's process group is terminated (rsync
+    // removes its temporary file; the target keeps what it had), a copy
+    // through the connections stops before its next chunk or file (each
+    // file is written whole and atomically, so the one being written, if
+    // any, is complete). The callback follows, asynchronously, with
+    // Error::Kind::Cancelled. Nothing under way: nothing happens.
+    void cancel();
+    bool isMoving() const { return bool(m_done); }
 
     // The rsync command line for one local and one remote end (`upload`:
     // local -> remote), or why rsync cannot carry it (a value rsync's -e
@@ -83,6 +94,9 @@ private:
     void copyFile(const QString &source, const QString &target, qint64 size,
                   std::function<void()> next);
     void fail(const QString &message, Error::Kind kind = Error::Kind::Generic);
+    // True (and the callback told) when cancel() was called: the caller stops.
+    bool cancelled();
+    void signalRsync(int signal);
     void succeed();
 
     DataMoveOptions m_options;
@@ -95,6 +109,7 @@ private:
     QProcess *m_rsync = nullptr;
     QByteArray m_rsyncErr;
     qint64 m_total = -1;
+    bool m_cancelled = false;
 };
 
 } // namespace vigil

@@ -3,7 +3,9 @@
 // real rsync and OpenSSH client) and this machine: rsync when one end is this
 // machine, through the connections otherwise or when rsync cannot be used
 // (turned off, a path rsync's -e cannot quote, OpenSSH cannot log in). Each
-// case checks the bytes that arrived and the way they took.
+// case checks the bytes that arrived and the way they took. A cancelled move
+// (rsync held back by --bwlimit, or through the connections) leaves the
+// target as it was and no temporary file.
 #include "sites/datamover.h"
 #include "sites/site.h"
 #include "sshtesthelpers.h"
@@ -12,11 +14,15 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 #include <memory>
+#include <sys/types.h>
+#include <unistd.h>
 
 using namespace vigil;
 using namespace vigil::test;
@@ -41,6 +47,8 @@ private Q_SLOTS:
     void missingSourceIsAnError();
     void symlinkInTreeIsRefused();
     void tooLargeThroughConnections();
+    void cancelRsync();
+    void cancelThroughConnections();
 
 private:
     Result<DataMoveResult> move(Site *from, const QString &source, Site *to, const QString &target,
@@ -57,6 +65,52 @@ private:
                 mover.move(from, source, to, target, cb);
             },
             60000);
+    }
+    struct Cancelled
+    {
+        Result<DataMoveResult> result = Error(QStringLiteral("not run"));
+        int progressSignals = 0;
+        qint64 rsyncPid = 0;   // rsync's process (and group) when it ran
+        bool ownGroup = false; // rsync leads its own process group
+    };
+    // A move cancelled from its first progress signal.
+    Cancelled moveAndCancel(Site *from, const QString &source, Site *to, const QString &target,
+                            DataMoveOptions options)
+    {
+        options.sshConfigFile = m_env.sshConfig;
+        DataMover mover(options);
+        Cancelled out;
+        connect(&mover, &DataMover::progress, this, [&] {
+            if (++out.progressSignals > 1)
+                return;
+            if (const auto *p = mover.findChild<QProcess *>()) {
+                out.rsyncPid = p->processId();
+                out.ownGroup = ::getpgid(pid_t(out.rsyncPid)) == pid_t(out.rsyncPid);
+            }
+            mover.cancel();
+        });
+        out.result = await<DataMoveResult>(
+            [&](QObject *, Callback<DataMoveResult> cb) {
+                mover.move(from, source, to, target, cb);
+            },
+            60000);
+        return out;
+    }
+    static bool makeSparse(const QString &path, qint64 size)
+    {
+        QDir().mkpath(QFileInfo(path).path());
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.resize(size);
+    }
+    QStringList remoteNames(const QString &dir)
+    {
+        QStringList names;
+        if (auto l = listWait(*m_remote->transport(), dir))
+            for (const FileEntry &e : *l)
+                if (e.name != QLatin1String(".") && e.name != QLatin1String(".."))
+                    names << e.name;
+        names.sort();
+        return names;
     }
     QByteArray remoteRead(const QString &path)
     {
@@ -370,6 +424,53 @@ void TestDataMover::tooLargeThroughConnections()
     QVERIFY(!r);
     QCOMPARE(r.error().kind, Error::Kind::TooLarge);
     QVERIFY(!readWait(*m_remote->transport(), dst)); // nothing half-written
+}
+
+void TestDataMover::cancelRsync()
+{
+    // 200 MB (sparse here) to a target that holds "old", rsync held to
+    // 2 MB/s: cancelled at its first progress line.
+    const QString src = m_tmp.path() + QStringLiteral("/cancel/big.bin");
+    QVERIFY(makeSparse(src, qint64(200) << 20));
+    const QString dir = m_remoteDir + QStringLiteral("/cancel-rsync");
+    const QString dst = dir + QStringLiteral("/big.bin");
+    QVERIFY(mkdirWait(*m_remote->transport(), dir, 0700));
+    QVERIFY(writeWait(*m_remote->transport(), dst, "old"));
+    DataMoveOptions o;
+    o.rsyncExtraArgs = {QStringLiteral("--bwlimit=2m")};
+    const Cancelled c = moveAndCancel(m_local, src, m_remote, dst, o);
+    QVERIFY(!c.result);
+    QCOMPARE(c.result.error().kind, Error::Kind::Cancelled);
+    QVERIFY2(c.result.errorString().contains(QStringLiteral("cancelled")),
+             qPrintable(c.result.errorString()));
+    QVERIFY2(c.rsyncPid > 0, "the move was not under way in rsync when cancelled");
+    // rsync's process group (rsync and its ssh) is gone...
+    QVERIFY(c.ownGroup);
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(-pid_t(c.rsyncPid), 0) != 0, 10000);
+    // ...the target is as it was, and the remote rsync removed its temporary
+    // file (.big.bin.XXXXXX) once the connection dropped.
+    QCOMPARE(remoteRead(dst), QByteArray("old"));
+    QTRY_COMPARE_WITH_TIMEOUT(remoteNames(dir), QStringList{QStringLiteral("big.bin")}, 10000);
+}
+
+void TestDataMover::cancelThroughConnections()
+{
+    // 200 MB through the connections (1 MiB chunks, the file written once
+    // whole): cancelled at the first chunk, nothing more is read and nothing
+    // is written.
+    const QString src = m_tmp.path() + QStringLiteral("/cancel2/big.bin");
+    QVERIFY(makeSparse(src, qint64(200) << 20));
+    const QString dir = m_remoteDir + QStringLiteral("/cancel-sftp");
+    DataMoveOptions o;
+    o.useRsync = false;
+    const Cancelled c = moveAndCancel(m_local, src, m_remote, dir + QStringLiteral("/big.bin"), o);
+    QVERIFY(!c.result);
+    QCOMPARE(c.result.error().kind, Error::Kind::Cancelled);
+    QVERIFY2(c.result.errorString().contains(QStringLiteral("cancelled")),
+             qPrintable(c.result.errorString()));
+    QCOMPARE(c.progressSignals, 1);
+    QCOMPARE(c.rsyncPid, qint64(0));
+    QCOMPARE(remoteNames(dir), QStringList());
 }
 
 QTEST_GUILESS_MAIN(TestDataMover)
