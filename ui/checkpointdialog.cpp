@@ -3,6 +3,8 @@
 
 #include "logtailview.h"
 #include "metricschart.h"
+#include "paramform.h"
+#include "runs/evidence.h"
 #include "statecolors.h"
 
 #include <QDesktopServices>
@@ -141,7 +143,19 @@ void CheckpointDialog::build()
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
-    split->setSizes({160, 320});
+    // The body as tall as its text (within 3 to 12 lines), the tabs the rest.
+    const int lineHeight = m_body->fontMetrics().lineSpacing();
+    m_body->document()->setTextWidth(720);
+    const int bodyHeight =
+        std::clamp(int(m_body->document()->size().height()) + 2 * m_body->frameWidth() + 8,
+                   3 * lineHeight, 12 * lineHeight);
+    split->setSizes({bodyHeight, c.metrics.isEmpty() ? 2 * bodyHeight : 4 * bodyHeight});
+
+    if (!c.params.isEmpty()) {
+        m_params = new ParamForm(c.params, this);
+        if (c.status != CheckpointInfo::Status::Pending)
+            m_params->setValues(c.decidedParams);
+    }
 
     m_comment = new QPlainTextEdit(this);
     m_comment->setObjectName(QStringLiteral("decisionComment"));
@@ -200,6 +214,8 @@ void CheckpointDialog::build()
     layout->addWidget(m_title);
     layout->addLayout(grid);
     layout->addWidget(split, 1);
+    if (m_params)
+        layout->addWidget(m_params);
     layout->addWidget(m_comment);
     layout->addWidget(m_status);
     layout->addLayout(buttons);
@@ -258,6 +274,8 @@ void CheckpointDialog::updateState()
         b->setFont(f);
     }
     m_comment->setReadOnly(!canDecide);
+    if (m_params)
+        m_params->setEnabled(canDecide);
 
     switch (c.status) {
     case CheckpointInfo::Status::Pending:
@@ -309,6 +327,15 @@ void CheckpointDialog::choose(const QString &option)
 {
     if (m_sending || m_sent || m_checkpoint.status != CheckpointInfo::Status::Pending)
         return;
+    QJsonObject params;
+    if (m_params) {
+        const Result<QJsonObject> values = m_params->values();
+        if (!values) {
+            setStatus(tr("Not sent: %1").arg(values.errorString()), stateColor(StateClass::Failed));
+            return;
+        }
+        params = *values;
+    }
     m_sending = true;
     updateState();
     setStatus(tr("Sending the decision \"%1\"…").arg(option));
@@ -318,6 +345,15 @@ void CheckpointDialog::choose(const QString &option)
     input.checkpointId = m_checkpoint.id;
     input.option = option;
     input.comment = m_comment->toPlainText().trimmed();
+    input.params = params;
+    // The evidence: the metric files as this dialog read them, when it has
+    // read every one (else the decision records none).
+    if (m_evidence.size() == m_checkpoint.metrics.size()) {
+        QList<std::pair<QString, QByteArray>> files;
+        for (const MetricRef &ref : std::as_const(m_checkpoint.metrics))
+            files.append({ref.file, m_evidence.value(ref.file)});
+        input.evidenceSha256 = evidenceSha256(files);
+    }
     Q_EMIT decisionRequested(input);
 }
 
@@ -419,13 +455,14 @@ void CheckpointDialog::setRunFileReader(RunFileReader read)
         }
         chart->setMessage(tr("Loading %1…").arg(ref.file));
         read(ref.file, maxMetricsBytes(), chart,
-             [chart = QPointer<MetricsChart>(chart), ref](Result<QByteArray> r) {
+             [this, chart = QPointer<MetricsChart>(chart), ref](Result<QByteArray> r) {
                  if (!chart)
                      return;
                  if (!r) {
                      chart->setMessage(tr("Could not read %1: %2").arg(ref.file, r.errorString()));
                      return;
                  }
+                 m_evidence.insert(ref.file, *r);
                  auto table = parseMetrics(*r, ref);
                  if (!table)
                      chart->setMessage(table.errorString());

@@ -7,6 +7,7 @@
 #include "supervisor.h"
 
 #include <QDialog>
+#include <QHash>
 #include <functional>
 
 class QLabel;
@@ -20,6 +21,7 @@ namespace vigil {
 
 class LogTailView;
 class MetricsChart;
+class ParamForm;
 class MetricsPanel;
 
 // Fetches a file of the checkpoint's run (relative to the run directory),
@@ -67,6 +69,7 @@ public:
     LogTailView *logView() const { return m_logView; }
     AttachmentsView *attachmentsView() const { return m_attachments; } // none: no attachments
     QString jobText() const;
+    ParamForm *paramForm() const { return m_params; } // none: no params
     void setComment(const QString &comment);
 
     QPushButton *logButton() const { return m_log; }
@@ -99,6 +102,8 @@ private:
     LogTailView *m_logView = nullptr;
     AttachmentsView *m_attachments = nullptr;
     QList<MetricsPanel *> m_panels;
+    ParamForm *m_params = nullptr;         // none: the checkpoint has no params
+    QHash<QString, QByteArray> m_evidence; // metric file -> the bytes shown
     QPlainTextEdit *m_comment = nullptr;
     QList<QPushButton *> m_optionButtons;
     QPushButton *m_log = nullptr;

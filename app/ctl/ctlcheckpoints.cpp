@@ -4,9 +4,9 @@
 #include "ctloutput.h"
 #include "protocol/ids.h"
 #include "protocol/random.h"
+#include "runs/evidence.h"
 #include "sites/site.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,8 +16,6 @@
 namespace vigil::ctl {
 
 namespace {
-
-constexpr qint64 kMaxEvidenceBytes = 64 * 1024 * 1024;
 
 // Why `value` (an option's value) breaks the id rule, naming it escaped; ""
 // when it is a valid id.
@@ -178,18 +176,18 @@ void Command::doDecide()
             return;
         }
         // The evidence: the metric files as the decider's tool read them now.
-        auto hash = std::make_shared<QCryptographicHash>(QCryptographicHash::Sha256);
+        auto evidence = std::make_shared<QList<std::pair<QString, QByteArray>>>();
         auto files = std::make_shared<QStringList>();
         for (const MetricRef &m : c.metrics)
             *files << m.file;
-        auto sendNow = [this, c, opt, hash, params = *params](const QString &decisionId,
-                                                              int revision) {
+        auto sendNow = [this, c, opt, evidence, params = *params](const QString &decisionId,
+                                                                  int revision) {
             DecisionInput in{c.site,
                              c.runId,
                              c.id,
                              opt,
                              option(QStringLiteral("comment")),
-                             QString::fromLatin1(hash->result().toHex()),
+                             evidenceSha256(*evidence),
                              params,
                              decisionId};
             m_supervisor->decide(in, this, [this, c, params, revision](Result<DecisionOutcome> r) {
@@ -231,7 +229,7 @@ void Command::doDecide()
             findRevisionHome(false);
         };
         auto next = std::make_shared<std::function<void()>>();
-        *next = [this, c, files, hash, next, sendDecision] {
+        *next = [this, c, files, evidence, next, sendDecision] {
             if (files->isEmpty()) {
                 // Clearing *next breaks the cycle and destroys this lambda
                 // with its captures: keep what runs next on the stack.
@@ -243,15 +241,13 @@ void Command::doDecide()
             }
             const QString f = files->takeFirst();
             m_supervisor->readRunFile(c.site, c.runId, f, kMaxEvidenceBytes, this,
-                                      [this, f, hash, next](Result<QByteArray> data) {
+                                      [this, f, evidence, next](Result<QByteArray> data) {
                                           if (!data) {
                                               fail(QStringLiteral("cannot read the evidence %1: %2")
                                                        .arg(printable(f), data.errorString()));
                                               return;
                                           }
-                                          hash->addData(f.toUtf8());
-                                          hash->addData(QByteArrayView("\0", 1));
-                                          hash->addData(*data);
+                                          evidence->append({f, *data});
                                           (*next)();
                                       });
         };
