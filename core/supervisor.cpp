@@ -3,6 +3,7 @@
 
 #include "local/localtransport.h"
 #include "logging.h"
+#include "models/operationsmodel.h"
 #include "sites/runwatch.h"
 #include "sites/site.h"
 #include "ssh/sshtransport.h"
@@ -31,7 +32,7 @@ struct Supervisor::SiteData
 };
 
 Supervisor::Supervisor(SupervisorOptions options, QObject *parent)
-    : QObject(parent), m_options(std::move(options)),
+    : QObject(parent), m_options(std::move(options)), m_operations(new OperationsModel(this)),
       m_store(m_options.store ? m_options.store : Store::applicationStore())
 {
     if (m_store)
@@ -102,6 +103,7 @@ Site *Supervisor::addSite(const SiteSpec &spec)
         s = new SlurmSite(spec, transport, this);
     else
         s = new ProcessSite(spec, transport, this);
+    s->setOperations(m_operations);
 
     auto d = std::make_unique<SiteData>();
     d->site = s;

@@ -20,6 +20,7 @@
 namespace vigil {
 
 class FileTail;
+class OperationsModel;
 class Site;
 class RunWatch;
 
@@ -122,6 +123,9 @@ public:
                                              const QString &id) const;
     QList<Issue> issues() const { return m_issues; }
     Store *store() const { return m_store; }
+    // Long operations under way (helper uploads, data moves), each with its
+    // progress and Cancel: the status bar shows them (docs/desktop.md).
+    OperationsModel *operations() const { return m_operations; }
 
     // Writes decision.json (no-clobber) for a pending checkpoint. The first
     // decider wins; a later one learns who won. With a store, the decision is
@@ -206,6 +210,7 @@ private:
     void startWatch(SiteData &d);
     SiteStatus statusOf(const SiteData &d) const;
     SupervisorOptions m_options;
+    OperationsModel *m_operations; // child
     QTimer m_timer;
     std::vector<std::unique_ptr<SiteData>> m_sites;
     QList<Issue> m_issues;

@@ -9,7 +9,9 @@
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
+#include <atomic>
 #include <functional>
+#include <memory>
 
 namespace vigil {
 
@@ -53,6 +55,21 @@ struct TransportStats
 };
 
 using StreamId = quint64;
+
+// Optional follow-up of a long write (Transport::writeFileAtomic).
+struct WriteControl
+{
+    // Bytes written so far and the total, called on the caller's thread (the
+    // context's) as the write goes, the last time with done == total; never
+    // after the write's own callback, never once the context died.
+    std::function<void(qint64 done, qint64 total)> progress;
+    // Set to true from any thread to stop the write: it ends with
+    // Error::Kind::Cancelled, the temporary file is removed and the target is
+    // left as it was (absent, or its old content).
+    std::shared_ptr<std::atomic_bool> cancel;
+
+    bool cancelled() const { return cancel && cancel->load(); }
+};
 
 // Hands a result from a worker thread back to the caller's thread.
 // `home` is an object living on the caller's thread that outlives the worker
@@ -106,8 +123,10 @@ public:
     virtual void readFile(const QString &path, qint64 offset, qint64 maxBytes, QObject *context,
                           Callback<FileChunk> done) = 0;
     // Writes a temp file in the same directory, then renames it over path.
+    // `control` follows and cancels it (see WriteControl).
     virtual void writeFileAtomic(const QString &path, const QByteArray &data, quint32 permissions,
-                                 QObject *context, Callback<void> done) = 0;
+                                 QObject *context, Callback<void> done,
+                                 WriteControl control = {}) = 0;
     // Creates path with data only if it does not exist: Error::Kind::AlreadyExists otherwise.
     // Readers never see a partial file (temp file + no-clobber rename/link).
     virtual void createExclusive(const QString &path, const QByteArray &data, quint32 permissions,

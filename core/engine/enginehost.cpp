@@ -34,7 +34,7 @@ QString hostedStateName(HostedRun::State state)
 EngineHost::EngineHost(Supervisor *supervisor, Store *store, EngineHostOptions options,
                        QObject *parent)
     : QObject(parent), m_supervisor(supervisor), m_store(store), m_options(std::move(options)),
-      m_operations(new OperationsModel(this))
+      m_operations(supervisor->operations())
 {
     Q_ASSERT(supervisor);
 }
@@ -47,6 +47,15 @@ EngineHost::~EngineHost()
         if (e.follower)
             disconnect(e.follower, nullptr, this, nullptr);
     }
+    // The rows of the moves go with the engines (the model is the Supervisor's).
+    if (m_operations)
+        for (const quint64 row : std::as_const(m_moves))
+            m_operations->remove(row);
+}
+
+OperationsModel *EngineHost::operations() const
+{
+    return m_operations;
 }
 
 void EngineHost::restore()
@@ -192,8 +201,11 @@ void EngineHost::onEngineReady(const QString &runId, Engine *engine)
 
 void EngineHost::trackMoves(const QString &runId, Engine *engine)
 {
-    auto key = [runId](const QString &task, const QString &path) {
-        return runId + QLatin1Char('\n') + task + QLatin1Char('\n') + path;
+    // Keyed by the engine too: an engine of the same run made after this one
+    // (followed again) keeps its rows when this one goes.
+    const QString owner = movesPrefix(engine);
+    auto key = [owner](const QString &task, const QString &path) {
+        return owner + task + QLatin1Char('\n') + path;
     };
     connect(engine, &Engine::inputMoveStarted, this,
             [=, this, weak = QPointer<Engine>(engine)](const QString &task, const QString &path,
@@ -218,12 +230,16 @@ void EngineHost::trackMoves(const QString &runId, Engine *engine)
                 m_operations->remove(m_moves.take(key(task, path)));
             });
     // An engine that goes away mid-move takes its mover with it.
-    connect(engine, &QObject::destroyed, this, [this, runId] { dropMoves(runId); });
+    connect(engine, &QObject::destroyed, this, [this, owner] { dropMoves(owner); });
 }
 
-void EngineHost::dropMoves(const QString &runId)
+QString EngineHost::movesPrefix(const Engine *engine)
 {
-    const QString prefix = runId + QLatin1Char('\n');
+    return QString::number(quintptr(engine), 16) + QLatin1Char('\n');
+}
+
+void EngineHost::dropMoves(const QString &prefix)
+{
     for (auto it = m_moves.begin(); it != m_moves.end();) {
         if (it.key().startsWith(prefix)) {
             m_operations->remove(it.value());

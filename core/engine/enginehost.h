@@ -10,8 +10,8 @@
 // ended leaves the list. A run that cannot be followed (its site unreachable,
 // its workflow unreadable) is tried again later, and the reason is listed as
 // an issue. See docs/engine.md, "The desktop's engines". The engines' data
-// moves under way are rows of operations(), each cancellable (see
-// docs/desktop.md, "Long operations").
+// moves under way are rows of the Supervisor's operations(), each
+// cancellable (see docs/desktop.md, "Long operations").
 
 #include "lease.h"
 
@@ -91,7 +91,8 @@ public:
     int activeCount() const;
     // The engines' data inputs being moved: a row per move, from its start
     // to its end; its cancel calls Engine::cancelInputMove().
-    OperationsModel *operations() const { return m_operations; }
+    // The Supervisor's (where the data moves are listed).
+    OperationsModel *operations() const;
 
     // Stops every engine (leases released) but keeps the runs followed, for
     // the next start. `done` runs once every engine has stopped, or after
@@ -121,7 +122,9 @@ private:
     void report(const QString &runId, const QString &message, bool error);
     void checkShutdown();
     void trackMoves(const QString &runId, Engine *engine);
-    void dropMoves(const QString &runId);
+    // The rows of one engine's moves (keys starting with movesPrefix(engine)).
+    void dropMoves(const QString &prefix);
+    static QString movesPrefix(const Engine *engine);
 
     Supervisor *m_supervisor;
     QPointer<Store> m_store;
@@ -131,8 +134,8 @@ private:
     bool m_shuttingDown = false;
     std::function<void()> m_shutdownDone;
     QPointer<QObject> m_shutdownContext;
-    OperationsModel *m_operations;
-    QHash<QString, quint64> m_moves; // "run\ntask\npath" -> row id in m_operations
+    QPointer<OperationsModel> m_operations; // the Supervisor's
+    QHash<QString, quint64> m_moves;        // "engine\ntask\npath" -> row id in m_operations
 };
 
 } // namespace vigil::engine

@@ -127,12 +127,29 @@ void LocalTransport::readFile(const QString &path, qint64 offset, qint64 maxByte
 }
 
 void LocalTransport::writeFileAtomic(const QString &path, const QByteArray &data,
-                                     quint32 permissions, QObject *context, Callback<void> done)
+                                     quint32 permissions, QObject *context, Callback<void> done,
+                                     WriteControl control)
 {
     QPointer<QObject> ctx(context);
-    post([=, this, done = std::move(done)]() mutable {
-        deliver<void>(this, ctx, std::move(done),
-                      (++m_fileOps, localfs::writeFileAtomic(path, data, permissions)));
+    post([=, this, done = std::move(done), control = std::move(control)]() mutable {
+        // One write: cancel is looked at before it, progress said once after it.
+        if (control.cancelled()) {
+            deliver<void>(
+                this, ctx, std::move(done),
+                Error(QStringLiteral("writing %1 cancelled").arg(path), Error::Kind::Cancelled));
+            return;
+        }
+        Result<void> written = (++m_fileOps, localfs::writeFileAtomic(path, data, permissions));
+        if (written && control.progress) {
+            QMetaObject::invokeMethod(
+                this,
+                [ctx, progress = std::move(control.progress), size = qint64(data.size())] {
+                    if (ctx)
+                        progress(size, size);
+                },
+                Qt::QueuedConnection);
+        }
+        deliver<void>(this, ctx, std::move(done), std::move(written));
     });
 }
 

@@ -32,7 +32,7 @@ public:
     void readFile(const QString &path, qint64 offset, qint64 maxBytes, QObject *context,
                   Callback<FileChunk> done) override;
     void writeFileAtomic(const QString &path, const QByteArray &data, quint32 permissions,
-                         QObject *context, Callback<void> done) override;
+                         QObject *context, Callback<void> done, WriteControl control = {}) override;
     void createExclusive(const QString &path, const QByteArray &data, quint32 permissions,
                          QObject *context, Callback<void> done) override;
     void listDirectory(const QString &path, QObject *context,

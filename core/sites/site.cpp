@@ -2,6 +2,7 @@
 #include "site.h"
 
 #include "logging.h"
+#include "models/operationsmodel.h"
 #include "runs/sftpscan.h"
 
 #include <QCoreApplication>
@@ -87,7 +88,16 @@ void Site::whenConnected(QObject *context, Callback<void> then)
         m_transport->open();
 }
 
-Site::~Site() = default;
+Site::~Site()
+{
+    if (m_operations && m_uploadRow != 0)
+        m_operations->remove(m_uploadRow);
+}
+
+void Site::setOperations(OperationsModel *operations)
+{
+    m_operations = operations;
+}
 
 QString Site::runRoot() const
 {
@@ -350,12 +360,18 @@ void Site::uploadPython(const QString &file, const QByteArray &data, bool unlink
 {
     qCInfo(lcSite) << "deploying vigil_job.py to" << m_spec.name << file;
     auto write = [this, file, data, done] {
-        m_transport->writeFileAtomic(file, data, 0644, this, [this, file, done](Result<void> w) {
-            done(w ? w
-                   : Error(tr("cannot write vigil_job.py to %1 on %2: %3")
-                               .arg(file, m_spec.name, w.errorString()),
-                           w.error().kind));
-        });
+        const QString name = QStringLiteral("vigil_job.py");
+        auto written = [this, file, name, done](Result<void> w) {
+            if (const std::optional<Error> cancelled = endUpload(name, w))
+                done(*cancelled);
+            else
+                done(w ? w
+                       : Error(tr("cannot write vigil_job.py to %1 on %2: %3")
+                                   .arg(file, m_spec.name, w.errorString()),
+                               w.error().kind));
+        };
+        m_transport->writeFileAtomic(file, data, 0644, this, written,
+                                     beginUpload(name, data.size()));
     };
     const QString dir = file.section(QLatin1Char('/'), 0, -2);
     m_transport->makeDirectories(dir, 0700, this, [=, this](Result<void> mk) {
@@ -388,7 +404,12 @@ void Site::uploadHelper(const QString &remote, const QByteArray &data)
             finishHelper(mk.error());
             return;
         }
-        m_transport->writeFileAtomic(remote, data, 0755, this, [this, remote](Result<void> w) {
+        const QString name = QStringLiteral("vigil-job");
+        auto written = [this, remote, name](Result<void> w) {
+            if (const std::optional<Error> cancelled = endUpload(name, w)) {
+                finishHelper(*cancelled);
+                return;
+            }
             if (!w) {
                 finishHelper(w.error());
                 return;
@@ -401,8 +422,43 @@ void Site::uploadHelper(const QString &remote, const QByteArray &data)
                                            .arg(m_spec.name, runs.errorString()),
                                        runs.error().kind)));
             });
-        });
+        };
+        m_transport->writeFileAtomic(remote, data, 0755, this, written,
+                                     beginUpload(name, data.size()));
     });
+}
+
+WriteControl Site::beginUpload(const QString &file, qint64 size)
+{
+    WriteControl control;
+    control.cancel = std::make_shared<std::atomic_bool>(false);
+    m_uploadCancel = control.cancel;
+    if (!m_operations)
+        return control;
+    Operation op;
+    op.site = m_spec.name;
+    op.title = tr("Uploading %1 to %2").arg(file, m_spec.name);
+    op.bytesTotal = size;
+    op.cancel = [cancel = control.cancel] { cancel->store(true); };
+    m_uploadRow = m_operations->add(std::move(op));
+    control.progress = [this, row = m_uploadRow](qint64 done, qint64 total) {
+        if (m_operations)
+            m_operations->setProgress(row, done, total);
+    };
+    return control;
+}
+
+std::optional<Error> Site::endUpload(const QString &file, const Result<void> &written)
+{
+    if (m_operations && m_uploadRow != 0)
+        m_operations->remove(m_uploadRow);
+    m_uploadRow = 0;
+    const bool cancelled = m_uploadCancel && m_uploadCancel->load();
+    m_uploadCancel.reset();
+    if (!cancelled || written || written.error().kind != Error::Kind::Cancelled)
+        return std::nullopt;
+    qCInfo(lcSite) << "the upload of" << file << "to" << m_spec.name << "was cancelled";
+    return Error(tr("the upload of %1 was cancelled").arg(file));
 }
 
 namespace {

@@ -14,6 +14,8 @@
 
 namespace vigil {
 
+class OperationsModel;
+
 // What a site needs to start one task. The script is already in the run
 // directory; the site only schedules it.
 struct Submission
@@ -80,6 +82,11 @@ public:
     QString helperPath() const { return m_helperPath; }
     QString helperVersion() const { return m_helperVersion; }
     void ensureHelper(QObject *context, Callback<QString> done);
+    // Where the uploads of ensureHelper() are listed ("Uploading vigil-job to
+    // SITE") with their progress and Cancel: the Supervisor's model. A
+    // cancelled upload fails the deployment like any failed upload ("the
+    // upload of vigil-job was cancelled"). Null: uploads are not listed.
+    void setOperations(OperationsModel *operations);
     // The directory that holds vigil_job.py on the site (what job scripts put
     // first on PYTHONPATH): ~/.local/share/vigil/python/VERSION-HASH, where
     // HASH is the first 12 hex digits of the file's SHA-256. Valid once
@@ -150,6 +157,13 @@ private:
     void uploadPython(const QString &file, const QByteArray &data, bool unlinkFirst,
                       Callback<void> done);
     void finishHelper(Result<QString> result);
+    // Lists the upload of `file` (a row of the operations model) and returns
+    // the write's control. One upload at a time.
+    WriteControl beginUpload(const QString &file, qint64 size);
+    // Takes the row away. When the user cancelled the write: "the upload of
+    // FILE was cancelled", an error of the helper (not Error::Kind::Cancelled,
+    // which means the connection went), so the site falls back to SFTP scans.
+    std::optional<Error> endUpload(const QString &file, const Result<void> &written);
     void helperFailed(const QString &reason);
     void withRunRoot(const Callback<QByteArray> &reply, std::function<void()> then);
     void scanRunsOverSftp(const Callback<QByteArray> &reply);
@@ -159,6 +173,9 @@ private:
     QString m_helperPath;
     QString m_helperVersion;
     QString m_pythonDirectory;
+    QPointer<OperationsModel> m_operations;
+    quint64 m_uploadRow = 0; // in m_operations, while an upload is listed
+    std::shared_ptr<std::atomic_bool> m_uploadCancel;
     QList<Callback<QString>> m_helperWaiters;
     QList<Callback<void>> m_connectWaiters;
     bool m_helperBusy = false;

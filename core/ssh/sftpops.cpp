@@ -78,10 +78,16 @@ void removeQuietly(Session &s, const QString &path)
         qCInfo(lcSsh).noquote() << "could not remove temporary file" << path << "on" << s.hostLabel;
 }
 
+Error cancelledError(const QString &target)
+{
+    return Error(QStringLiteral("writing %1 cancelled").arg(target), Error::Kind::Cancelled);
+}
+
 // Creates `tmp` (it must not exist), writes data, syncs it and closes it.
-// On failure, removes what it created.
+// On failure or cancellation (checked between chunks), removes what it created.
 Result<void> writeTemp(Session &s, const QString &tmp, const QString &target,
-                       const QByteArray &data, quint32 permissions)
+                       const QByteArray &data, quint32 permissions,
+                       const WriteControl &control = {})
 {
     const QByteArray remote = s.remotePath(tmp);
     SftpFilePtr file(sftp_open(s.sftp.get(), remote.constData(), O_WRONLY | O_CREAT | O_EXCL,
@@ -95,12 +101,19 @@ Result<void> writeTemp(Session &s, const QString &tmp, const QString &target,
     // The server's umask may have taken bits away: set exactly what was asked.
     if (sftp_chmod(s.sftp.get(), remote.constData(), static_cast<mode_t>(permissions & 07777)) < 0)
         return sftpError(s, QStringLiteral("set permissions of the temporary file for"), target);
+    qint64 reported = 0;
     for (qsizetype done = 0; done < data.size();) {
+        if (control.cancelled())
+            return cancelledError(target);
         const size_t n = static_cast<size_t>(std::min<qsizetype>(kChunk, data.size() - done));
         const ssize_t w = sftp_write(file.get(), data.constData() + done, n);
         if (w <= 0)
             return sftpError(s, QStringLiteral("write"), target);
         done += w;
+        if (control.progress && (done - reported >= kProgressStep || done == data.size())) {
+            reported = done;
+            control.progress(done, data.size());
+        }
     }
     if (s.fsyncSupported && sftp_fsync(file.get()) < 0)
         return sftpError(s, QStringLiteral("sync"), target);
@@ -200,16 +213,22 @@ Result<FileChunk> readFile(Session &s, const QString &path, qint64 offset, qint6
 }
 
 Result<void> writeFileAtomic(Session &s, const QString &path, const QByteArray &data,
-                             quint32 permissions)
+                             quint32 permissions, const WriteControl &control)
 {
     if (auto ok = checkFileName(path); !ok)
         return ok;
+    if (control.cancelled())
+        return cancelledError(path);
     if (const SftpAttributesPtr existing = lstat(s, path); existing && isDirectory(existing.get()))
         return Error(QStringLiteral("cannot write %1: it is a directory").arg(path));
 
     const QString tmp = tempPathFor(path);
-    if (auto written = writeTemp(s, tmp, path, data, permissions); !written)
+    if (auto written = writeTemp(s, tmp, path, data, permissions, control); !written)
         return written;
+    if (control.cancelled()) { // after the last chunk, still before the target changes
+        removeQuietly(s, tmp);
+        return cancelledError(path);
+    }
     // libssh 0.10 has no call for the posix-rename@openssh.com extension and
     // a plain SFTP v3 rename never replaces a file, so the shell's mv, which
     // is rename(2), replaces the target atomically.

@@ -14,8 +14,14 @@ struct Session;
 inline constexpr qint64 kMaxReadBytes = qint64(64) << 20;
 
 Result<FileChunk> readFile(Session &session, const QString &path, qint64 offset, qint64 maxBytes);
+// How often writeFileAtomic() reports progress: every this many bytes and at
+// the end. Here `control.progress` runs on the worker thread (SshTransport
+// makes it queue the caller's function to the caller's thread); `cancel` is
+// checked between chunks.
+inline constexpr qint64 kProgressStep = qint64(1) << 20;
+
 Result<void> writeFileAtomic(Session &session, const QString &path, const QByteArray &data,
-                             quint32 permissions);
+                             quint32 permissions, const WriteControl &control = {});
 Result<void> createExclusive(Session &session, const QString &path, const QByteArray &data,
                              quint32 permissions);
 Result<QList<FileEntry>> listDirectory(Session &session, const QString &path);

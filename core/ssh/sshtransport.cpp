@@ -152,12 +152,29 @@ void SshTransport::readFile(const QString &path, qint64 offset, qint64 maxBytes,
 }
 
 void SshTransport::writeFileAtomic(const QString &path, const QByteArray &data, quint32 permissions,
-                                   QObject *context, Callback<void> done)
+                                   QObject *context, Callback<void> done, WriteControl control)
 {
+    // The worker reports on its own thread; the caller hears it on this one,
+    // queued before the result, so never after it.
+    WriteControl onWorker;
+    onWorker.cancel = std::move(control.cancel);
+    if (control.progress) {
+        onWorker.progress = [home = static_cast<QObject *>(this),
+                             guard = QPointer<QObject>(context),
+                             progress = std::move(control.progress)](qint64 bytes, qint64 total) {
+            QMetaObject::invokeMethod(
+                home,
+                [guard, progress, bytes, total] {
+                    if (guard)
+                        progress(bytes, total);
+                },
+                Qt::QueuedConnection);
+        };
+    }
     post<void>(
         context, std::move(done),
-        [path, data, permissions](ssh::Session &s) {
-            return ssh::writeFileAtomic(s, path, data, permissions);
+        [path, data, permissions, onWorker = std::move(onWorker)](ssh::Session &s) {
+            return ssh::writeFileAtomic(s, path, data, permissions, onWorker);
         },
         kFile);
 }
