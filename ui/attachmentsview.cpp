@@ -3,11 +3,13 @@
 
 #include "inbackground.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QImageReader>
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
@@ -30,10 +32,15 @@ QString sizeText(qint64 bytes)
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
+// The largest picture decoded: an image that declares more (a tiny SVG can
+// declare 100000 × 100000) is decoded scaled down to fit.
+constexpr int kMaxSide = 8192;
+
 struct Decoded
 {
     QImage image;
     QImage thumbnail;
+    QSize declared; // the size the file gives, before any scaling
 };
 
 } // namespace
@@ -198,7 +205,14 @@ void AttachmentsView::fetched(int i, Result<QByteArray> r)
         this,
         [bytes, format] {
             Decoded d;
-            d.image = QImage::fromData(bytes, format.constData());
+            QBuffer buffer;
+            buffer.setData(bytes);
+            QImageReader reader(&buffer, format);
+            d.declared = reader.size();
+            if (d.declared.isValid() &&
+                (d.declared.width() > kMaxSide || d.declared.height() > kMaxSide))
+                reader.setScaledSize(d.declared.scaled(kMaxSide, kMaxSide, Qt::KeepAspectRatio));
+            d.image = reader.read();
             if (!d.image.isNull())
                 d.thumbnail = d.image.width() > kThumbWidth || d.image.height() > kThumbHeight
                                   ? d.image.scaled(kThumbWidth, kThumbHeight, Qt::KeepAspectRatio,
@@ -219,10 +233,14 @@ void AttachmentsView::fetched(int i, Result<QByteArray> r)
                 it.thumb->setCursor(Qt::PointingHandCursor);
                 it.thumb->setToolTip(tr("Click to show it at full size"));
                 it.view->show();
-                setRowText(i, tr("%1 × %2 pixels, %3")
-                                  .arg(d.image.width())
-                                  .arg(d.image.height())
-                                  .arg(sizeText(it.data.size())));
+                const QSize size = d.declared.isValid() ? d.declared : d.image.size();
+                QString text = tr("%1 × %2 pixels, %3")
+                                   .arg(size.width())
+                                   .arg(size.height())
+                                   .arg(sizeText(it.data.size()));
+                if (size != d.image.size())
+                    text += tr(" (shown at %1 × %2)").arg(d.image.width()).arg(d.image.height());
+                setRowText(i, text);
             }
             Q_EMIT loaded(i);
         });
@@ -283,10 +301,18 @@ QDialog *AttachmentsView::openImage(int i)
 
 void AttachmentsView::askSave(int i)
 {
-    const QString name =
-        QFileDialog::getSaveFileName(this, tr("Save Attachment"), QFileInfo(path(i)).fileName());
-    if (!name.isEmpty())
-        save(i, name);
+    // Not the static getSaveFileName(): no nested event loop; the dialog goes
+    // with this view.
+    auto *dialog = new QFileDialog(this, tr("Save Attachment"));
+    dialog->setObjectName(QStringLiteral("saveAttachmentDialog"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->selectFile(QFileInfo(path(i)).fileName());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this, i](const QString &name) {
+        if (!name.isEmpty())
+            save(i, name);
+    });
+    dialog->open();
 }
 
 void AttachmentsView::save(int i, const QString &fileName)

@@ -44,6 +44,21 @@ AuthPrompter::AuthPrompter(Supervisor *supervisor, QWidget *window)
         return;
     connect(supervisor, &Supervisor::authPromptsRequested, this, &AuthPrompter::askPrompts);
     connect(supervisor, &Supervisor::passphraseRequested, this, &AuthPrompter::askPassphrase);
+    // A question outlives its connection attempt when the server gives up
+    // (LoginGraceTime) or the attempt ends otherwise: its dialog goes too,
+    // unanswered (an answer would reach nobody).
+    connect(supervisor, &Supervisor::siteChanged, this, [this](const QString &site) {
+        QDialog *open = m_open.value(site);
+        if (!open || !m_supervisor)
+            return;
+        const Transport::State state = m_supervisor->siteStatus(site).connection;
+        if (state == Transport::State::Connected || state == Transport::State::Failed ||
+            state == Transport::State::Disconnected) {
+            m_open.remove(site);
+            open->disconnect(this);
+            open->close();
+        }
+    });
 }
 
 QDialog *AuthPrompter::newDialog(const QString &site, const QString &objectName,

@@ -318,6 +318,9 @@ void CheckpointDialog::updateState()
 void CheckpointDialog::setCheckpoint(const CheckpointInfo &checkpoint)
 {
     m_checkpoint = checkpoint;
+    // Decided (here or elsewhere): the values it was decided with.
+    if (m_params && checkpoint.status != CheckpointInfo::Status::Pending)
+        m_params->setValues(checkpoint.decidedParams);
     updateTimes();
     if (!m_sending) // else the outcome of our own decision will tell
         updateState();
@@ -348,12 +351,16 @@ void CheckpointDialog::choose(const QString &option)
     input.params = params;
     // The evidence: the metric files as this dialog read them, when it has
     // read every one (else the decision records none).
-    if (m_evidence.size() == m_checkpoint.metrics.size()) {
-        QList<std::pair<QString, QByteArray>> files;
-        for (const MetricRef &ref : std::as_const(m_checkpoint.metrics))
-            files.append({ref.file, m_evidence.value(ref.file)});
-        input.evidenceSha256 = evidenceSha256(files);
+    QList<std::pair<QString, QByteArray>> files;
+    for (const MetricRef &ref : std::as_const(m_checkpoint.metrics)) {
+        if (!m_evidence.contains(ref.file)) {
+            files.clear();
+            break;
+        }
+        files.append({ref.file, m_evidence.value(ref.file)});
     }
+    if (!files.isEmpty() || m_checkpoint.metrics.isEmpty())
+        input.evidenceSha256 = evidenceSha256(files);
     Q_EMIT decisionRequested(input);
 }
 
@@ -462,12 +469,20 @@ void CheckpointDialog::setRunFileReader(RunFileReader read)
                      chart->setMessage(tr("Could not read %1: %2").arg(ref.file, r.errorString()));
                      return;
                  }
-                 m_evidence.insert(ref.file, *r);
+                 if (r->size() > maxMetricsBytes()) {
+                     chart->setMessage(tr("%1 is %2 bytes, more than the %3 bytes shown at most")
+                                           .arg(ref.file)
+                                           .arg(r->size())
+                                           .arg(maxMetricsBytes()));
+                     return;
+                 }
                  auto table = parseMetrics(*r, ref);
-                 if (!table)
+                 if (!table) {
                      chart->setMessage(table.errorString());
-                 else
-                     chart->setTable(*table);
+                     return;
+                 }
+                 chart->setTable(*table);
+                 m_evidence.insert(ref.file, *r); // shown: the decision's evidence
              });
     }
 }

@@ -49,7 +49,7 @@ public:
     // Starts loading the metric files and attachments through `read`.
     void setRunFileReader(RunFileReader read);
     // The same, through a fetcher that reads whole files (the dialog then
-    // refuses the ones over its limits).
+    // refuses the ones over its limits: metrics and attachments).
     void setRunFileFetcher(RunFileFetcher fetch);
     // The other runs each chart can be compared with, and how to read their files.
     void setComparisonRuns(const QList<ComparedRun> &runs, OtherRunFileReader read);

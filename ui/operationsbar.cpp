@@ -40,8 +40,9 @@ void OperationsBar::refresh()
     if (count == 0)
         return;
     const Operation &first = m_model->at(0);
-    m_label->setText(count == 1 ? first.title
-                                : tr("%1 (and %n more)", nullptr, count - 1).arg(first.title));
+    const bool stopping = m_cancelling.contains(first.id);
+    const QString title = stopping ? tr("Cancelling: %1").arg(first.title) : first.title;
+    m_label->setText(count == 1 ? title : tr("%1 (and %n more)", nullptr, count - 1).arg(title));
     const int percent = first.percent();
     if (percent < 0) {
         m_bar->setRange(0, 0); // busy
@@ -49,7 +50,7 @@ void OperationsBar::refresh()
         m_bar->setRange(0, 100);
         m_bar->setValue(percent);
     }
-    m_cancel->setEnabled(bool(first.cancel));
+    m_cancel->setEnabled(bool(first.cancel) && !stopping);
     QStringList lines;
     for (int row = 0; row < count; ++row)
         lines << m_model->index(row).data().toString();
@@ -58,8 +59,14 @@ void OperationsBar::refresh()
 
 void OperationsBar::cancelFirst()
 {
-    if (m_model->rowCount() > 0)
-        m_model->cancel(m_model->at(0).id);
+    if (m_model->rowCount() == 0)
+        return;
+    const quint64 id = m_model->at(0).id;
+    // Ids are never reused: those of ended operations can stay in the set.
+    if (m_model->cancel(id)) {
+        m_cancelling.insert(id);
+        refresh();
+    }
 }
 
 } // namespace vigil

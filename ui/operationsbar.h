@@ -7,6 +7,7 @@
 // that first one. With several, the text says how many more and the tooltip
 // lists them all.
 
+#include <QSet>
 #include <QWidget>
 
 class QLabel;
@@ -35,6 +36,7 @@ private:
     QLabel *m_label;
     QProgressBar *m_bar;
     QPushButton *m_cancel;
+    QSet<quint64> m_cancelling; // asked to stop, not ended yet
 };
 
 } // namespace vigil

@@ -72,8 +72,13 @@ void DataMover::cancel()
         return;
     m_cancelled = true;
     qCInfo(lcSite).noquote() << "moving" << m_source << "cancelled";
-    if (!m_rsync)
-        return; // the copy through the connections stops at its next step
+    if (!m_rsync) {
+        // The copy through the connections stops at its next step, which may
+        // be far off (a site still connecting, a sign-in dialog open): the
+        // move ends now, and whatever answers later finds it ended.
+        QTimer::singleShot(0, this, [this] { cancelled(); });
+        return;
+    }
     // rsync and the ssh it started, in their own process group: SIGTERM lets
     // rsync remove its temporary file; the finished() handler reports.
     signalRsync(SIGTERM);

@@ -23,10 +23,16 @@ public:
 
     bool section(const ssh::ConfigLine &line) override
     {
-        m_block.clear();
-        m_blockFile = line.file;
+        QList<qsizetype> &block = m_blocks[line.file];
+        block.clear();
+        // OpenSSH reads an Include inside a block only for the hosts the block
+        // matches: only those of blocks that match every host ("Host *",
+        // "Match all") can name an alias usable on its own.
+        m_everyHost[line.file] = line.args == QStringList{QStringLiteral("*")} ||
+                                 (line.keyword == QLatin1String("match") &&
+                                  line.args == QStringList{QStringLiteral("all")});
         if (line.keyword != QLatin1String("host"))
-            return false; // Match blocks are not evaluated here
+            return m_everyHost.value(line.file); // other Match blocks are not evaluated here
         for (const QString &alias : line.args) {
             if (isPattern(alias))
                 continue;
@@ -35,17 +41,24 @@ public:
                 hosts.append(SshConfigHost{alias, {}, {}, 0, line.where()});
                 index = hosts.size() - 1;
             }
-            m_block << index;
+            block << index;
         }
-        return true; // Include lines in any Host block are followed
+        return true;
+    }
+
+    bool include(const ssh::ConfigLine &line) override
+    {
+        // Before the file's first Host or Match: every host's.
+        return m_everyHost.value(line.file, true);
     }
 
     void option(const ssh::ConfigLine &line) override
     {
-        if (line.file != m_blockFile)
-            return; // before the first Host of an included file: applies to every host
+        // The block of this line's own file (none before its first Host: an
+        // option there applies to every host); an Include's file has its own.
+        const QList<qsizetype> block = m_blocks.value(line.file);
         const QString &value = line.args.first();
-        for (const qsizetype index : std::as_const(m_block)) {
+        for (const qsizetype index : block) {
             SshConfigHost &h = hosts[index];
             if (line.keyword == QLatin1String("hostname") && h.hostName.isEmpty())
                 h.hostName = ssh::expandHostName(value, h.alias);
@@ -65,8 +78,9 @@ private:
         return -1;
     }
 
-    QList<qsizetype> m_block; // indexes in hosts of the current Host line's aliases
-    QString m_blockFile;
+    // Per file: the indexes in `hosts` of the aliases of its current Host line.
+    QHash<QString, QList<qsizetype>> m_blocks;
+    QHash<QString, bool> m_everyHost; // per file: its current block matches every host
 };
 
 } // namespace

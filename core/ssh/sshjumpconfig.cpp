@@ -135,6 +135,8 @@ Result<void> readFile(const QString &path, bool system, ConfigVisitor &visitor, 
         } else if (!active || line.args.isEmpty()) {
             continue;
         } else if (line.keyword == QLatin1String("include")) {
+            if (!visitor.include(line))
+                continue;
             Result<void> r = include(line.args, system, visitor, depth, line.where());
             if (!r)
                 return r;

@@ -81,6 +81,12 @@ public:
     // Any other line that applies and has arguments; Include is followed by
     // the reader and not passed here.
     virtual void option(const ConfigLine &line) = 0;
+    // An Include line that applies: whether to read the files it names.
+    virtual bool include(const ConfigLine &line)
+    {
+        Q_UNUSED(line);
+        return true;
+    }
 };
 
 // Reads one ssh_config file (~ expanded; a missing file is no error) and the

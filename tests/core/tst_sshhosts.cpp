@@ -59,6 +59,19 @@ void TestSshHosts::listHosts_data()
         << QByteArray("Include %DIR%/incl*.conf\nHost after\n")
         << QByteArray("User global\nHost inside\n  HostName in.example.org\n")
         << QStringList{QStringLiteral("inside|in.example.org"), QStringLiteral("after|")};
+    QTest::newRow("include in a host's block is that host's only")
+        << QByteArray("Host *.example.org\n  User nobody\n  Include %DIR%/incl*.conf\n"
+                      "Host after\n")
+        << QByteArray("Host inside\n  HostName in.example.org\n")
+        << QStringList{QStringLiteral("after|")};
+    QTest::newRow("include under Host * is every host's")
+        << QByteArray("Host *\n  Include %DIR%/incl*.conf\nHost after\n  Port 2200\n")
+        << QByteArray("Host inside\n  HostName in.example.org\n")
+        << QStringList{QStringLiteral("inside|in.example.org"), QStringLiteral("after|after:2200")};
+    QTest::newRow("an included file's options stay in it")
+        << QByteArray("Include %DIR%/incl*.conf\n  Port 2201\nHost after\n")
+        << QByteArray("Host inside\n")
+        << QStringList{QStringLiteral("inside|"), QStringLiteral("after|")};
     QTest::newRow("match blocks are skipped") << QByteArray("Match host x\n  User nobody\nHost z\n")
                                               << QByteArray() << QStringList{QStringLiteral("z|")};
     QTest::newRow("alias named twice is listed once")

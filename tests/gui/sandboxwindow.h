@@ -79,7 +79,7 @@ public:
     Workflow workflow;
     std::unique_ptr<Store> store;
     std::unique_ptr<Supervisor> supervisor;
-    std::unique_ptr<MainWindow> window; // declared last: destroyed first
+    std::unique_ptr<MainWindow> window; // after supervisor and store: destroyed before them
     LaunchResult launched;
     QString error;
 

@@ -115,6 +115,7 @@ void TestAddSite::initTestCase()
                                                "    UserKnownHostsFile %5\n"
                                                "Host *.example.org\n"
                                                "    User nobody\n"
+                                               "Host *\n"
                                                "Include %6/config.d/*.conf\n")
                                     .arg(m_env.sshHost)
                                     .arg(m_env.sshPort)

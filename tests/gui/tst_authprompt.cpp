@@ -6,6 +6,7 @@
 // leaves the site not connected with an issue, and no secret is logged.
 #include "../common/sandboxenv.h"
 #include "authprompt.h"
+#include "sites/site.h"
 #include "supervisor.h"
 
 #include <QDialog>
@@ -15,9 +16,11 @@
 #include <QLineEdit>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -81,6 +84,7 @@ private Q_SLOTS:
     void codeTypedInTheDialogConnects();
     void wrongCodeLeavesTheSiteUnconnected();
     void cancelLeavesTheSiteUnconnected();
+    void questionGoesWithItsConnection();
     void passphraseTypedInTheDialogConnects();
     void passphraseCancelledSkipsTheKey();
     void nobodyToAskIsCancelled();
@@ -243,6 +247,22 @@ void TestAuthPrompt::cancelLeavesTheSiteUnconnected()
     QVERIFY2(issues.contains(QLatin1String("keyboard-interactive (cancelled)")),
              qPrintable(issues));
     QVERIFY(QFile::exists(m_env.mfaOtpFile));
+}
+
+void TestAuthPrompt::questionGoesWithItsConnection()
+{
+    // The attempt ends while its question is open (here the site is closed;
+    // a server's LoginGraceTime does the same): the dialog goes, unanswered.
+    QVERIFY(writeCode(randomCode()));
+    Fixture f(mfaOptions());
+    f.supervisor.addSite(mfaSite());
+    QTRY_VERIFY_WITH_TIMEOUT(f.prompter.dialog(QStringLiteral("mfa")), 20000);
+    QPointer<QDialog> dialog = f.prompter.dialog(QStringLiteral("mfa"));
+    QSignalSpy answered(&f.prompter, &AuthPrompter::answered);
+    f.supervisor.site(QStringLiteral("mfa"))->transport()->close();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog, 10000); // closed and deleted
+    QVERIFY(!f.prompter.dialog(QStringLiteral("mfa")));
+    QCOMPARE(answered.count(), 0);
 }
 
 void TestAuthPrompt::lockedKeySite(const QString &passphrase, SupervisorOptions &options,

@@ -163,6 +163,14 @@ private Q_SLOTS:
         QVERIFY(fieldOf<QCheckBox>(d, "warm")->isChecked());
         QCOMPARE(fieldOf<QLineEdit>(d, "epochs")->text(), QStringLiteral("30")); // its default
         QVERIFY(!d.paramForm()->isEnabled());
+
+        // Open while pending, then decided elsewhere: the form follows.
+        CheckpointDialog open(checkpoint());
+        retype(fieldOf<QLineEdit>(open, "lr"), QStringLiteral("0.5"));
+        open.setCheckpoint(c);
+        QCOMPARE(fieldOf<QLineEdit>(open, "lr")->text(), QStringLiteral("0.25"));
+        QVERIFY(fieldOf<QCheckBox>(open, "warm")->isChecked());
+        QVERIFY(!open.paramForm()->isEnabled());
     }
 
     void evidenceOfTheMetricsShown()
@@ -172,9 +180,16 @@ private Q_SLOTS:
         c.metrics = {MetricRef{
             QStringLiteral("metrics/train.csv"), QStringLiteral("step"), {QStringLiteral("loss")}}};
         const QByteArray csv = "step,loss\n1,0.9\n2,0.5\n3,0.4\n";
+        // Before the file is read, the decision carries no evidence.
+        CheckpointDialog early(c);
+        early.show();
+        QSignalSpy decidedEarly(&early, &CheckpointDialog::decisionRequested);
+        QTest::mouseClick(early.optionButton(QStringLiteral("stop")), Qt::LeftButton);
+        QCOMPARE(decidedEarly.count(), 1);
+        QVERIFY(decidedEarly.at(0).at(0).value<DecisionInput>().evidenceSha256.isEmpty());
+
         CheckpointDialog d(c);
         d.show();
-        // Before the file is read, the decision carries no evidence.
         QSignalSpy decided(&d, &CheckpointDialog::decisionRequested);
         d.setRunFileFetcher([csv](const QString &path, QObject *, Callback<QByteArray> done) {
             if (path == QLatin1String("metrics/train.csv"))
@@ -204,6 +219,34 @@ private Q_SLOTS:
         QTest::mouseClick(unread.optionButton(QStringLiteral("stop")), Qt::LeftButton);
         QCOMPARE(decided2.count(), 1);
         QVERIFY(decided2.at(0).at(0).value<DecisionInput>().evidenceSha256.isEmpty());
+
+        // Two charts of one file: the file counts twice, as vigilctl hashes it.
+        CheckpointInfo twice = c;
+        twice.metrics << MetricRef{
+            QStringLiteral("metrics/train.csv"), QStringLiteral("step"), {QStringLiteral("loss")}};
+        CheckpointDialog both(twice);
+        both.show();
+        QSignalSpy decided3(&both, &CheckpointDialog::decisionRequested);
+        both.setRunFileFetcher(
+            [csv](const QString &, QObject *, Callback<QByteArray> done) { done(csv); });
+        QTRY_VERIFY(both.charts().last()->seriesCount() > 0);
+        QTest::mouseClick(both.optionButton(QStringLiteral("stop")), Qt::LeftButton);
+        QCOMPARE(decided3.count(), 1);
+        QCOMPARE(decided3.at(0).at(0).value<DecisionInput>().evidenceSha256,
+                 evidenceSha256({{QStringLiteral("metrics/train.csv"), csv},
+                                 {QStringLiteral("metrics/train.csv"), csv}}));
+
+        // A file that cannot be plotted is no evidence either.
+        CheckpointDialog broken(c);
+        broken.show();
+        QSignalSpy decided4(&broken, &CheckpointDialog::decisionRequested);
+        broken.setRunFileFetcher([](const QString &, QObject *, Callback<QByteArray> done) {
+            done(QByteArray("a,b\n1,2\n")); // no step column: nothing to plot
+        });
+        QCOMPARE(broken.charts().first()->seriesCount(), 0);
+        QTest::mouseClick(broken.optionButton(QStringLiteral("stop")), Qt::LeftButton);
+        QCOMPARE(decided4.count(), 1);
+        QVERIFY(decided4.at(0).at(0).value<DecisionInput>().evidenceSha256.isEmpty());
     }
 };
 

@@ -95,6 +95,11 @@ void TestOperationsBar::cancelClicksTheFirstRow()
     QCOMPARE(bar->label()->text(), QStringLiteral("Moving b field -> cluster"));
     QTest::mouseClick(bar->cancelButton(), Qt::LeftButton);
     QCOMPARE(cancelled, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+    // "b" has not ended yet: it says so, and cannot be cancelled twice.
+    QCOMPARE(bar->label()->text(), QStringLiteral("Cancelling: Moving b field -> cluster"));
+    QVERIFY(!bar->cancelButton()->isEnabled());
+    QTest::mouseClick(bar->cancelButton(), Qt::LeftButton);
+    QCOMPARE(cancelled.size(), 2);
 }
 
 QTEST_MAIN(TestOperationsBar)

@@ -19,6 +19,7 @@
 #include <QBuffer>
 #include <QDir>
 #include <QFile>
+#include <QFileDialog>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -170,6 +171,11 @@ void TestReviewDialog::attachmentsTab()
                       "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
                       "width=\"30\" height=\"20\"><rect width=\"30\" height=\"20\" "
                       "fill=\"blue\"/></svg>\n"));
+    // A few bytes that declare 100000 × 50000 pixels: decoded scaled down.
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("huge.svg")),
+                      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100000\" "
+                      "height=\"50000\"><rect width=\"100000\" height=\"50000\" "
+                      "fill=\"green\"/></svg>\n"));
     const qint64 bigSize = AttachmentsView::maxBytes() + 1;
     {
         QFile big(dir.filePath(QStringLiteral("big.bin")));
@@ -178,17 +184,17 @@ void TestReviewDialog::attachmentsTab()
     }
 
     CheckpointInfo c = checkpoint(QStringLiteral("r1"));
-    c.attachments = QStringList{QStringLiteral("wide.png"),  QStringLiteral("photo.dat"),
-                                QStringLiteral("notes.txt"), QStringLiteral("broken.png"),
-                                QStringLiteral("cut.png"),   QStringLiteral("diagram.svg"),
-                                QStringLiteral("big.bin"),   QStringLiteral("missing.png")};
+    c.attachments = QStringList{
+        QStringLiteral("wide.png"),   QStringLiteral("photo.dat"),   QStringLiteral("notes.txt"),
+        QStringLiteral("broken.png"), QStringLiteral("cut.png"),     QStringLiteral("diagram.svg"),
+        QStringLiteral("big.bin"),    QStringLiteral("missing.png"), QStringLiteral("huge.svg")};
     CheckpointDialog d(c);
     d.show();
     QVERIFY(QTest::qWaitForWindowExposed(&d));
     AttachmentsView *view = d.attachmentsView();
     QVERIFY(view);
-    QCOMPARE(d.tabs()->tabText(d.tabs()->indexOf(view)), QStringLiteral("Attachments (8)"));
-    QCOMPARE(view->count(), 8);
+    QCOMPARE(d.tabs()->tabText(d.tabs()->indexOf(view)), QStringLiteral("Attachments (9)"));
+    QCOMPARE(view->count(), 9);
     d.setRunFileReader(readerOver(dir.path()));
     QTRY_VERIFY([&] {
         for (int i = 0; i < view->count(); ++i)
@@ -208,6 +214,11 @@ void TestReviewDialog::attachmentsTab()
     QCOMPARE(view->thumbnail(1)->pixmap().size(), QSize(64, 48));
     QCOMPARE(view->kind(5), AttachmentsView::Kind::Image);
     QCOMPARE(view->image(5).size(), QSize(30, 20));
+    QCOMPARE(view->kind(8), AttachmentsView::Kind::Image);
+    QCOMPARE(view->image(8).size(), QSize(8192, 4096));
+    QVERIFY2(view->text(8).contains(QStringLiteral("100000 × 50000 pixels")) &&
+                 view->text(8).contains(QStringLiteral("shown at 8192 × 4096")),
+             qPrintable(view->text(8)));
 
     // Another file: listed with its size, saved as it is (off the GUI thread).
     QCOMPARE(view->kind(2), AttachmentsView::Kind::File);
@@ -215,10 +226,18 @@ void TestReviewDialog::attachmentsTab()
     QVERIFY(view->saveButton(2)->isEnabled());
     QSignalSpy saved(view, &AttachmentsView::saved);
     const QString target = dir.filePath(QStringLiteral("saved-notes.txt"));
-    view->save(2, target);
+    // Save As… opens a file dialog (window-modal, no nested event loop)
+    // offering the attachment's name; the name chosen there is written.
+    QTest::mouseClick(view->saveButton(2), Qt::LeftButton);
+    auto *fileDialog = view->findChild<QFileDialog *>(QStringLiteral("saveAttachmentDialog"));
+    QVERIFY(fileDialog);
+    QVERIFY(fileDialog->isVisible());
+    QCOMPARE(fileDialog->acceptMode(), QFileDialog::AcceptSave);
+    Q_EMIT fileDialog->fileSelected(target);
     QVERIFY(saved.wait(5000));
     QCOMPARE(saved.first().at(1).toString(), QString());
     QCOMPARE(readFile(target), notes);
+    fileDialog->close();
 
     // Named like an image, or looking like one, but not one it can decode.
     QCOMPARE(view->kind(3), AttachmentsView::Kind::NotAnImage);
