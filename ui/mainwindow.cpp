@@ -9,6 +9,7 @@
 #include "inboxpanel.h"
 #include "issuespanel.h"
 #include "jobspanel.h"
+#include "language.h"
 #include "logtaildialog.h"
 #include "models/checkpointsmodel.h"
 #include "models/issuesmodel.h"
@@ -197,6 +198,8 @@ void MainWindow::createActions()
     m_openCheckpoint->setToolTip(
         tr("Review the selected or newest pending checkpoint (%1)")
             .arg(m_openCheckpoint->shortcut().toString(QKeySequence::NativeText)));
+    view->addSeparator();
+    view->addMenu(languageMenu(this));
     view->addSeparator();
     for (QDockWidget *dock : {m_sitesDock, m_inboxDock, m_jobsDock, m_issuesDock, m_runsDock})
         view->addAction(dock->toggleViewAction());

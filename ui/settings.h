@@ -31,6 +31,8 @@ inline const Key<QByteArray> windowState("window/state");
 inline const Key<QByteArray> jobsHeader("jobs/header");
 inline const Key<QByteArray> runsHeader("runs/header");
 inline const Key<bool> inboxShowAll("inbox/showAll", false);
+// The interface's language code ("es", "ca", "en"); empty: the system's.
+inline const Key<QString> language("ui/language");
 // Runs whose checkpoints are not notified (run ids).
 inline const Key<QStringList> mutedRuns("notifications/mutedRuns");
 

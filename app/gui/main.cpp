@@ -6,14 +6,12 @@
 #include "sites/siteregistry.h"
 #include "store/store.h"
 #include "supervisor.h"
+#include "ui/language.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QLibraryInfo>
-#include <QLocale>
-#include <QTranslator>
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -123,18 +121,6 @@ std::optional<Options> parseArguments(const QApplication &app)
     return o;
 }
 
-void installTranslations(QApplication &app)
-{
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
-    auto *own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("vigil"), QStringLiteral("_"),
-                  QStringLiteral(":/i18n")))
-        QApplication::installTranslator(own);
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -147,7 +133,8 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("vigil"));
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("vigil"),
                                                  QIcon(QStringLiteral(":/vigil/icons/vigil.svg"))));
-    installTranslations(app);
+    // The language chosen in View > Language, else the system's.
+    installTranslations(&app, interfaceLocale());
 
     const std::optional<Options> parsed = parseArguments(app);
     if (!parsed)

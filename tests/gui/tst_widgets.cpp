@@ -6,9 +6,11 @@
 #include "supervisor.h"
 #include "ui/checkpointdialog.h"
 #include "ui/hostkeyprompt.h"
+#include "ui/language.h"
 #include "ui/mainwindow.h"
 #include "ui/metricschart.h"
 #include "ui/runspanel.h"
+#include "ui/settings.h"
 #include "ui/workflowitems.h"
 #include "ui/workflowlayout.h"
 #include "ui/workflowview.h"
@@ -16,6 +18,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QListView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -94,6 +97,7 @@ private Q_SLOTS:
     void hostKeyPrompt();
     void mainWindowComposesDocks();
     void runsPanelActions();
+    void languageChoice();
 };
 
 void TestWidgets::initTestCase()
@@ -403,6 +407,43 @@ void TestWidgets::runsPanelActions()
     // Without engines, Follow is not offered at all.
     panel.setFollowingEnabled(false);
     QVERIFY(!panel.followAction()->isVisible());
+}
+
+void TestWidgets::languageChoice()
+{
+    // The system's language unless one of Vigil's is chosen.
+    settings::language.set(QString());
+    QCOMPARE(interfaceLocale(), QLocale());
+    settings::language.set(QStringLiteral("ca"));
+    QCOMPARE(interfaceLocale().language(), QLocale::Catalan);
+    settings::language.set(QStringLiteral("xx"));
+    QCOMPARE(interfaceLocale(), QLocale());
+    settings::language.set(QString());
+
+    // View > Language: the system's default and each language, one checked;
+    // a choice is saved and said to take effect at the next start.
+    Supervisor supervisor(SupervisorOptions{});
+    MainWindow window(&supervisor);
+    window.show();
+    auto *menu = window.findChild<QMenu *>(QStringLiteral("languageMenu"));
+    QVERIFY(menu);
+    QStringList codes;
+    for (QAction *a : menu->actions())
+        if (a->isCheckable())
+            codes << a->data().toString();
+    QCOMPARE(codes, (QStringList{QString(), QStringLiteral("en"), QStringLiteral("es"),
+                                 QStringLiteral("ca")}));
+    auto *system = menu->findChild<QAction *>(QStringLiteral("language-system"));
+    QVERIFY(system && system->isChecked());
+    auto *catalan = menu->findChild<QAction *>(QStringLiteral("language-ca"));
+    QVERIFY(catalan);
+    catalan->trigger();
+    QCOMPARE(settings::language.value(), QStringLiteral("ca"));
+    QVERIFY(catalan->isChecked() && !system->isChecked());
+    auto *box = window.findChild<QMessageBox *>(QStringLiteral("languageChangedBox"));
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(QStringLiteral("Català")), qPrintable(box->text()));
+    settings::language.set(QString());
 }
 
 QTEST_MAIN(TestWidgets)
