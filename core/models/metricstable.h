@@ -30,11 +30,16 @@ struct MetricTable
     QList<MetricSeries> series;
 };
 
-// Parses a metrics file: CSV/TSV with a header row, or JSON lines (one object
-// per line). `ref.x` names the x column (empty: the row number); `ref.columns`
-// the series (empty: every numeric column but x). Errors name the file and
-// what is missing. A column named "time", "wall_time" or "timestamp" (seconds
-// since the epoch, or ISO 8601) is read as each point's wall time, not as a series.
+// Parses a metrics file: CSV/TSV with a header row (PyTorch Lightning's
+// CSVLogger metrics.csv among them), JSON lines (one object per line), or a
+// TensorBoard event file (a name containing "tfevents", or bytes starting with
+// a TFRecord header whose CRC checks). `ref.x` names the x column (empty: the
+// row number); `ref.columns` the series (empty: every numeric column but x).
+// Errors name the file and what is missing. A column named "time", "wall_time"
+// or "timestamp" (seconds since the epoch, or ISO 8601) is read as each point's
+// wall time, not as a series. An event file gives one series per scalar tag
+// (`ref.columns`: the tags), x the step, wall times from the events; `ref.x` is
+// not used. See MetricsAccumulator to read a file as it grows.
 Result<MetricTable> parseMetrics(const QByteArray &data, const MetricRef &ref);
 
 } // namespace vigil
