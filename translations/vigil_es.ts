@@ -51,6 +51,238 @@
         <source>sites</source>
         <translation>sitios</translation>
     </message>
+    <message>
+        <source>Wait with the screenshot until a checkpoint with this id is pending, and review that one.</source>
+        <translation>Espera con la captura hasta que esté pendiente un punto de control con este id, y revisa ese.</translation>
+    </message>
+    <message>
+        <source>Once ready, wait N ms more before the screenshot (default 400).</source>
+        <translation>Una vez listo, espera N ms más antes de la captura (400 por omisión).</translation>
+    </message>
+    <message>
+        <source>--screenshot-settle-ms needs a number of milliseconds</source>
+        <translation>--screenshot-settle-ms necesita un número de milisegundos</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::AddSiteDialog</name>
+    <message>
+        <source>Add Site</source>
+        <translation>Añadir sitio</translation>
+    </message>
+    <message>
+        <source>SLURM cluster</source>
+        <translation>Clúster SLURM</translation>
+    </message>
+    <message>
+        <source>SSH host</source>
+        <translation>Máquina SSH</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>Este ordenador</translation>
+    </message>
+    <message>
+        <source>letters, digits, . _ -</source>
+        <translation>letras, cifras, . _ -</translation>
+    </message>
+    <message>
+        <source>a Host of ssh_config, or user@host:port</source>
+        <translation>un Host de ssh_config, o usuario@máquina:puerto</translation>
+    </message>
+    <message>
+        <source>Pick a Host alias of your ssh_config file, or type host, user@host, host:port or [IPv6 address]:port</source>
+        <translation>Elija un alias Host de su archivo ssh_config, o escriba máquina, usuario@máquina, máquina:puerto o [dirección IPv6]:puerto</translation>
+    </message>
+    <message>
+        <source>optional, e.g. ~/.ssh/id_ed25519</source>
+        <translation>opcional, p. ej. ~/.ssh/id_ed25519</translation>
+    </message>
+    <message>
+        <source>A private key file; its passphrase is asked for, never stored</source>
+        <translation>Un archivo de clave privada; su frase de contraseña se pide, nunca se guarda</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Default (%1 s)</source>
+        <translation>Por omisión (%1 s)</translation>
+    </message>
+    <message>
+        <source>&amp;Add Site</source>
+        <translation>&amp;Añadir sitio</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Tipo:</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Máquina:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>&amp;Identity file:</source>
+        <translation>Archivo de &amp;identidad:</translation>
+    </message>
+    <message>
+        <source>&amp;Poll every:</source>
+        <translation>&amp;Consultar cada:</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>de %1</translation>
+    </message>
+    <message>
+        <source>%1, from %2</source>
+        <translation>%1, de %2</translation>
+    </message>
+    <message>
+        <source>Host: %1</source>
+        <translation>Máquina: %1</translation>
+    </message>
+    <message>
+        <source>A site named &quot;%1&quot; already exists: choose another name.</source>
+        <translation>Ya existe un sitio llamado «%1»: elija otro nombre.</translation>
+    </message>
+    <message>
+        <source>The site registry %1 already has a site named &quot;%2&quot;: choose another name.</source>
+        <translation>El registro de sitios %1 ya tiene un sitio llamado «%2»: elija otro nombre.</translation>
+    </message>
+    <message>
+        <source>Could not save the site: %1</source>
+        <translation>No se ha podido guardar el sitio: %1</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::AttachmentsView</name>
+    <message>
+        <source>The job attached no files.</source>
+        <translation>El trabajo no ha adjuntado ningún archivo.</translation>
+    </message>
+    <message>
+        <source>View…</source>
+        <translation>Ver…</translation>
+    </message>
+    <message>
+        <source>Show the image at full size</source>
+        <translation>Mostrar la imagen a tamaño completo</translation>
+    </message>
+    <message>
+        <source>Save As…</source>
+        <translation>Guardar como…</translation>
+    </message>
+    <message>
+        <source>Not loaded</source>
+        <translation>No cargado</translation>
+    </message>
+    <message>
+        <source>files of the run cannot be read here</source>
+        <translation>los archivos de la ejecución no se pueden leer aquí</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation>no disponible</translation>
+    </message>
+    <message>
+        <source>Larger than %1: not fetched (%2)</source>
+        <translation>Mayor de %1: no se ha descargado (%2)</translation>
+    </message>
+    <message>
+        <source>Could not read it: %1</source>
+        <translation>No se ha podido leer: %1</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>demasiado grande</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n byte(s)), larger than %2: not shown</source>
+        <translation>
+            <numerusform>%1 (%n byte), mayor de %2: no se muestra</numerusform>
+            <numerusform>%1 (%n bytes), mayor de %2: no se muestra</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not an image</source>
+        <translation>no es una imagen</translation>
+    </message>
+    <message>
+        <source>%1: not an image it can show</source>
+        <translation>%1: no es una imagen que se pueda mostrar</translation>
+    </message>
+    <message>
+        <source>decoding…</source>
+        <translation>descodificando…</translation>
+    </message>
+    <message>
+        <source>Click to show it at full size</source>
+        <translation>Haga clic para mostrarla a tamaño completo</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels, %3</source>
+        <translation>%1 × %2 píxeles, %3</translation>
+    </message>
+    <message>
+        <source> (shown at %1 × %2)</source>
+        <translation> (mostrada a %1 × %2)</translation>
+    </message>
+    <message>
+        <source>Save Attachment</source>
+        <translation>Guardar el adjunto</translation>
+    </message>
+    <message>
+        <source>Saving %1…</source>
+        <translation>Guardando %1…</translation>
+    </message>
+    <message>
+        <source>could not write it</source>
+        <translation>no se ha podido escribir</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 guardado</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>No se ha podido guardar %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::AuthPrompter</name>
+    <message>
+        <source>Sign in to %1</source>
+        <translation>Iniciar sesión en %1</translation>
+    </message>
+    <message>
+        <source>The server of site %1 asks:</source>
+        <translation>El servidor del sitio %1 pregunta:</translation>
+    </message>
+    <message>
+        <source>&amp;Sign In</source>
+        <translation>&amp;Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Key passphrase for %1</source>
+        <translation>Frase de contraseña de la clave %1</translation>
+    </message>
+    <message>
+        <source>The key file %1 is protected by a passphrase. Enter it to sign in to site %2, or cancel to skip this key.</source>
+        <translation>El archivo de clave %1 está protegido por una frase de contraseña. Escríbala para iniciar sesión en el sitio %2, o cancele para omitir esta clave.</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Frase de contraseña:</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointDialog</name>
@@ -194,6 +426,74 @@
         <source>No decision is needed any more: the %1</source>
         <translation>Ya no hace falta ninguna decisión: la %1</translation>
     </message>
+    <message>
+        <source>not known yet</source>
+        <translation>aún no se conoce</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Trabajo</translation>
+    </message>
+    <message>
+        <source>The checkpoint names no task: no log.</source>
+        <translation>El punto de control no nombra ninguna tarea: no hay registro.</translation>
+    </message>
+    <message>
+        <source>Log not available</source>
+        <translation>Registro no disponible</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <source>The log of the job that asks, as it grows</source>
+        <translation>El registro del trabajo que pregunta, a medida que crece</translation>
+    </message>
+    <message>
+        <source>Attachments (%1)</source>
+        <translation>Adjuntos (%1)</translation>
+    </message>
+    <message>
+        <source>Job &amp;Log…</source>
+        <translation>&amp;Registro del trabajo…</translation>
+    </message>
+    <message>
+        <source>Follow the log of the job that asks, as it runs</source>
+        <translation>Seguir el registro del trabajo que pregunta mientras se ejecuta</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>No enviado: %1</translation>
+    </message>
+    <message>
+        <source>not listed by the scheduler</source>
+        <translation>el planificador no lo lista</translation>
+    </message>
+    <message>
+        <source>%1: not listed by the scheduler (ended, or not started by Vigil)</source>
+        <translation>%1: el planificador no lo lista (ha terminado, o no lo inició Vigil)</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1 elapsed</source>
+        <translation>%1 transcurrido</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>quedan %1</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>código de salida %1</translation>
+    </message>
+    <message>
+        <source>%1 is %2 bytes, more than the %3 bytes shown at most</source>
+        <translation>%1 ocupa %2 bytes, más de los %3 bytes que se muestran como máximo</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointReview</name>
@@ -283,6 +583,45 @@
     <message>
         <source>Closed</source>
         <translation>Cerrado</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::EditorNodeItem</name>
+    <message>
+        <source>Human gate</source>
+        <translation>Decisión humana</translation>
+    </message>
+    <message>
+        <source>Container</source>
+        <translation>Contenedor</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Trabajo</translation>
+    </message>
+    <message>
+        <source>SLURM</source>
+        <translation>SLURM</translation>
+    </message>
+    <message>
+        <source>SSH</source>
+        <translation>SSH</translation>
+    </message>
+    <message>
+        <source>Local</source>
+        <translation>Local</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Problem: %1</source>
+        <translation>Problema: %1</translation>
+    </message>
+    <message>
+        <source>Drag from the right-hand port to another task to run it after this one.</source>
+        <translation>Arrastre desde el puerto de la derecha hasta otra tarea para ejecutarla después de esta.</translation>
     </message>
 </context>
 <context>
@@ -381,6 +720,33 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
     <message>
         <source>&amp;Trust and Connect</source>
         <translation>&amp;Confiar y conectar</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ImageViewer</name>
+    <message>
+        <source>&amp;Fit</source>
+        <translation>A&amp;justar</translation>
+    </message>
+    <message>
+        <source>&amp;100%</source>
+        <translation>&amp;100%</translation>
+    </message>
+    <message>
+        <source>%1 (%2 × %3)</source>
+        <translation>%1 (%2 × %3)</translation>
+    </message>
+    <message>
+        <source>Scale the image to the window</source>
+        <translation>Ajustar la imagen a la ventana</translation>
+    </message>
+    <message>
+        <source>One image pixel per screen pixel; scroll to see the rest</source>
+        <translation>Un píxel de la imagen por píxel de la pantalla; desplácese para ver el resto</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
     </message>
 </context>
 <context>
@@ -544,6 +910,83 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <source>All runs</source>
         <translation>Todas las ejecuciones</translation>
     </message>
+    <message>
+        <source>&amp;Hold Job</source>
+        <translation>&amp;Retener el trabajo</translation>
+    </message>
+    <message>
+        <source>Re&amp;lease Job</source>
+        <translation>&amp;Liberar el trabajo</translation>
+    </message>
+    <message>
+        <source>Open &amp;Log Tail</source>
+        <translation>Abrir el re&amp;gistro</translation>
+    </message>
+    <message>
+        <source>&amp;Mute Notifications of This Run</source>
+        <translation>&amp;Silenciar las notificaciones de esta ejecución</translation>
+    </message>
+    <message>
+        <source>Keep this pending job from starting until it is released</source>
+        <translation>Impedir que este trabajo pendiente empiece hasta que se libere</translation>
+    </message>
+    <message>
+        <source>Let this held job start</source>
+        <translation>Dejar que este trabajo retenido empiece</translation>
+    </message>
+    <message>
+        <source>Follow the job&apos;s log as it grows</source>
+        <translation>Seguir el registro del trabajo a medida que crece</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::Language</name>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Idioma</translation>
+    </message>
+    <message>
+        <source>System Default</source>
+        <translation>Idioma del sistema</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Vigil will use %1 when it is started again.</source>
+        <translation>La próxima vez que se inicie, Vigil usará: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::LogTailDialog</name>
+    <message>
+        <source>Log of %1 (job %2 on %3)</source>
+        <translation>Registro de %1 (trabajo %2 en %3)</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::LogTailView</name>
+    <message>
+        <source>Job %1 is not a task of a run: it has no log Vigil knows of.</source>
+        <translation>El trabajo %1 no es una tarea de ninguna ejecución: no tiene ningún registro que Vigil conozca.</translation>
+    </message>
+    <message>
+        <source>Vigil is shutting down</source>
+        <translation>Vigil se está cerrando</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Leyendo %1…</translation>
+    </message>
+    <message>
+        <source>Waiting for %1 to be written…</source>
+        <translation>Esperando a que se escriba %1…</translation>
+    </message>
+    <message>
+        <source>%1: %2 bytes</source>
+        <translation>%1: %2 bytes</translation>
+    </message>
 </context>
 <context>
     <name>vigil::MainWindow</name>
@@ -636,14 +1079,6 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <translation>No hay ningún punto de control pendiente.</translation>
     </message>
     <message>
-        <source>Checkpoint %1</source>
-        <translation>Punto de control %1</translation>
-    </message>
-    <message>
-        <source>Run %1, task %2 on %3 is waiting for a decision.</source>
-        <translation>La ejecución %1, tarea %2 en %3, espera una decisión.</translation>
-    </message>
-    <message>
         <source>Inbox (%1)</source>
         <translation>Bandeja de entrada (%1)</translation>
     </message>
@@ -691,6 +1126,93 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <source>Could not cancel job %1: %2</source>
         <translation>No se pudo cancelar el trabajo %1: %2</translation>
     </message>
+    <message>
+        <source>Runs</source>
+        <translation>Ejecuciones</translation>
+    </message>
+    <message>
+        <source>Following run %1: its engine runs in this window</source>
+        <translation>Siguiendo la ejecución %1: su motor funciona en esta ventana</translation>
+    </message>
+    <message>
+        <source>Run %1 is no longer followed here</source>
+        <translation>La ejecución %1 ya no se sigue aquí</translation>
+    </message>
+    <message>
+        <source>&amp;New Workflow…</source>
+        <translation>&amp;Nuevo flujo de trabajo…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Workflow…</source>
+        <translation>&amp;Editar el flujo de trabajo…</translation>
+    </message>
+    <message>
+        <source>Open the workflow shown in the editor (%1)</source>
+        <translation>Abrir en el editor el flujo de trabajo que se muestra (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Sites</source>
+        <translation>&amp;Sitios</translation>
+    </message>
+    <message>
+        <source>&amp;Add Site…</source>
+        <translation>&amp;Añadir sitio…</translation>
+    </message>
+    <message>
+        <source>Add a SLURM cluster, an SSH host or this computer (%1)</source>
+        <translation>Añadir un clúster SLURM, una máquina SSH o este ordenador (%1)</translation>
+    </message>
+    <message>
+        <source>Added site %1: connecting…</source>
+        <translation>Sitio %1 añadido: conectando…</translation>
+    </message>
+    <message>
+        <source>Runs (%1)</source>
+        <translation>Ejecuciones (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopping the engines of %n followed run(s)…</source>
+        <translation>
+            <numerusform>Deteniendo el motor de %n ejecución seguida…</numerusform>
+            <numerusform>Deteniendo los motores de %n ejecuciones seguidas…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Held job %1 on %2</source>
+        <translation>Trabajo %1 retenido en %2</translation>
+    </message>
+    <message>
+        <source>Could not hold job %1: %2</source>
+        <translation>No se pudo retener el trabajo %1: %2</translation>
+    </message>
+    <message>
+        <source>Released job %1 on %2</source>
+        <translation>Trabajo %1 liberado en %2</translation>
+    </message>
+    <message>
+        <source>Could not release job %1: %2</source>
+        <translation>No se pudo liberar el trabajo %1: %2</translation>
+    </message>
+    <message>
+        <source>Checkpoint %1 no longer waits for a decision</source>
+        <translation>El punto de control %1 ya no espera ninguna decisión</translation>
+    </message>
+    <message>
+        <source>approved from a desktop notification</source>
+        <translation>aprobado desde una notificación del escritorio</translation>
+    </message>
+    <message>
+        <source>Could not decide %1: %2</source>
+        <translation>No se pudo decidir %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 decided %2 first (option %3)</source>
+        <translation>%1 decidió %2 antes (opción %3)</translation>
+    </message>
+    <message>
+        <source>Decided %1 on %2</source>
+        <translation>Decidido %1 en %2</translation>
+    </message>
 </context>
 <context>
     <name>vigil::MetricsChart</name>
@@ -702,12 +1224,346 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <source>%1: no numeric columns</source>
         <translation>%1: ninguna columna numérica</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>NaN/Inf</source>
+        <translation>NaN/Inf</translation>
+    </message>
+    <message>
+        <source>wall time (%1)</source>
+        <translation>hora real (%1)</translation>
+    </message>
+    <message>
+        <source>%1 is %2 at %3</source>
+        <translation>%1 es %2 en %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n point(s) at or below 0 left out of the log scale</source>
+        <translation>
+            <numerusform>%n punto igual o inferior a 0 queda fuera de la escala logarítmica</numerusform>
+            <numerusform>%n puntos iguales o inferiores a 0 quedan fuera de la escala logarítmica</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::MetricsCompare</name>
+    <message>
+        <source>Compare runs</source>
+        <translation>Comparar ejecuciones</translation>
+    </message>
+    <message>
+        <source>No other runs of this workflow are known</source>
+        <translation>No se conocen otras ejecuciones de este flujo de trabajo</translation>
+    </message>
+    <message>
+        <source>Draw %1 of run %2 over this one</source>
+        <translation>Dibujar %1 de la ejecución %2 sobre esta</translation>
+    </message>
+    <message>
+        <source>Draw the same file of other runs of this workflow</source>
+        <translation>Dibujar el mismo archivo de otras ejecuciones de este flujo de trabajo</translation>
+    </message>
+    <message>
+        <source>no %1</source>
+        <translation>no hay %1</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>no se puede leer %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::MetricsPanel</name>
+    <message>
+        <source>Exponential moving average, debiased at the start</source>
+        <translation>Media móvil exponencial, con corrección del sesgo al principio</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>Escala logarítmica</translation>
+    </message>
+    <message>
+        <source>By step</source>
+        <translation>Por paso</translation>
+    </message>
+    <message>
+        <source>By wall time</source>
+        <translation>Por hora real</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Ajustar</translation>
+    </message>
+    <message>
+        <source>Show every point (Home)</source>
+        <translation>Mostrar todos los puntos (Inicio)</translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation>Suavizado</translation>
+    </message>
 </context>
 <context>
     <name>vigil::Notifier</name>
     <message>
         <source>Checkpoints waiting: %1</source>
         <translation>Puntos de control pendientes: %1</translation>
+    </message>
+    <message>
+        <source>Run %1, task %2 on %3 is waiting for a decision.</source>
+        <translation>La ejecución %1, tarea %2 en %3, espera una decisión.</translation>
+    </message>
+    <message>
+        <source>Approve: %1</source>
+        <translation>Aprobar: %1</translation>
+    </message>
+    <message>
+        <source>Checkpoint %1</source>
+        <translation>Punto de control %1</translation>
+    </message>
+    <message>
+        <source>Decision due in %1: %2</source>
+        <translation>La decisión vence dentro de %1: %2</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abrir</translation>
+    </message>
+    <message>
+        <source>Open Inbox</source>
+        <translation>Abrir la bandeja de entrada</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::OperationsBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>%p %</source>
+        <translation>%p %</translation>
+    </message>
+    <message>
+        <source>Cancel this operation</source>
+        <translation>Cancelar esta operación</translation>
+    </message>
+    <message>
+        <source>Cancelling: %1</source>
+        <translation>Cancelando: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (and %n more)</source>
+        <translation>
+            <numerusform>%1 (y %n más)</numerusform>
+            <numerusform>%1 (y %n más)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>vigil::OperationsModel</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, run %2</source>
+        <translation>%1, ejecución %2</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ParamForm</name>
+    <message>
+        <source>Parameter %1 (%2)%3</source>
+        <translation>Parámetro %1 (%2)%3</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>de %1 a %2</translation>
+    </message>
+    <message>
+        <source>at least %1</source>
+        <translation>como mínimo %1</translation>
+    </message>
+    <message>
+        <source>at most %1</source>
+        <translation>como máximo %1</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::RevisionDialog</name>
+    <message>
+        <source>Revision %1 of run %2</source>
+        <translation>Revisión %1 de la ejecución %2</translation>
+    </message>
+    <message>
+        <source>Published, the engine following run %1 takes this change at its next cycle; the running jobs are not touched.</source>
+        <translation>Una vez publicado, el motor que sigue la ejecución %1 aplica este cambio en su próximo ciclo; los trabajos en ejecución no se tocan.</translation>
+    </message>
+    <message>
+        <source>This change cannot be made to run %1 now:</source>
+        <translation>Este cambio no se puede hacer ahora en la ejecución %1:</translation>
+    </message>
+    <message>
+        <source>Why (kept with the revision)</source>
+        <translation>Por qué (se guarda con la revisión)</translation>
+    </message>
+    <message>
+        <source>&amp;Comment:</source>
+        <translation>&amp;Comentario:</translation>
+    </message>
+    <message>
+        <source>&amp;Publish Revision %1</source>
+        <translation>&amp;Publicar la revisión %1</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::RunsModel</name>
+    <message>
+        <source>not followed</source>
+        <translation>sin seguir</translation>
+    </message>
+    <message>
+        <source>starting…</source>
+        <translation>iniciando…</translation>
+    </message>
+    <message>
+        <source>running here</source>
+        <translation>en ejecución aquí</translation>
+    </message>
+    <message>
+        <source>observing</source>
+        <translation>observando</translation>
+    </message>
+    <message>
+        <source>observing · %1 acts</source>
+        <translation>observando · actúa %1</translation>
+    </message>
+    <message>
+        <source>cannot follow · again %1</source>
+        <translation>no se puede seguir · se reintenta %1</translation>
+    </message>
+    <message>
+        <source>ended · %1</source>
+        <translation>terminado · %1</translation>
+    </message>
+    <message>
+        <source>stopping…</source>
+        <translation>deteniendo…</translation>
+    </message>
+    <message>
+        <source>This desktop does not run the engine of this run. Follow it to have gates, cross-site steps and run-time changes handled while the window is open.</source>
+        <translation>Este escritorio no ejecuta el motor de esta ejecución. Sígala para que las decisiones humanas, los pasos entre sitios y los cambios durante la ejecución se atiendan mientras la ventana esté abierta.</translation>
+    </message>
+    <message>
+        <source>Followed since %1.</source>
+        <translation>Seguida desde %1.</translation>
+    </message>
+    <message>
+        <source>Lease held by %1.</source>
+        <translation>La concesión la tiene %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n en ejecución</numerusform>
+            <numerusform>%n en ejecución</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n done</source>
+        <translation>
+            <numerusform>%n terminada</numerusform>
+            <numerusform>%n terminadas</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fallida</numerusform>
+            <numerusform>%n fallidas</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pending</source>
+        <translation>
+            <numerusform>%n pendiente</numerusform>
+            <numerusform>%n pendientes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ejecución</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>Flujo de trabajo</translation>
+    </message>
+    <message>
+        <source>Sites</source>
+        <translation>Sitios</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Creada</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>Tareas</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>Puntos de control</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Motor</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::RunsPanel</name>
+    <message>
+        <source>&amp;Follow Run</source>
+        <translation>&amp;Seguir la ejecución</translation>
+    </message>
+    <message>
+        <source>&amp;Stop Following</source>
+        <translation>&amp;Dejar de seguir</translation>
+    </message>
+    <message>
+        <source>Show in &amp;Workflow</source>
+        <translation>Mostrar en el &amp;flujo</translation>
+    </message>
+    <message>
+        <source>&amp;Change Run…</source>
+        <translation>&amp;Cambiar la ejecución…</translation>
+    </message>
+    <message>
+        <source>&amp;Mute Notifications</source>
+        <translation>Si&amp;lenciar las notificaciones</translation>
+    </message>
+    <message>
+        <source>Run this run&apos;s engine in this window: gates, cross-site steps and run-time changes are handled while it is open, and again after a restart</source>
+        <translation>Ejecutar en esta ventana el motor de esta ejecución: las decisiones humanas, los pasos entre sitios y los cambios durante la ejecución se atienden mientras esté abierta, y de nuevo tras reiniciar</translation>
+    </message>
+    <message>
+        <source>No desktop notification or reminder for this run&apos;s checkpoints; they still arrive in the inbox</source>
+        <translation>Ninguna notificación del escritorio ni recordatorio para los puntos de control de esta ejecución; siguen llegando a la bandeja de entrada</translation>
+    </message>
+    <message>
+        <source>Edit the run&apos;s workflow while it runs: add a task, change one not started yet, skip one; published as the run&apos;s next revision</source>
+        <translation>Editar el flujo de trabajo de la ejecución mientras se ejecuta: añadir una tarea, cambiar una que aún no ha empezado, omitir una; se publica como la siguiente revisión de la ejecución</translation>
     </message>
 </context>
 <context>
@@ -833,12 +1689,585 @@ Directorios de ejecución: %3 (%4)</translation>
         <source>Checkpoints waiting: %1 (double-click to review)</source>
         <translation>Puntos de control pendientes: %1 (doble clic para revisarlos)</translation>
     </message>
+    <message>
+        <source>Gate %1</source>
+        <translation>Decisión %1</translation>
+    </message>
+    <message>
+        <source>Ran for %1</source>
+        <translation>Se ejecutó durante %1</translation>
+    </message>
+    <message>
+        <source>Time left: %1</source>
+        <translation>Tiempo restante: %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>quedan %1</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::TaskProperties</name>
+    <message>
+        <source>environment, line %1: expected NAME=VALUE</source>
+        <translation>entorno, línea %1: se esperaba NOMBRE=VALOR</translation>
+    </message>
+    <message>
+        <source>options, line %1: expected NAME: +enabled -skipped</source>
+        <translation>opciones, línea %1: se esperaba NOMBRE: +activadas -omitidas</translation>
+    </message>
+    <message>
+        <source>options, line %1: &quot;%2&quot;: write +TASK to enable a task, -TASK to skip one</source>
+        <translation>opciones, línea %1: «%2»: escriba +TAREA para activar una tarea, -TAREA para omitirla</translation>
+    </message>
+    <message>
+        <source>params, line %1: expected NAME TYPE DEFAULT</source>
+        <translation>parámetros, línea %1: se esperaba NOMBRE TIPO PREDETERMINADO</translation>
+    </message>
+    <message>
+        <source>params, line %1: type &quot;%2&quot;: number, integer, string, boolean or enum</source>
+        <translation>parámetros, línea %1: tipo «%2»: number, integer, string, boolean o enum</translation>
+    </message>
+    <message>
+        <source>params, line %1: an enum needs its choices: NAME enum DEFAULT a|b|c</source>
+        <translation>parámetros, línea %1: un enum necesita sus valores: NOMBRE enum PREDETERMINADO a|b|c</translation>
+    </message>
+    <message>
+        <source>params, line %1: expected NAME TYPE DEFAULT [MIN MAX]</source>
+        <translation>parámetros, línea %1: se esperaba NOMBRE TIPO PREDETERMINADO [MÍN MÁX]</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Trabajo</translation>
+    </message>
+    <message>
+        <source>Human gate</source>
+        <translation>Decisión humana</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>&amp;Site:</source>
+        <translation>&amp;Sitio:</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>&amp;Orden:</translation>
+    </message>
+    <message>
+        <source>The program and its arguments, quoted as in a shell: python3 train.py --lr 0.1</source>
+        <translation>El programa y sus argumentos, entrecomillados como en un shell: python3 train.py --lr 0.1</translation>
+    </message>
+    <message>
+        <source>&amp;Working directory:</source>
+        <translation>&amp;Directorio de trabajo:</translation>
+    </message>
+    <message>
+        <source>Absolute, or relative to the run directory; empty: the run directory</source>
+        <translation>Absoluto, o relativo al directorio de la ejecución; vacío: el directorio de la ejecución</translation>
+    </message>
+    <message>
+        <source>Container &amp;image:</source>
+        <translation>&amp;Imagen del contenedor:</translation>
+    </message>
+    <message>
+        <source>Run in a container of this image; empty: no container</source>
+        <translation>Ejecutar en un contenedor de esta imagen; vacío: sin contenedor</translation>
+    </message>
+    <message>
+        <source>(the site&apos;s)</source>
+        <translation>(el del sitio)</translation>
+    </message>
+    <message>
+        <source>Container &amp;runtime:</source>
+        <translation>Entorno de ejecución del &amp;contenedor:</translation>
+    </message>
+    <message>
+        <source>&amp;Time limit:</source>
+        <translation>&amp;Límite de tiempo:</translation>
+    </message>
+    <message>
+        <source>SLURM&apos;s format: 01:00:00, 2-00:00:00</source>
+        <translation>Formato de SLURM: 01:00:00, 2-00:00:00</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>por omisión</translation>
+    </message>
+    <message>
+        <source>CP&amp;Us:</source>
+        <translation>CP&amp;U:</translation>
+    </message>
+    <message>
+        <source>&amp;GPUs:</source>
+        <translation>&amp;GPU:</translation>
+    </message>
+    <message>
+        <source>&amp;Memory:</source>
+        <translation>&amp;Memoria:</translation>
+    </message>
+    <message>
+        <source>4G, 500M</source>
+        <translation>4G, 500M</translation>
+    </message>
+    <message>
+        <source>N&amp;odes:</source>
+        <translation>N&amp;odos:</translation>
+    </message>
+    <message>
+        <source>&amp;Partition:</source>
+        <translation>&amp;Partición:</translation>
+    </message>
+    <message>
+        <source>&amp;Retries:</source>
+        <translation>&amp;Reintentos:</translation>
+    </message>
+    <message>
+        <source>&amp;Environment:</source>
+        <translation>&amp;Entorno:</translation>
+    </message>
+    <message>
+        <source>One NAME=VALUE a line</source>
+        <translation>Un NOMBRE=VALOR por línea</translation>
+    </message>
+    <message>
+        <source>Check&amp;points:</source>
+        <translation>&amp;Puntos de control:</translation>
+    </message>
+    <message>
+        <source>The checkpoints the job will post, one &quot;id: title&quot; a line</source>
+        <translation>Los puntos de control que publicará el trabajo, uno «id: título» por línea</translation>
+    </message>
+    <message>
+        <source>&amp;Question:</source>
+        <translation>Pre&amp;gunta:</translation>
+    </message>
+    <message>
+        <source>&amp;Body:</source>
+        <translation>&amp;Cuerpo:</translation>
+    </message>
+    <message>
+        <source>Markdown shown to the reviewer</source>
+        <translation>Markdown que se muestra a quien revisa</translation>
+    </message>
+    <message>
+        <source>&amp;Options:</source>
+        <translation>&amp;Opciones:</translation>
+    </message>
+    <message>
+        <source>One option a line: NAME: +TASK (enabled by it) -TASK (skipped by it)</source>
+        <translation>Una opción por línea: NOMBRE: +TAREA (la activa) -TAREA (la omite)</translation>
+    </message>
+    <message>
+        <source>P&amp;arams:</source>
+        <translation>P&amp;arámetros:</translation>
+    </message>
+    <message>
+        <source>One a line: NAME TYPE DEFAULT [MIN MAX], or NAME enum DEFAULT a|b|c</source>
+        <translation>Uno por línea: NOMBRE TIPO PREDETERMINADO [MÍN MÁX], o NOMBRE enum PREDETERMINADO a|b|c</translation>
+    </message>
+    <message>
+        <source>&amp;Approvers:</source>
+        <translation>&amp;Aprobadores:</translation>
+    </message>
+    <message>
+        <source>User names, separated by commas; empty: the workflow&apos;s</source>
+        <translation>Nombres de usuario, separados por comas; vacío: los del flujo de trabajo</translation>
+    </message>
+    <message>
+        <source>&amp;Deadline:</source>
+        <translation>P&amp;lazo:</translation>
+    </message>
+    <message>
+        <source>30m, 2h, 1d12h; empty: none</source>
+        <translation>30m, 2h, 1d12h; vacío: sin plazo</translation>
+    </message>
+    <message>
+        <source>De&amp;fault:</source>
+        <translation>Por &amp;omisión:</translation>
+    </message>
+    <message>
+        <source>No task selected</source>
+        <translation>Ninguna tarea seleccionada</translation>
+    </message>
+    <message>
+        <source>Gate %1</source>
+        <translation>Decisión %1</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>Tarea %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(ninguno)</translation>
+    </message>
+    <message>
+        <source>(the first option)</source>
+        <translation>(la primera opción)</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>Problemas:</translation>
+    </message>
+    <message>
+        <source>command: %1</source>
+        <translation>orden: %1</translation>
+    </message>
+    <message>
+        <source>deadline: %1</source>
+        <translation>plazo: %1</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::WorkflowDocument</name>
+    <message>
+        <source>Go on?</source>
+        <translation>¿Continuar?</translation>
+    </message>
+    <message>
+        <source>Add %1</source>
+        <translation>Añadir %1</translation>
+    </message>
+    <message>
+        <source>Delete %1</source>
+        <translation>Eliminar %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n task(s)</source>
+        <translation>
+            <numerusform>Eliminar %n tarea</numerusform>
+            <numerusform>Eliminar %n tareas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>there is no task %1</source>
+        <translation>no hay ninguna tarea %1</translation>
+    </message>
+    <message>
+        <source>a task is renamed with renameTask</source>
+        <translation>una tarea se renombra con renameTask</translation>
+    </message>
+    <message>
+        <source>Edit %1</source>
+        <translation>Editar %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a task name: use letters, digits, &apos;_&apos;, &apos;-&apos; and &apos;.&apos; (64 at most), not starting with &apos;-&apos; or &apos;.&apos;</source>
+        <translation>«%1» no es un nombre de tarea: use letras, cifras, &apos;_&apos;, &apos;-&apos; y &apos;.&apos; (64 como máximo), sin empezar por &apos;-&apos; ni &apos;.&apos;</translation>
+    </message>
+    <message>
+        <source>a task named %1 exists already</source>
+        <translation>ya existe una tarea llamada %1</translation>
+    </message>
+    <message>
+        <source>Rename %1 to %2</source>
+        <translation>Renombrar %1 como %2</translation>
+    </message>
+    <message>
+        <source>Move %1</source>
+        <translation>Mover %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n task(s)</source>
+        <translation>
+            <numerusform>Mover %n tarea</numerusform>
+            <numerusform>Mover %n tareas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>both ends must be tasks</source>
+        <translation>los dos extremos deben ser tareas</translation>
+    </message>
+    <message>
+        <source>a task cannot run after itself</source>
+        <translation>una tarea no puede ejecutarse después de sí misma</translation>
+    </message>
+    <message>
+        <source>%1 already runs before %2: this would make a cycle</source>
+        <translation>%1 ya se ejecuta antes que %2: esto crearía un ciclo</translation>
+    </message>
+    <message>
+        <source>Connect %1 → %2</source>
+        <translation>Conectar %1 → %2</translation>
+    </message>
+    <message>
+        <source>Disconnect %1 → %2</source>
+        <translation>Desconectar %1 → %2</translation>
+    </message>
+    <message>
+        <source>the clipboard holds no task</source>
+        <translation>el portapapeles no contiene ninguna tarea</translation>
+    </message>
+    <message numerus="yes">
+        <source>Paste %n task(s)</source>
+        <translation>
+            <numerusform>Pegar %n tarea</numerusform>
+            <numerusform>Pegar %n tareas</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>vigil::WorkflowEditor</name>
+    <message>
+        <source>SLURM job</source>
+        <translation>Trabajo SLURM</translation>
+    </message>
+    <message>
+        <source>A batch job on a SLURM site</source>
+        <translation>Un trabajo por lotes en un sitio SLURM</translation>
+    </message>
+    <message>
+        <source>SSH job</source>
+        <translation>Trabajo SSH</translation>
+    </message>
+    <message>
+        <source>A process on an SSH host</source>
+        <translation>Un proceso en una máquina SSH</translation>
+    </message>
+    <message>
+        <source>Local job</source>
+        <translation>Trabajo local</translation>
+    </message>
+    <message>
+        <source>A process on this computer</source>
+        <translation>Un proceso en este ordenador</translation>
+    </message>
+    <message>
+        <source>Container job</source>
+        <translation>Trabajo en contenedor</translation>
+    </message>
+    <message>
+        <source>A job that runs in a container image</source>
+        <translation>Un trabajo que se ejecuta en una imagen de contenedor</translation>
+    </message>
+    <message>
+        <source>Human gate</source>
+        <translation>Decisión humana</translation>
+    </message>
+    <message>
+        <source>A question for a person; its options choose the branches</source>
+        <translation>Una pregunta para una persona; sus opciones eligen las ramas</translation>
+    </message>
+    <message>
+        <source>Drag it onto the canvas, or double-click to add it</source>
+        <translation>Arrástrelo al lienzo, o haga doble clic para añadirlo</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Nodos</translation>
+    </message>
+    <message>
+        <source>Properties</source>
+        <translation>Propiedades</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Problemas</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Archivo</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>&amp;Abrir…</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Guardar</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>Guardar c&amp;omo…</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Cerrar</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Editar</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Deshacer</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Rehacer</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>Cor&amp;tar</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copiar</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>&amp;Pegar</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Eliminar</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>&amp;Seleccionar todo</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ver</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>&amp;Ampliar</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>&amp;Reducir</translation>
+    </message>
+    <message>
+        <source>&amp;Fit</source>
+        <translation>A&amp;justar</translation>
+    </message>
+    <message>
+        <source>Auto &amp;Layout</source>
+        <translation>&amp;Disposición automática</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>E&amp;jecución</translation>
+    </message>
+    <message>
+        <source>&amp;Publish Revision…</source>
+        <translation>&amp;Publicar la revisión…</translation>
+    </message>
+    <message>
+        <source>Show the change against the run&apos;s revision in effect, then publish it as the run&apos;s next revision</source>
+        <translation>Mostrar el cambio respecto a la revisión vigente de la ejecución y publicarlo como su siguiente revisión</translation>
+    </message>
+    <message>
+        <source>Editor</source>
+        <translation>Editor</translation>
+    </message>
+    <message>
+        <source>Untitled workflow</source>
+        <translation>Flujo de trabajo sin título</translation>
+    </message>
+    <message>
+        <source>Run %1, revision %2[*] — Vigil Workflow Editor</source>
+        <translation>Ejecución %1, revisión %2[*] — Editor de flujos de trabajo de Vigil</translation>
+    </message>
+    <message>
+        <source>%1[*] — Vigil Workflow Editor</source>
+        <translation>%1[*] — Editor de flujos de trabajo de Vigil</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Problems (%1)</source>
+        <translation>Problemas (%1)</translation>
+    </message>
+    <message>
+        <source>Tasks without a position were laid out; saving keeps the positions</source>
+        <translation>Se han colocado las tareas que no tenían posición; al guardar se conservan las posiciones</translation>
+    </message>
+    <message>
+        <source>Nothing to paste: %1</source>
+        <translation>Nada que pegar: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n connection(s)</source>
+        <translation>
+            <numerusform>Eliminar %n conexión</numerusform>
+            <numerusform>Eliminar %n conexiones</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open Workflow</source>
+        <translation>Abrir un flujo de trabajo</translation>
+    </message>
+    <message>
+        <source>Workflow files (*.toml);;All files (*)</source>
+        <translation>Archivos de flujo de trabajo (*.toml);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>no se puede abrir %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 bytes</source>
+        <translation>%1 ocupa más de %2 bytes</translation>
+    </message>
+    <message>
+        <source>Save Workflow</source>
+        <translation>Guardar el flujo de trabajo</translation>
+    </message>
+    <message>
+        <source>Workflow files (*.toml)</source>
+        <translation>Archivos de flujo de trabajo (*.toml)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 guardado</translation>
+    </message>
+    <message>
+        <source>Reading the revision in effect of run %1…</source>
+        <translation>Leyendo la revisión vigente de la ejecución %1…</translation>
+    </message>
+    <message>
+        <source>Editing run %1 from its revision %2: Run &gt; Publish Revision shows the change</source>
+        <translation>Editando la ejecución %1 a partir de su revisión %2: Ejecución &gt; Publicar la revisión muestra el cambio</translation>
+    </message>
+    <message>
+        <source>%1 (open the run again to edit its latest revision)</source>
+        <translation>%1 (vuelva a abrir la ejecución para editar su última revisión)</translation>
+    </message>
+    <message>
+        <source>Revision %1 of run %2 published</source>
+        <translation>Revisión %1 de la ejecución %2 publicada</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Cambios sin guardar</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1?</source>
+        <translation>¿Guardar los cambios de %1?</translation>
+    </message>
+    <message>
+        <source>this workflow</source>
+        <translation>este flujo de trabajo</translation>
+    </message>
 </context>
 <context>
     <name>vigil::WorkflowStatus</name>
     <message>
         <source>exit %1</source>
         <translation>salida %1</translation>
+    </message>
+    <message>
+        <source>waiting for a decision</source>
+        <translation>esperando una decisión</translation>
+    </message>
+    <message>
+        <source>%1 (default at the deadline)</source>
+        <translation>%1 (por omisión, al vencer el plazo)</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%1, por %2</translation>
+    </message>
+    <message>
+        <source>closed without a decision</source>
+        <translation>cerrado sin decisión</translation>
     </message>
 </context>
 <context>
