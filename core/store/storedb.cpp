@@ -120,12 +120,16 @@ Result<void> StoreDb::open(const QString &path)
         return Error(QStringLiteral("%1 is damaged or not a Vigil store: %2").arg(path, damaged),
                      Error::Kind::Malformed);
     }
-    const auto read = schemaVersion();
+    // The version and whether the file holds any table, read in one
+    // statement (one snapshot): read apart, another program creating the
+    // same new store could commit its first tables in between, and this file
+    // would look like someone else's database.
+    const auto read = versionAndTables();
     if (!read) {
         close();
         return read.error();
     }
-    const int version = *read;
+    const auto [version, tables] = *read;
     if (version > Store::kSchemaVersion) {
         close();
         return Error(QStringLiteral("%1 was written by a newer Vigil (store schema version %2; "
@@ -136,7 +140,7 @@ Result<void> StoreDb::open(const QString &path)
                          .arg(Store::kSchemaVersion),
                      Error::Kind::Malformed);
     }
-    if (version == 0 && tableCount() != 0) {
+    if (version == 0 && tables != 0) {
         close();
         return Error(
             QStringLiteral("%1 is an SQLite database but not a Vigil store: it is left untouched")
@@ -199,12 +203,17 @@ QString StoreDb::check()
     return {};
 }
 
-int StoreDb::tableCount()
+Result<std::pair<int, int>> StoreDb::versionAndTables()
 {
-    QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) || !q.next())
-        return -1;
-    return q.value(0).toInt();
+    const QString what = QStringLiteral("cannot read the version");
+    auto q = exec(QStringLiteral("SELECT user_version, (SELECT count(*) FROM sqlite_master) "
+                                 "FROM pragma_user_version"),
+                  {}, what);
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return error(what, QStringLiteral("no answer"));
+    return std::pair{q->value(0).toInt(), q->value(1).toInt()};
 }
 
 Result<int> StoreDb::schemaVersion()

@@ -9,6 +9,7 @@
 #include <QSqlDatabase>
 #include <QStringList>
 #include <QVariantList>
+#include <utility>
 
 class QSqlQuery;
 
@@ -74,7 +75,8 @@ private:
     Result<void> migrate();
     // Why the file cannot be read as SQLite (empty: it can).
     QString check();
-    int tableCount(); // -1: unreadable
+    // PRAGMA user_version and the number of entries in sqlite_master, at once.
+    Result<std::pair<int, int>> versionAndTables();
     Result<OutboxEntry::State> outboxState(const QString &decisionId);
     Result<void> moveOutbox(const QString &decisionId, QList<OutboxEntry::State> from,
                             OutboxEntry::State to, const QString &sqlSet, const QVariantList &binds,

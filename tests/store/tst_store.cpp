@@ -404,6 +404,25 @@ private Q_SLOTS:
         QVERIFY(noRun->isEmpty());
     }
 
+    // vigil and vigilctl (and more) opening a store file that does not exist
+    // yet, at the same moment: every one opens it, none takes the file being
+    // created by another for someone else's database. 20 rounds of 6.
+    void manyOpenANewFileAtOnce()
+    {
+        for (int round = 0; round < 20; ++round) {
+            const QString path = m_dir.filePath(QStringLiteral("race-%1.sqlite").arg(round));
+            std::vector<std::unique_ptr<Store>> stores;
+            for (int i = 0; i < 6; ++i)
+                stores.push_back(std::make_unique<Store>(path));
+            for (const auto &store : stores) {
+                auto opened = STORE_AWAIT(void, store->whenOpen(ctx_, cb_));
+                QVERIFY2(opened.ok(),
+                         qPrintable(
+                             QStringLiteral("round %1: %2").arg(round).arg(opened.errorString())));
+            }
+        }
+    }
+
     // Two programs confirm the same decision (both sent it): one audit row.
     void confirmedOnceAcrossConnections()
     {
