@@ -204,7 +204,9 @@ void EngineHost::trackMoves(const QString &runId, Engine *engine)
     // Keyed by the engine too: an engine of the same run made after this one
     // (followed again) keeps its rows when this one goes.
     const QString owner = movesPrefix(engine);
-    auto key = [owner](const QString &task, const QString &path) {
+    // "-> QString": with QT_USE_QSTRINGBUILDER the deduced type would be a
+    // builder holding a reference to the temporary QLatin1Char.
+    auto key = [owner](const QString &task, const QString &path) -> QString {
         return owner + task + QLatin1Char('\n') + path;
     };
     connect(engine, &Engine::inputMoveStarted, this,
