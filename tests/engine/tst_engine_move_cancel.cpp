@@ -4,12 +4,17 @@
 // "field" writes 200 MB; consume on "lab" needs it. The move starts
 // (inputMoveStarted), is cancelled at its first progress (cancelInputMove),
 // fails with "cancelled", ends (inputMoveEnded), leaves no file at the target,
-// and is not started again by later cycles: consume gets no job.
+// and is not started again by later cycles: consume gets no job. Then the
+// same through the window's EngineHost: its row in the operations model.
 #include "../common/vigiljob.h"
 #include "engine/engine.h"
+#include "engine/enginehost.h"
+#include "engine/launcher.h"
 #include "enginetestutil.h"
+#include "models/operationsmodel.h"
 #include "sites/site.h"
 #include "supervisor.h"
+#include "workflow/writer.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,6 +31,7 @@ class TestEngineMoveCancel : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void cancelledMoveIsNotStartedAgain();
+    void rowOfTheWindowsEngine();
 };
 
 void TestEngineMoveCancel::cancelledMoveIsNotStartedAgain()
@@ -102,6 +108,76 @@ void TestEngineMoveCancel::cancelledMoveIsNotStartedAgain()
     engine.stop();
     QSignalSpy stopped(&engine, &Engine::stopped);
     QVERIFY(stopped.wait(10000));
+}
+
+// The same move through the window's engine host: a row in the Supervisor's
+// operations model ("Moving detections.bin field -> lab") from the move's
+// start, with its progress; its Cancel (what the status bar's button calls)
+// ends the move and the row.
+void TestEngineMoveCancel::rowOfTheWindowsEngine()
+{
+    QTemporaryDir field;
+    QTemporaryDir lab;
+    QVERIFY(field.isValid() && lab.isValid());
+    Workflow wf;
+    wf.name = QStringLiteral("moved");
+    SiteSpec f = enginetest::site(QStringLiteral("field"), SiteSpec::Kind::Local);
+    f.runRoot = field.path();
+    SiteSpec l = enginetest::site(QStringLiteral("lab"), SiteSpec::Kind::Local);
+    l.runRoot = lab.path();
+    wf.sites << f << l;
+    TaskSpec produce = enginetest::job(QStringLiteral("produce"), f.name);
+    produce.command = {QStringLiteral("truncate"), QStringLiteral("-s"), QStringLiteral("200M"),
+                       QStringLiteral("detections.bin")};
+    produce.outputs << QStringLiteral("detections.bin"); // checked when the run is followed
+    TaskSpec consume =
+        enginetest::job(QStringLiteral("consume"), l.name, {QStringLiteral("produce")});
+    consume.inputs << DataInput{QStringLiteral("detections.bin"), QStringLiteral("produce")};
+    wf.tasks << produce << consume;
+
+    SupervisorOptions options;
+    options.pollSeconds = 1;
+    Supervisor supervisor(options);
+    supervisor.addSite(f);
+    supervisor.addSite(l);
+    supervisor.start();
+    // The launcher uploads the workflow file (and any inputs next to it).
+    QTemporaryDir source;
+    wf.sourcePath = source.filePath(QStringLiteral("workflow.toml"));
+    {
+        QFile file(wf.sourcePath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.write(workflowToToml(wf)) > 0);
+    }
+    Launcher launcher(&supervisor, wf);
+    std::optional<Result<LaunchResult>> launched;
+    launcher.start(QString(), [&](Result<LaunchResult> r) { launched.emplace(r); });
+    QTRY_VERIFY_WITH_TIMEOUT(launched.has_value(), 30000);
+    QVERIFY2(launched->ok(), qPrintable(launched->errorString()));
+    const QString runId = (*launched)->runId;
+
+    EngineHost host(&supervisor, nullptr);
+    OperationsModel *ops = supervisor.operations();
+    QCOMPARE(host.operations(), ops);
+    qint64 seenDone = -1;
+    connect(ops, &QAbstractItemModel::dataChanged, this, [&] {
+        if (ops->rowCount() == 1)
+            seenDone = ops->at(0).bytesDone;
+    });
+    host.follow(runId, f.name);
+    QTRY_COMPARE_WITH_TIMEOUT(ops->rowCount(), 1, 40000);
+    const Operation row = ops->at(0);
+    QCOMPARE(row.title, QStringLiteral("Moving detections.bin field -> lab"));
+    QCOMPARE(row.run, runId);
+    QCOMPARE(row.site, QStringLiteral("lab"));
+    QVERIFY(row.cancel);
+    QTRY_VERIFY_WITH_TIMEOUT(seenDone > 0, 30000); // progress reaches the row
+    QVERIFY(ops->cancel(row.id));
+    QTRY_COMPARE_WITH_TIMEOUT(ops->rowCount(), 0, 15000);
+    QVERIFY(!QFile::exists(lab.filePath(runId + QStringLiteral("/detections.bin"))));
+    bool stopped = false;
+    host.shutdown(std::chrono::seconds(10), this, [&] { stopped = true; });
+    QTRY_VERIFY_WITH_TIMEOUT(stopped, 15000);
 }
 
 QTEST_GUILESS_MAIN(TestEngineMoveCancel)
