@@ -26,6 +26,32 @@
 using namespace vigil;
 using namespace vigil::engine;
 
+namespace {
+
+// produce on "field" writes 200 MB (detections.bin); consume on "lab" needs
+// it: two local sites with their own run roots.
+Workflow movingWorkflow(const QString &fieldRoot, const QString &labRoot)
+{
+    Workflow wf;
+    wf.name = QStringLiteral("moved");
+    SiteSpec f = enginetest::site(QStringLiteral("field"), SiteSpec::Kind::Local);
+    f.runRoot = fieldRoot;
+    SiteSpec l = enginetest::site(QStringLiteral("lab"), SiteSpec::Kind::Local);
+    l.runRoot = labRoot;
+    wf.sites << f << l;
+    TaskSpec produce = enginetest::job(QStringLiteral("produce"), f.name);
+    produce.command = {QStringLiteral("truncate"), QStringLiteral("-s"), QStringLiteral("200M"),
+                       QStringLiteral("detections.bin")};
+    produce.outputs << QStringLiteral("detections.bin"); // checked when a run is followed
+    TaskSpec consume =
+        enginetest::job(QStringLiteral("consume"), l.name, {QStringLiteral("produce")});
+    consume.inputs << DataInput{QStringLiteral("detections.bin"), QStringLiteral("produce")};
+    wf.tasks << produce << consume;
+    return wf;
+}
+
+} // namespace
+
 class TestEngineMoveCancel : public QObject
 {
     Q_OBJECT
@@ -40,20 +66,9 @@ void TestEngineMoveCancel::cancelledMoveIsNotStartedAgain()
     QTemporaryDir lab;
     QVERIFY(field.isValid() && lab.isValid());
     const QString runId = QStringLiteral("moved-1");
-    Workflow wf;
-    wf.name = QStringLiteral("moved");
-    SiteSpec f = enginetest::site(QStringLiteral("field"), SiteSpec::Kind::Local);
-    f.runRoot = field.path();
-    SiteSpec l = enginetest::site(QStringLiteral("lab"), SiteSpec::Kind::Local);
-    l.runRoot = lab.path();
-    wf.sites << f << l;
-    TaskSpec produce = enginetest::job(QStringLiteral("produce"), f.name);
-    produce.command = {QStringLiteral("truncate"), QStringLiteral("-s"), QStringLiteral("200M"),
-                       QStringLiteral("detections.bin")};
-    TaskSpec consume =
-        enginetest::job(QStringLiteral("consume"), l.name, {QStringLiteral("produce")});
-    consume.inputs << DataInput{QStringLiteral("detections.bin"), QStringLiteral("produce")};
-    wf.tasks << produce << consume;
+    Workflow wf = movingWorkflow(field.path(), lab.path());
+    const SiteSpec f = wf.sites.at(0);
+    const SiteSpec l = wf.sites.at(1);
 
     SupervisorOptions options;
     options.pollSeconds = 1;
@@ -119,21 +134,9 @@ void TestEngineMoveCancel::rowOfTheWindowsEngine()
     QTemporaryDir field;
     QTemporaryDir lab;
     QVERIFY(field.isValid() && lab.isValid());
-    Workflow wf;
-    wf.name = QStringLiteral("moved");
-    SiteSpec f = enginetest::site(QStringLiteral("field"), SiteSpec::Kind::Local);
-    f.runRoot = field.path();
-    SiteSpec l = enginetest::site(QStringLiteral("lab"), SiteSpec::Kind::Local);
-    l.runRoot = lab.path();
-    wf.sites << f << l;
-    TaskSpec produce = enginetest::job(QStringLiteral("produce"), f.name);
-    produce.command = {QStringLiteral("truncate"), QStringLiteral("-s"), QStringLiteral("200M"),
-                       QStringLiteral("detections.bin")};
-    produce.outputs << QStringLiteral("detections.bin"); // checked when the run is followed
-    TaskSpec consume =
-        enginetest::job(QStringLiteral("consume"), l.name, {QStringLiteral("produce")});
-    consume.inputs << DataInput{QStringLiteral("detections.bin"), QStringLiteral("produce")};
-    wf.tasks << produce << consume;
+    Workflow wf = movingWorkflow(field.path(), lab.path());
+    const SiteSpec f = wf.sites.at(0);
+    const SiteSpec l = wf.sites.at(1);
 
     SupervisorOptions options;
     options.pollSeconds = 1;
