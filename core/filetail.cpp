@@ -51,7 +51,7 @@ void FileTail::read(bool restarted, QPointer<QObject> context, Callback<Update> 
             m_fileSize = chunk->fileSize;
             QByteArray data = m_partial + chunk->data;
             qsizetype end = data.lastIndexOf('\n') + 1;
-            if (data.size() - end > kMaxLine)
+            if (m_framing == Framing::Bytes || data.size() - end > kMaxLine)
                 end = data.size(); // not a line file: hand it on as it is
             m_partial = data.mid(end);
             data.truncate(end);

@@ -13,7 +13,8 @@ namespace vigil {
 // file costs the bytes it grows by. Only complete lines are handed on: a line
 // still being written waits for its newline. A file that became shorter than
 // what was read (truncated or replaced) is read again from the start, and the
-// update says so.
+// update says so. With Framing::Bytes every appended byte is handed on at
+// once (binary files, or readers that keep partial records themselves).
 class FileTail : public QObject
 {
     Q_OBJECT
@@ -29,6 +30,9 @@ public:
     // rest for the next one (hasMore()).
     FileTail(Transport *transport, QString path, qint64 maxBytesPerPoll = qint64(8) << 20,
              QObject *parent = nullptr);
+
+    enum class Framing { Lines, Bytes };
+    void setFraming(Framing framing) { m_framing = framing; }
 
     void poll(QObject *context, Callback<Update> done);
 
@@ -47,6 +51,7 @@ private:
     qint64 m_fileSize = 0;
     QByteArray m_partial; // the start of an unfinished last line
     bool m_busy = false;
+    Framing m_framing = Framing::Lines;
 };
 
 } // namespace vigil

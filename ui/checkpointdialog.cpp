@@ -3,6 +3,7 @@
 
 #include "logtailview.h"
 #include "metricschart.h"
+#include "models/metricsfeed.h"
 #include "paramform.h"
 #include "runs/evidence.h"
 #include "statecolors.h"
@@ -453,6 +454,8 @@ void CheckpointDialog::setRunFileReader(RunFileReader read)
 {
     if (m_attachments)
         m_attachments->load(read);
+    if (!m_feeds.isEmpty())
+        return; // the charts follow their files
     for (qsizetype i = 0; i < m_charts.size(); ++i) {
         MetricsChart *chart = m_charts.at(i);
         const MetricRef ref = m_checkpoint.metrics.at(i);
@@ -463,8 +466,8 @@ void CheckpointDialog::setRunFileReader(RunFileReader read)
         chart->setMessage(tr("Loading %1…").arg(ref.file));
         read(ref.file, maxMetricsBytes(), chart,
              [this, chart = QPointer<MetricsChart>(chart), ref](Result<QByteArray> r) {
-                 if (!chart)
-                     return;
+                 if (!chart || !m_feeds.isEmpty())
+                     return; // gone, or followed since
                  if (!r) {
                      chart->setMessage(tr("Could not read %1: %2").arg(ref.file, r.errorString()));
                      return;
@@ -485,6 +488,50 @@ void CheckpointDialog::setRunFileReader(RunFileReader read)
                  m_evidence.insert(ref.file, *r); // shown: the decision's evidence
              });
     }
+}
+
+void CheckpointDialog::setRunFileFollower(RunFileFollower follow)
+{
+    qDeleteAll(m_feeds);
+    m_feeds.clear();
+    if (!follow)
+        return;
+    for (qsizetype i = 0; i < m_charts.size(); ++i) {
+        MetricsChart *chart = m_charts.at(i);
+        const MetricRef ref = m_checkpoint.metrics.at(i);
+        m_evidence.remove(ref.file);
+        auto tail = follow(ref.file, this);
+        if (!tail) {
+            chart->setMessage(tr("Could not read %1: %2").arg(ref.file, tail.errorString()));
+            m_feeds << nullptr;
+            continue;
+        }
+        auto *feed = new MetricsFeed(*tail, ref, maxMetricsBytes(), this);
+        m_feeds << feed;
+        chart->setMessage(tr("Loading %1…").arg(ref.file));
+        chart->setNote(QString());
+        connect(feed, &MetricsFeed::tableChanged, chart, [this, chart, feed](const MetricTable &t) {
+            chart->updateTable(t);
+            chart->setNote(QString());
+            m_evidence.insert(feed->ref().file, feed->evidence()); // shown: the evidence
+        });
+        connect(feed, &MetricsFeed::problem, chart, [chart, feed](const QString &message) {
+            if (feed->hasTable())
+                chart->setNote(message); // the chart stays as it was
+            else
+                chart->setMessage(message);
+        });
+        feed->start(m_metricsPoll);
+    }
+    m_feeds.removeAll(nullptr);
+}
+
+void CheckpointDialog::setMetricsPollInterval(std::chrono::milliseconds interval)
+{
+    m_metricsPoll = interval;
+    for (MetricsFeed *feed : std::as_const(m_feeds))
+        if (feed->following())
+            feed->start(interval);
 }
 
 } // namespace vigil

@@ -19,8 +19,10 @@ class QTimer;
 
 namespace vigil {
 
+class FileTail;
 class LogTailView;
 class MetricsChart;
+class MetricsFeed;
 class ParamForm;
 class MetricsPanel;
 
@@ -28,6 +30,11 @@ class MetricsPanel;
 // whatever its size; the dialog never reads files itself.
 using RunFileFetcher =
     std::function<void(const QString &relativePath, QObject *context, Callback<QByteArray> done)>;
+
+// Follows a file of the checkpoint's run (relative to the run directory) as
+// it grows: a FileTail owned by `parent` (Supervisor::followRunFile).
+using RunFileFollower =
+    std::function<Result<FileTail *>(const QString &relativePath, QObject *parent)>;
 
 // Reviews one checkpoint: what the job asks (Markdown), the job's state, its
 // metrics as charts (each comparable with other runs), the job's log, the
@@ -46,8 +53,15 @@ public:
     const CheckpointInfo &checkpoint() const { return m_checkpoint; }
     // A newer state of the same checkpoint (decided elsewhere, applied ...).
     void setCheckpoint(const CheckpointInfo &checkpoint);
-    // Starts loading the metric files and attachments through `read`.
+    // Starts loading the metric files (unless they are followed) and the
+    // attachments through `read`.
     void setRunFileReader(RunFileReader read);
+    // The charts follow their metric files as the job appends to them: each
+    // poll reads the new bytes only, and the evidence of a decision is the
+    // bytes plotted when it is taken. Replaces what `read` loaded, if anything.
+    void setRunFileFollower(RunFileFollower follow);
+    // How often followed metric files are polled (default 5 s; tests).
+    void setMetricsPollInterval(std::chrono::milliseconds interval);
     // The same, through a fetcher that reads whole files (the dialog then
     // refuses the ones over its limits: metrics and attachments).
     void setRunFileFetcher(RunFileFetcher fetch);
@@ -108,6 +122,8 @@ private:
     QList<QPushButton *> m_optionButtons;
     QPushButton *m_log = nullptr;
     QList<MetricsChart *> m_charts;
+    QList<MetricsFeed *> m_feeds; // of the charts that follow their file
+    std::chrono::milliseconds m_metricsPoll{5000};
     QTimer *m_timer = nullptr;
 };
 

@@ -95,6 +95,12 @@ CheckpointDialog *CheckpointReview::open(const QString &key)
         sup->readRunFile(otherSite, otherRun, path, CheckpointDialog::maxMetricsBytes(), context,
                          std::move(done));
     };
+    d->setRunFileFollower(
+        [sup, site, runId](const QString &path, QObject *parent) -> Result<FileTail *> {
+            if (!sup)
+                return Error(CheckpointReview::tr("Vigil is shutting down"));
+            return sup->followRunFile(site, runId, path, parent);
+        });
     d->setRunFileReader([sup, site, runId](const QString &path, qint64 maxBytes, QObject *context,
                                            Callback<QByteArray> done) {
         if (!sup) {

@@ -14,6 +14,7 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QScatterSeries>
+#include <QScopedValueRollback>
 #include <QSlider>
 #include <QToolButton>
 #include <QToolTip>
@@ -186,6 +187,40 @@ void MetricsChart::setTable(const MetricTable &table)
     Q_EMIT tableChanged();
 }
 
+static bool sameColumns(const MetricTable &a, const MetricTable &b)
+{
+    if (a.file != b.file || a.xName != b.xName || a.timeName != b.timeName ||
+        a.series.size() != b.series.size())
+        return false;
+    for (qsizetype i = 0; i < a.series.size(); ++i)
+        if (a.series.at(i).name != b.series.at(i).name)
+            return false;
+    return true;
+}
+
+void MetricsChart::updateTable(const MetricTable &table)
+{
+    if (!m_x || m_table.series.isEmpty() || !sameColumns(m_table, table)) {
+        setTable(table);
+        return;
+    }
+    m_table = table;
+    for (qsizetype i = 0; i < table.series.size(); ++i)
+        m_plots[i].source = table.series.at(i); // this run's plots come first
+    computeSeries();
+    if (m_viewMoved)
+        decimate();
+    else
+        fit();
+    Q_EMIT tableChanged();
+}
+
+void MetricsChart::setNote(const QString &note)
+{
+    m_note = note;
+    updateTitle();
+}
+
 void MetricsChart::makeAxes()
 {
     for (QAbstractAxis *axis : chart()->axes()) {
@@ -196,25 +231,25 @@ void MetricsChart::makeAxes()
         auto *t = new QDateTimeAxis;
         t->setFormat(QStringLiteral("MM-dd HH:mm"));
         t->setTitleText(tr("wall time (%1)").arg(m_table.timeName));
-        connect(t, &QDateTimeAxis::rangeChanged, this, &MetricsChart::scheduleDecimation);
+        connect(t, &QDateTimeAxis::rangeChanged, this, &MetricsChart::axisMoved);
         m_x = t;
     } else {
         auto *v = new QValueAxis;
         v->setLabelFormat(QStringLiteral("%g"));
         v->setTitleText(m_table.xName.isEmpty() ? tr("row") : m_table.xName);
-        connect(v, &QValueAxis::rangeChanged, this, &MetricsChart::scheduleDecimation);
+        connect(v, &QValueAxis::rangeChanged, this, &MetricsChart::axisMoved);
         m_x = v;
     }
     if (m_logY) {
         auto *l = new QLogValueAxis;
         l->setLabelFormat(QStringLiteral("%g"));
         l->setMinorTickCount(-1);
-        connect(l, &QLogValueAxis::rangeChanged, this, &MetricsChart::scheduleDecimation);
+        connect(l, &QLogValueAxis::rangeChanged, this, &MetricsChart::axisMoved);
         m_y = l;
     } else {
         auto *v = new QValueAxis;
         v->setLabelFormat(QStringLiteral("%g"));
-        connect(v, &QValueAxis::rangeChanged, this, &MetricsChart::scheduleDecimation);
+        connect(v, &QValueAxis::rangeChanged, this, &MetricsChart::axisMoved);
         m_y = v;
     }
     chart()->addAxis(m_x, Qt::AlignBottom);
@@ -281,6 +316,8 @@ void MetricsChart::updateTitle()
         return;
     }
     QString title = m_table.file;
+    if (!m_note.isEmpty())
+        title += QLatin1Char('\n') + m_note;
     if (m_leftOut > 0)
         title += QLatin1Char('\n') +
                  tr("%n point(s) at or below 0 left out of the log scale", nullptr, m_leftOut);
@@ -291,6 +328,8 @@ void MetricsChart::fit()
 {
     if (!m_x || !m_y)
         return;
+    const QScopedValueRollback fitting(m_fitting, true);
+    m_viewMoved = false;
     double x0 = qInf(), x1 = -qInf(), y0 = qInf(), y1 = -qInf();
     for (const Plot &p : std::as_const(m_plots)) {
         for (const QList<QPointF> *full : {&p.rawFull, &p.smoothFull}) {
@@ -332,6 +371,13 @@ void MetricsChart::setXRange(double min, double max)
     else if (auto *t = qobject_cast<QDateTimeAxis *>(m_x))
         t->setRange(QDateTime::fromMSecsSinceEpoch(qint64(std::floor(min))),
                     QDateTime::fromMSecsSinceEpoch(qint64(std::ceil(max))));
+}
+
+void MetricsChart::axisMoved()
+{
+    if (!m_fitting)
+        m_viewMoved = true; // by the user (or an owner): kept as the table grows
+    scheduleDecimation();
 }
 
 void MetricsChart::scheduleDecimation()

@@ -32,6 +32,13 @@ public:
     explicit MetricsChart(QWidget *parent = nullptr);
 
     void setTable(const MetricTable &table);
+    // A newer state of the same file (more rows): the series are redrawn and
+    // a view the user zoomed or panned is kept; else the chart fits the data
+    // again. Other columns: as setTable().
+    void updateTable(const MetricTable &table);
+    // A line under the file's name in the title (e.g. why following stopped);
+    // empty: none.
+    void setNote(const QString &note);
     void setMessage(const QString &message);
     int seriesCount() const; // the metric series shown
 
@@ -105,6 +112,7 @@ private:
     void clearChart();
     void makeAxes();
     void computeSeries();
+    void axisMoved();
     void scheduleDecimation();
     void decimate();
     void updateTitle();
@@ -126,6 +134,9 @@ private:
     QTimer m_decimateTimer;
     QPoint m_panFrom;
     bool m_panning = false;
+    bool m_fitting = false;
+    bool m_viewMoved = false; // the axes were moved since the last fit()
+    QString m_note;
 };
 
 // A MetricsChart with its controls: smoothing, log scale, x by step or wall

@@ -21,4 +21,11 @@ inline bool writeFile(const QString &path, const QByteArray &data)
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(data) == data.size();
 }
 
+// Appends to a file (a job writing on); false on any failure.
+inline bool appendFile(const QString &path, const QByteArray &data)
+{
+    QFile f(path);
+    return f.open(QIODevice::Append) && f.write(data) == data.size();
+}
+
 } // namespace vigil::test

@@ -2,6 +2,7 @@
 // The metric files jobs already write: TensorBoard event files (TFRecord
 // framing, CRC-32C, tensorflow.Event scalars), PyTorch Lightning's CSVLogger
 // metrics.csv and JSON lines, whole and as they grow.
+#include "../common/tfrecords.h"
 #include "models/metricsaccumulator.h"
 #include "models/metricstable.h"
 #include "models/tfevents.h"
@@ -13,87 +14,9 @@
 #include <cstring>
 
 using namespace vigil;
+using namespace vigil::test;
 
 namespace {
-
-// A small protobuf writer: enough of tensorflow.Event to write fixtures.
-QByteArray varint(quint64 v)
-{
-    QByteArray out;
-    do {
-        out += char((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return out;
-}
-
-QByteArray key(int field, int wire)
-{
-    return varint(quint64(field) << 3 | quint64(wire));
-}
-
-QByteArray bytesField(int field, const QByteArray &value)
-{
-    return key(field, 2) + varint(quint64(value.size())) + value;
-}
-
-QByteArray fixed64Field(int field, double value)
-{
-    QByteArray b(8, Qt::Uninitialized);
-    quint64 bits = 0;
-    std::memcpy(&bits, &value, 8);
-    qToLittleEndian(bits, b.data());
-    return key(field, 1) + b;
-}
-
-QByteArray floatBytes(float value)
-{
-    QByteArray b(4, Qt::Uninitialized);
-    quint32 bits = 0;
-    std::memcpy(&bits, &value, 4);
-    qToLittleEndian(bits, b.data());
-    return b;
-}
-
-QByteArray eventBytes(double wallTime, qint64 step, const QByteArray &summaryValues)
-{
-    QByteArray e = fixed64Field(1, wallTime) + key(2, 0) + varint(quint64(step));
-    if (!summaryValues.isEmpty())
-        e += bytesField(5, summaryValues);
-    return e;
-}
-
-// Summary.value with simple_value.
-QByteArray simpleValue(const QByteArray &tag, float v)
-{
-    return bytesField(1, bytesField(1, tag) + key(2, 5) + floatBytes(v));
-}
-
-// Summary.value with a scalar tensor (no dims) of DT_FLOAT, float_val packed,
-// as SummaryWriter(new_style=True) and tf.summary write it.
-QByteArray floatTensorValue(const QByteArray &tag, float v)
-{
-    const QByteArray tensor =
-        key(1, 0) + varint(1) + bytesField(2, {}) + bytesField(5, floatBytes(v));
-    return bytesField(1, bytesField(1, tag) + bytesField(8, tensor));
-}
-
-// A DT_DOUBLE scalar in tensor_content.
-QByteArray doubleContentValue(const QByteArray &tag, double v)
-{
-    QByteArray raw = fixed64Field(1, v).mid(1);
-    const QByteArray tensor = key(1, 0) + varint(2) + bytesField(4, raw);
-    return bytesField(1, bytesField(1, tag) + bytesField(8, tensor));
-}
-
-// A tensor of 3 floats (not a scalar): skipped.
-QByteArray vectorValue(const QByteArray &tag)
-{
-    const QByteArray dim = key(1, 0) + varint(3);
-    const QByteArray tensor = key(1, 0) + varint(1) + bytesField(2, bytesField(2, dim)) +
-                              bytesField(5, floatBytes(1) + floatBytes(2) + floatBytes(3));
-    return bytesField(1, bytesField(1, tag) + bytesField(8, tensor));
-}
 
 struct Fixture
 {
