@@ -175,127 +175,144 @@ QString JobsModel::keyOf(const QString &site, const QString &jobId)
     return site + QLatin1Char('\n') + jobId;
 }
 
-void JobsModel::reindex(int from)
-{
-    for (int r = from; r < m_rows.size(); ++r)
-        m_index.insert(keyOf(m_rows.at(r).site, m_rows.at(r).jobId), r);
-}
-
 int JobsModel::rowOf(const QString &site, const QString &jobId) const
 {
+    // Built when first asked after a change: a refresh cycle that moves rows
+    // does not pay for re-keying every row below them.
+    if (!m_indexValid) {
+        m_index.clear();
+        m_index.reserve(m_rows.size());
+        for (int r = 0; r < m_rows.size(); ++r)
+            m_index.insert(keyOf(m_rows.at(r).site, m_rows.at(r).jobId), r);
+        m_indexValid = true;
+    }
     return m_index.value(keyOf(site, jobId), -1);
 }
 
-// Removes matching rows bottom-up, one beginRemoveRows per contiguous block.
-void JobsModel::removeRowsWhere(const std::function<bool(const JobInfo &)> &pred)
+// Removes the rows marked in `gone` bottom-up, one beginRemoveRows per
+// contiguous block.
+void JobsModel::removeRows(const QList<bool> &gone)
 {
-    int lowest = int(m_rows.size());
     for (int r = int(m_rows.size()) - 1; r >= 0;) {
-        if (!pred(m_rows.at(r))) {
+        if (!gone.at(r)) {
             --r;
             continue;
         }
         const int last = r;
-        while (r > 0 && pred(m_rows.at(r - 1)))
+        while (r > 0 && gone.at(r - 1))
             --r;
         beginRemoveRows(QModelIndex(), r, last);
-        for (int i = r; i <= last; ++i)
-            m_index.remove(keyOf(m_rows.at(i).site, m_rows.at(i).jobId));
         m_rows.remove(r, last - r + 1);
+        m_indexValid = false;
         endRemoveRows();
-        lowest = r;
         --r;
     }
-    reindex(lowest);
 }
 
 void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
 {
-    const QStringList sitesBefore = siteNames();
-    const QStringList runsBefore = runIds();
-
-    // The new set, keyed by job id; a duplicate id keeps its last report.
-    QHash<QString, int> fresh;
-    QList<JobInfo> jobs;
-    jobs.reserve(incoming.size());
-    for (JobInfo j : incoming) {
-        j.site = site;
-        if (const auto it = fresh.constFind(j.jobId); it != fresh.cend()) {
-            jobs[*it] = j;
-            continue;
+    // The new set, by job id; a duplicate id keeps its last report. Nothing
+    // is copied until it goes into a row, and each job costs one hash insert
+    // and one lookup (a cycle may list 100,000 jobs: bench/jobsbench.cpp).
+    QHash<QString, qsizetype> fresh;
+    fresh.reserve(incoming.size());
+    QList<bool> taken(incoming.size(), false); // matched to a row, or a superseded duplicate
+    for (qsizetype i = 0; i < incoming.size(); ++i) {
+        auto it = fresh.find(incoming.at(i).jobId);
+        if (it == fresh.end()) {
+            fresh.insert(incoming.at(i).jobId, i);
+        } else {
+            taken[*it] = true;
+            *it = i;
         }
-        fresh.insert(j.jobId, int(jobs.size()));
-        jobs << j;
     }
+    const auto withSite = [&site](JobInfo j) {
+        j.site = site;
+        return j;
+    };
+    bool namesMayChange = false;
 
-    // 1. Gone.
-    removeRowsWhere([&](const JobInfo &j) { return j.site == site && !fresh.contains(j.jobId); });
-
-    // 2. Changed: one dataChanged per row, spanning only the changed columns.
-    QList<bool> seen(jobs.size(), false);
+    // 1. Changed: one dataChanged over the rows and columns that changed.
+    // One signal, not one per row: with a sorting proxy attached, each
+    // dataChanged costs a pass over the proxy's rows, and a cycle changes the
+    // elapsed time of every running job.
+    QList<bool> gone(m_rows.size(), false);
+    bool anyGone = false;
+    int top = -1, bottom = -1, left = ColumnCount, right = -1;
     for (int r = 0; r < m_rows.size(); ++r) {
         JobInfo &old = m_rows[r];
         if (old.site != site)
             continue;
-        const int at = fresh.value(old.jobId);
-        seen[at] = true;
-        const JobInfo &now = jobs.at(at);
-        if (old == now)
+        const auto it = fresh.constFind(old.jobId);
+        if (it == fresh.cend()) {
+            gone[r] = anyGone = true;
             continue;
+        }
+        taken[*it] = true;
+        const JobInfo &reported = incoming.at(*it);
+        if (reported.site == site ? old == reported : old == withSite(reported))
+            continue;
+        const JobInfo now = withSite(reported);
         const QList<int> cols = changedColumns(old, now);
+        namesMayChange |= old.runId != now.runId;
         old = now;
-        if (cols.isEmpty()) // a field no column shows (partition): roles only
-            Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1));
-        else
-            Q_EMIT dataChanged(index(r, cols.first()), index(r, cols.last()));
+        if (top < 0)
+            top = r;
+        bottom = r;
+        // A field no column shows (partition): roles only, every column.
+        left = std::min(left, cols.isEmpty() ? 0 : cols.first());
+        right = std::max(right, cols.isEmpty() ? int(ColumnCount) - 1 : cols.last());
+    }
+    if (top >= 0)
+        Q_EMIT dataChanged(index(top, left), index(bottom, right));
+
+    // 2. Gone.
+    if (anyGone) {
+        removeRows(gone);
+        namesMayChange = true;
     }
 
     // 3. New, appended in the order the site reported them.
     QList<JobInfo> added;
-    for (int i = 0; i < jobs.size(); ++i)
-        if (!seen.at(i))
-            added << jobs.at(i);
+    for (qsizetype i = 0; i < incoming.size(); ++i)
+        if (!taken.at(i))
+            added << withSite(incoming.at(i));
     if (!added.isEmpty()) {
         const int first = int(m_rows.size());
         beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
         m_rows << added;
-        reindex(first);
+        m_indexValid = false;
         endInsertRows();
+        namesMayChange = true;
     }
 
-    if (siteNames() != sitesBefore || runIds() != runsBefore)
-        Q_EMIT namesChanged();
+    if (namesMayChange)
+        updateNames();
+}
+
+// The sites and runs present, for the filter boxes: said when they change.
+void JobsModel::updateNames()
+{
+    QSet<QString> sites, runs;
+    for (const JobInfo &j : std::as_const(m_rows)) {
+        sites.insert(j.site);
+        if (!j.runId.isEmpty())
+            runs.insert(j.runId);
+    }
+    QStringList siteNames(sites.cbegin(), sites.cend());
+    QStringList runIds(runs.cbegin(), runs.cend());
+    siteNames.sort();
+    runIds.sort();
+    if (siteNames == m_siteNames && runIds == m_runIds)
+        return;
+    m_siteNames = siteNames;
+    m_runIds = runIds;
+    Q_EMIT namesChanged();
 }
 
 void JobsModel::removeSite(const QString &site)
 {
     setJobs(site, {});
-}
-
-QStringList JobsModel::siteNames() const
-{
-    QStringList out;
-    QSet<QString> seen;
-    for (const JobInfo &j : m_rows)
-        if (!seen.contains(j.site)) {
-            seen.insert(j.site);
-            out << j.site;
-        }
-    out.sort();
-    return out;
-}
-
-QStringList JobsModel::runIds() const
-{
-    QStringList out;
-    QSet<QString> seen;
-    for (const JobInfo &j : m_rows)
-        if (!j.runId.isEmpty() && !seen.contains(j.runId)) {
-            seen.insert(j.runId);
-            out << j.runId;
-        }
-    out.sort();
-    return out;
 }
 
 } // namespace vigil

@@ -10,8 +10,8 @@
 namespace vigil {
 
 // Every scheduler job of every site, one row each, keyed by (site, job id).
-// setJobs() replaces one site's jobs with a diff: changed rows emit
-// dataChanged for the changed columns, new jobs are inserted, gone jobs are
+// setJobs() replaces one site's jobs with a diff: one dataChanged spans the
+// rows and columns that changed, new jobs are inserted, gone jobs are
 // removed. The model is never reset, so selections and scroll positions survive
 // a refresh. Rows keep their arrival order; sort with JobsFilterProxy.
 class JobsModel : public QAbstractTableModel
@@ -50,8 +50,8 @@ public:
     // -1 when unknown.
     int rowOf(const QString &site, const QString &jobId) const;
     QList<JobInfo> jobs() const { return m_rows; }
-    QStringList siteNames() const;
-    QStringList runIds() const;
+    QStringList siteNames() const { return m_siteNames; } // sorted
+    QStringList runIds() const { return m_runIds; }       // sorted
 
 Q_SIGNALS:
     // The set of sites or runs present changed (for filter combo boxes).
@@ -59,11 +59,14 @@ Q_SIGNALS:
 
 private:
     static QString keyOf(const QString &site, const QString &jobId);
-    void reindex(int from);
-    void removeRowsWhere(const std::function<bool(const JobInfo &)> &pred);
+    void removeRows(const QList<bool> &gone);
+    void updateNames();
 
     QList<JobInfo> m_rows;
-    QHash<QString, int> m_index; // key -> row
+    QStringList m_siteNames;
+    QStringList m_runIds;
+    mutable QHash<QString, int> m_index; // key -> row, when m_indexValid
+    mutable bool m_indexValid = false;
 };
 
 } // namespace vigil
