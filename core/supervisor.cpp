@@ -4,6 +4,7 @@
 #include "local/localtransport.h"
 #include "logging.h"
 #include "models/operationsmodel.h"
+#include "sites/bundlesite.h"
 #include "sites/runwatch.h"
 #include "sites/site.h"
 #include "ssh/sshtransport.h"
@@ -27,6 +28,7 @@ struct Supervisor::SiteData
     int outstanding = 0;       // replies still expected in this cycle
     bool jobsAnswered = false; // the scheduler answered in this cycle
     bool cycleFailed = false;
+    bool readOnly = false; // a review bundle
     QString cycleError;
     QString lastRaisedError;
 };
@@ -103,15 +105,45 @@ Site *Supervisor::addSite(const SiteSpec &spec)
         s = new SlurmSite(spec, transport, this);
     else
         s = new ProcessSite(spec, transport, this);
+    return attachSite(s, spec, false);
+}
+
+Site *Supervisor::addBundle(const QString &bundleFile, const QString &bundleRoot,
+                            const QString &runId)
+{
+    SiteSpec spec;
+    spec.kind = SiteSpec::Kind::Local;
+    spec.name = QStringLiteral("bundle-") + runId;
+    for (int n = 2; site(spec.name); ++n)
+        spec.name = QStringLiteral("bundle-%1-%2").arg(runId).arg(n);
+    spec.runRoot = bundleRoot + QStringLiteral("/runs");
+    auto *s = new BundleSite(spec, new LocalTransport, bundleFile,
+                             bundleRoot + QStringLiteral("/store/jobs.json"), this);
+    return attachSite(s, spec, true);
+}
+
+bool Supervisor::isReadOnly(const QString &name) const
+{
+    for (const auto &d : m_sites)
+        if (d->status.name == name)
+            return d->readOnly;
+    return false;
+}
+
+Site *Supervisor::attachSite(Site *s, const SiteSpec &spec, bool readOnly)
+{
+    Transport *transport = s->transport();
     s->setOperations(m_operations);
 
     auto d = std::make_unique<SiteData>();
     d->site = s;
+    d->readOnly = readOnly;
     d->status.name = spec.name;
-    d->status.kind = siteKindName(spec.kind);
+    d->status.kind = readOnly ? QStringLiteral("bundle") : siteKindName(spec.kind);
     d->status.pollSeconds = spec.pollSeconds > 0 ? spec.pollSeconds : m_options.pollSeconds;
-    d->status.address =
-        spec.kind == SiteSpec::Kind::Local ? QSysInfo::machineHostName() : spec.host;
+    d->status.address = readOnly ? static_cast<BundleSite *>(s)->bundleFile()
+                        : spec.kind == SiteSpec::Kind::Local ? QSysInfo::machineHostName()
+                                                             : spec.host;
     SiteData *raw = d.get();
     m_sites.push_back(std::move(d));
     if (spec.pollSeconds > 0) {
@@ -145,7 +177,7 @@ Site *Supervisor::addSite(const SiteSpec &spec)
     connect(s, &Site::helperUnavailable, this, [this, raw](const QString &message) {
         raise(Issue::Severity::Warning, raw->status.name, tr("vigil-job"), message);
     });
-    if (m_store)
+    if (m_store && !readOnly)
         m_store->recordSite(spec.name, raw->status.kind, raw->status.address);
     transport->open();
     return s;
@@ -301,12 +333,12 @@ void Supervisor::finishCycle(SiteData &d)
     d.status.activeJobs = 0;
     for (const JobInfo &j : std::as_const(d.jobs))
         d.status.activeJobs += j.isActive() ? 1 : 0;
-    if (m_store && d.jobsAnswered)
+    if (m_store && d.jobsAnswered && !d.readOnly)
         m_store->recordJobStates(d.status.name, d.jobs, d.status.jobsConfirmedAt);
     Q_EMIT jobsChanged(d.status.name, d.jobs);
     announceRuns(d);
     Q_EMIT refreshed(d.status.name, !d.cycleFailed);
-    if (!d.cycleFailed && !d.watch && !d.site->helperPath().isEmpty())
+    if (!d.cycleFailed && !d.watch && !d.readOnly && !d.site->helperPath().isEmpty())
         startWatch(d);
 }
 
@@ -340,7 +372,9 @@ void Supervisor::announceRuns(SiteData &d)
         for (const QString &p : r.problems)
             raise(Issue::Severity::Warning, d.status.name, tr("run %1").arg(r.runId), p);
     }
-    if (m_store) {
+    if (d.readOnly)
+        arrived.clear(); // a bundle is a record: nothing new arrives
+    else if (m_store) {
         // The inbox gets only what changed (new checkpoints, new statuses).
         m_store->recordRuns(d.status.name, d.runs);
         m_store->updateInbox(all);

@@ -108,6 +108,16 @@ public:
     Site *addSite(const SiteSpec &spec);
     Site *site(const QString &name) const;
     QList<Site *> sites() const;
+    // Shows a review bundle, opened by bundle::openBundle (docs/bundles.md),
+    // as a site of its own, kind "bundle", named "bundle-RUN" (with a number
+    // when taken): its runs, checkpoints, decisions, metrics and logs are read
+    // from the extracted directory like a live run's, its jobs from the
+    // bundle's store/jobs.json. Read-only: decide() and the job actions fail
+    // with "SITE is a review bundle: read-only"; nothing is watched, nothing
+    // goes into the local store's inbox or history, no checkpoint is announced.
+    Site *addBundle(const QString &bundleFile, const QString &bundleRoot, const QString &runId);
+    // A review bundle's site.
+    bool isReadOnly(const QString &site) const;
 
     // Polling. start() refreshes at once and then every pollSeconds.
     void start();
@@ -186,6 +196,8 @@ Q_SIGNALS:
 
 private:
     struct SiteData;
+    // Lists a new site (its status, timer, transport signals) and connects it.
+    Site *attachSite(Site *s, const SiteSpec &spec, bool readOnly);
     void refreshSite(SiteData &d);
     void queryJobs(SiteData &d);
     // cancelJob, holdJob, releaseJob: one site call on a job, then a refresh.

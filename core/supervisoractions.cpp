@@ -8,6 +8,7 @@
 #include "protocol/random.h"
 #include "protocol/request.h"
 #include "protocol/text.h"
+#include "sites/bundlesite.h"
 #include "sites/site.h"
 #include "ssh/sshtransport.h"
 #include "store/store.h"
@@ -55,6 +56,10 @@ void Supervisor::controlJob(JobCall call, const QString &verb, const QString &si
     Site *s = site(siteName);
     if (!s) {
         done(Error(tr("no site named \"%1\"").arg(siteName), Error::Kind::NotFound));
+        return;
+    }
+    if (auto *bundle = qobject_cast<BundleSite *>(s)) {
+        done(bundle->readOnlyError()); // not listed as an issue: nothing went wrong
         return;
     }
     QPointer<QObject> ctx(context);
@@ -134,6 +139,10 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
     Site *s = site(in.site);
     if (!s) {
         done(Error(tr("no site named \"%1\"").arg(in.site), Error::Kind::NotFound));
+        return;
+    }
+    if (auto *bundle = qobject_cast<BundleSite *>(s)) {
+        done(bundle->readOnlyError());
         return;
     }
     // The caller (a dialog) may close before the decision is written: the

@@ -63,6 +63,10 @@
         <source>--screenshot-settle-ms needs a number of milliseconds</source>
         <translation>--screenshot-settle-ms necessita un nombre de mil·lisegons</translation>
     </message>
+    <message>
+        <source>webhooks</source>
+        <translation>webhooks</translation>
+    </message>
 </context>
 <context>
     <name>vigil::AddSiteDialog</name>
@@ -282,6 +286,37 @@
     <message>
         <source>&amp;Passphrase:</source>
         <translation>&amp;Frase de pas:</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::BundleActions</name>
+    <message>
+        <source>Export Run %1</source>
+        <translation>Exporta l&apos;execució %1</translation>
+    </message>
+    <message>
+        <source>Review bundle (*.tar.zst);;Review bundle as zip (*.zip)</source>
+        <translation>Paquet de revisió (*.tar.zst);;Paquet de revisió en zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>export of %1</source>
+        <translation>exportació de %1</translation>
+    </message>
+    <message>
+        <source>Open Review Bundle</source>
+        <translation>Obre un paquet de revisió</translation>
+    </message>
+    <message>
+        <source>Review bundles (*.tar.zst *.tar.gz *.tgz *.tar *.zip);;All files (*)</source>
+        <translation>Paquets de revisió (*.tar.zst *.tar.gz *.tgz *.tar *.zip);;Tots els fitxers (*)</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>Obrint %1</translation>
+    </message>
+    <message>
+        <source>review bundle</source>
+        <translation>paquet de revisió</translation>
     </message>
 </context>
 <context>
@@ -1213,6 +1248,34 @@ Confieu-hi només si coincideix amb l&apos;empremta que publiquen els administra
         <source>Decided %1 on %2</source>
         <translation>S&apos;ha decidit %1 a %2</translation>
     </message>
+    <message>
+        <source>Run %1 is in a review bundle, read-only: it cannot be followed</source>
+        <translation>L&apos;execució %1 és en un paquet de revisió, només de lectura: no es pot seguir</translation>
+    </message>
+    <message>
+        <source>E&amp;xport Run…</source>
+        <translation>E&amp;xporta l&apos;execució…</translation>
+    </message>
+    <message>
+        <source>Write the run selected in the Runs dock as a review bundle</source>
+        <translation>Escriu l&apos;execució seleccionada al panell Execucions com a paquet de revisió</translation>
+    </message>
+    <message>
+        <source>&amp;Open Review Bundle…</source>
+        <translation>&amp;Obre un paquet de revisió…</translation>
+    </message>
+    <message>
+        <source>bundle %1 (read-only) — Vigil</source>
+        <translation>paquet %1 (només lectura) — Vigil</translation>
+    </message>
+    <message>
+        <source>&amp;Phone Notifications…</source>
+        <translation>Notificacions al &amp;telèfon…</translation>
+    </message>
+    <message>
+        <source>Post checkpoints to ntfy, Slack or Mattermost when they arrive, near their deadline or are decided</source>
+        <translation>Publica els punts de control a ntfy, Slack o Mattermost quan arriben, quan se n&apos;acosta el termini o quan es decideixen</translation>
+    </message>
 </context>
 <context>
     <name>vigil::MetricsChart</name>
@@ -1277,6 +1340,21 @@ Confieu-hi només si coincideix amb l&apos;empremta que publiquen els administra
     <message>
         <source>cannot read %1: %2</source>
         <translation>no es pot llegir %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::MetricsFeed</name>
+    <message>
+        <source>Waiting for %1 to be written…</source>
+        <translation>Esperant que s&apos;escrigui %1…</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>No s&apos;ha pogut llegir %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 grew past %2 bytes, the most shown: the chart stops here</source>
+        <translation>%1 ha superat els %2 bytes, el màxim que es mostra: el gràfic s&apos;atura aquí</translation>
     </message>
 </context>
 <context>
@@ -1919,6 +1997,227 @@ Directoris d&apos;execució: %3 (%4)</translation>
     <message>
         <source>deadline: %1</source>
         <translation>termini: %1</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::Webhook</name>
+    <message>
+        <source>Checkpoint waiting: %1</source>
+        <translation>Punt de control en espera: %1</translation>
+    </message>
+    <message>
+        <source>%1 left to decide: %2</source>
+        <translation>Queden %1 per decidir: %2</translation>
+    </message>
+    <message>
+        <source>Decided: %1</source>
+        <translation>Decidit: %1</translation>
+    </message>
+    <message>
+        <source>Vigil test message</source>
+        <translation>Missatge de prova de Vigil</translation>
+    </message>
+    <message>
+        <source>Phone notifications from Vigil reach this place.</source>
+        <translation>Les notificacions de Vigil al telèfon arriben aquí.</translation>
+    </message>
+    <message>
+        <source>Site %1, run %2, checkpoint %3</source>
+        <translation>Lloc %1, execució %2, punt de control %3</translation>
+    </message>
+    <message>
+        <source>Default &quot;%1&quot; taken at the deadline</source>
+        <translation>Opció per defecte «%1» aplicada en vèncer el termini</translation>
+    </message>
+    <message>
+        <source>Decided by %1: %2</source>
+        <translation>Decidit per %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (default)</source>
+        <translation>%1 (per defecte)</translation>
+    </message>
+    <message>
+        <source>Options: %1</source>
+        <translation>Opcions: %1</translation>
+    </message>
+    <message>
+        <source>Deadline: %1 (%2)</source>
+        <translation>Termini: %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::WebhooksDialog</name>
+    <message>
+        <source>A checkpoint arrives</source>
+        <translation>Arriba un punt de control</translation>
+    </message>
+    <message>
+        <source>Its deadline nears</source>
+        <translation>S&apos;acosta el seu termini</translation>
+    </message>
+    <message>
+        <source>It is decided</source>
+        <translation>Es decideix</translation>
+    </message>
+    <message>
+        <source>Send Test</source>
+        <translation>Envia una prova</translation>
+    </message>
+    <message>
+        <source>Phone Notifications</source>
+        <translation>Notificacions al telèfon</translation>
+    </message>
+    <message>
+        <source>ntfy</source>
+        <translation>ntfy</translation>
+    </message>
+    <message>
+        <source>Slack / Mattermost</source>
+        <translation>Slack / Mattermost</translation>
+    </message>
+    <message>
+        <source>1 (min)</source>
+        <translation>1 (mínima)</translation>
+    </message>
+    <message>
+        <source>2 (low)</source>
+        <translation>2 (baixa)</translation>
+    </message>
+    <message>
+        <source>3 (default)</source>
+        <translation>3 (per defecte)</translation>
+    </message>
+    <message>
+        <source>4 (high)</source>
+        <translation>4 (alta)</translation>
+    </message>
+    <message>
+        <source>5 (max)</source>
+        <translation>5 (màxima)</translation>
+    </message>
+    <message>
+        <source>optional: https://…/{site}/{run}/{checkpoint}</source>
+        <translation>opcional: https://…/{site}/{run}/{checkpoint}</translation>
+    </message>
+    <message>
+        <source>every site (or: mn5, edge)</source>
+        <translation>tots els llocs (o: mn5, edge)</translation>
+    </message>
+    <message>
+        <source>every run</source>
+        <translation>totes les execucions</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Afegeix</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Treu</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nom:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Tipus:</translation>
+    </message>
+    <message>
+        <source>Webhook URL:</source>
+        <translation>URL del webhook:</translation>
+    </message>
+    <message>
+        <source>Access token:</source>
+        <translation>Testimoni d&apos;accés:</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Prioritat:</translation>
+    </message>
+    <message>
+        <source>Open on tap:</source>
+        <translation>Obre en tocar:</translation>
+    </message>
+    <message>
+        <source>Notify when:</source>
+        <translation>Avisa quan:</translation>
+    </message>
+    <message>
+        <source>Sites:</source>
+        <translation>Llocs:</translation>
+    </message>
+    <message>
+        <source>Runs:</source>
+        <translation>Execucions:</translation>
+    </message>
+    <message>
+        <source>paste the ntfy topic URL, e.g. https://ntfy.sh/your-topic</source>
+        <translation>enganxeu la URL del tema de ntfy, p. ex. https://ntfy.sh/el-vostre-tema</translation>
+    </message>
+    <message>
+        <source>paste the incoming-webhook URL (kept in the system keyring)</source>
+        <translation>enganxeu la URL del webhook d&apos;entrada (es desa al clauer del sistema)</translation>
+    </message>
+    <message>
+        <source>optional; a stored token is kept unless you type a new one</source>
+        <translation>opcional; el testimoni desat es conserva si no n&apos;escriviu un de nou</translation>
+    </message>
+    <message>
+        <source>phone%1</source>
+        <translation>telefon%1</translation>
+    </message>
+    <message>
+        <source>Webhook &quot;%1&quot;: %2</source>
+        <translation>Webhook «%1»: %2</translation>
+    </message>
+    <message>
+        <source>Two webhooks are named &quot;%1&quot;.</source>
+        <translation>Hi ha dos webhooks anomenats «%1».</translation>
+    </message>
+    <message>
+        <source>Reading the stored secret…</source>
+        <translation>Llegint el secret desat…</translation>
+    </message>
+    <message>
+        <source>paste the webhook URL first</source>
+        <translation>primer enganxeu la URL del webhook</translation>
+    </message>
+    <message>
+        <source>Test not sent: %1</source>
+        <translation>Prova no enviada: %1</translation>
+    </message>
+    <message>
+        <source>Sending a test message to %1…</source>
+        <translation>Enviant un missatge de prova a %1…</translation>
+    </message>
+    <message>
+        <source>Test message sent to %1 (HTTP %2).</source>
+        <translation>Missatge de prova enviat a %1 (HTTP %2).</translation>
+    </message>
+    <message>
+        <source>Test message to %1 failed: %2</source>
+        <translation>El missatge de prova a %1 ha fallat: %2</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Desant…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>No desat: %1</translation>
+    </message>
+    <message>
+        <source>no secret store</source>
+        <translation>no hi ha magatzem de secrets</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n webhook(s); secrets are in the system keyring.</source>
+        <translation>
+            <numerusform>Desat %n webhook; els secrets són al clauer del sistema.</numerusform>
+            <numerusform>Desats %n webhooks; els secrets són al clauer del sistema.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -63,6 +63,10 @@
         <source>--screenshot-settle-ms needs a number of milliseconds</source>
         <translation>--screenshot-settle-ms necesita un número de milisegundos</translation>
     </message>
+    <message>
+        <source>webhooks</source>
+        <translation>webhooks</translation>
+    </message>
 </context>
 <context>
     <name>vigil::AddSiteDialog</name>
@@ -282,6 +286,37 @@
     <message>
         <source>&amp;Passphrase:</source>
         <translation>&amp;Frase de contraseña:</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::BundleActions</name>
+    <message>
+        <source>Export Run %1</source>
+        <translation>Exportar la ejecución %1</translation>
+    </message>
+    <message>
+        <source>Review bundle (*.tar.zst);;Review bundle as zip (*.zip)</source>
+        <translation>Paquete de revisión (*.tar.zst);;Paquete de revisión en zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>export of %1</source>
+        <translation>exportación de %1</translation>
+    </message>
+    <message>
+        <source>Open Review Bundle</source>
+        <translation>Abrir un paquete de revisión</translation>
+    </message>
+    <message>
+        <source>Review bundles (*.tar.zst *.tar.gz *.tgz *.tar *.zip);;All files (*)</source>
+        <translation>Paquetes de revisión (*.tar.zst *.tar.gz *.tgz *.tar *.zip);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>Abriendo %1</translation>
+    </message>
+    <message>
+        <source>review bundle</source>
+        <translation>paquete de revisión</translation>
     </message>
 </context>
 <context>
@@ -1213,6 +1248,34 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <source>Decided %1 on %2</source>
         <translation>Decidido %1 en %2</translation>
     </message>
+    <message>
+        <source>Run %1 is in a review bundle, read-only: it cannot be followed</source>
+        <translation>La ejecución %1 está en un paquete de revisión, de solo lectura: no se puede seguir</translation>
+    </message>
+    <message>
+        <source>E&amp;xport Run…</source>
+        <translation>E&amp;xportar ejecución…</translation>
+    </message>
+    <message>
+        <source>Write the run selected in the Runs dock as a review bundle</source>
+        <translation>Escribe la ejecución seleccionada en el panel Ejecuciones como paquete de revisión</translation>
+    </message>
+    <message>
+        <source>&amp;Open Review Bundle…</source>
+        <translation>A&amp;brir paquete de revisión…</translation>
+    </message>
+    <message>
+        <source>bundle %1 (read-only) — Vigil</source>
+        <translation>paquete %1 (solo lectura) — Vigil</translation>
+    </message>
+    <message>
+        <source>&amp;Phone Notifications…</source>
+        <translation>Notificaciones al &amp;teléfono…</translation>
+    </message>
+    <message>
+        <source>Post checkpoints to ntfy, Slack or Mattermost when they arrive, near their deadline or are decided</source>
+        <translation>Publica los puntos de control en ntfy, Slack o Mattermost cuando llegan, cuando se acerca su plazo o cuando se deciden</translation>
+    </message>
 </context>
 <context>
     <name>vigil::MetricsChart</name>
@@ -1277,6 +1340,21 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
     <message>
         <source>cannot read %1: %2</source>
         <translation>no se puede leer %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::MetricsFeed</name>
+    <message>
+        <source>Waiting for %1 to be written…</source>
+        <translation>Esperando a que se escriba %1…</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>No se ha podido leer %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 grew past %2 bytes, the most shown: the chart stops here</source>
+        <translation>%1 ha superado los %2 bytes, el máximo que se muestra: el gráfico se detiene aquí</translation>
     </message>
 </context>
 <context>
@@ -1919,6 +1997,227 @@ Directorios de ejecución: %3 (%4)</translation>
     <message>
         <source>deadline: %1</source>
         <translation>plazo: %1</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::Webhook</name>
+    <message>
+        <source>Checkpoint waiting: %1</source>
+        <translation>Punto de control en espera: %1</translation>
+    </message>
+    <message>
+        <source>%1 left to decide: %2</source>
+        <translation>Quedan %1 para decidir: %2</translation>
+    </message>
+    <message>
+        <source>Decided: %1</source>
+        <translation>Decidido: %1</translation>
+    </message>
+    <message>
+        <source>Vigil test message</source>
+        <translation>Mensaje de prueba de Vigil</translation>
+    </message>
+    <message>
+        <source>Phone notifications from Vigil reach this place.</source>
+        <translation>Las notificaciones de Vigil al teléfono llegan aquí.</translation>
+    </message>
+    <message>
+        <source>Site %1, run %2, checkpoint %3</source>
+        <translation>Sitio %1, ejecución %2, punto de control %3</translation>
+    </message>
+    <message>
+        <source>Default &quot;%1&quot; taken at the deadline</source>
+        <translation>Opción por defecto «%1» aplicada al vencer el plazo</translation>
+    </message>
+    <message>
+        <source>Decided by %1: %2</source>
+        <translation>Decidido por %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (default)</source>
+        <translation>%1 (por defecto)</translation>
+    </message>
+    <message>
+        <source>Options: %1</source>
+        <translation>Opciones: %1</translation>
+    </message>
+    <message>
+        <source>Deadline: %1 (%2)</source>
+        <translation>Plazo: %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::WebhooksDialog</name>
+    <message>
+        <source>A checkpoint arrives</source>
+        <translation>Llega un punto de control</translation>
+    </message>
+    <message>
+        <source>Its deadline nears</source>
+        <translation>Se acerca su plazo</translation>
+    </message>
+    <message>
+        <source>It is decided</source>
+        <translation>Se decide</translation>
+    </message>
+    <message>
+        <source>Send Test</source>
+        <translation>Enviar prueba</translation>
+    </message>
+    <message>
+        <source>Phone Notifications</source>
+        <translation>Notificaciones al teléfono</translation>
+    </message>
+    <message>
+        <source>ntfy</source>
+        <translation>ntfy</translation>
+    </message>
+    <message>
+        <source>Slack / Mattermost</source>
+        <translation>Slack / Mattermost</translation>
+    </message>
+    <message>
+        <source>1 (min)</source>
+        <translation>1 (mínima)</translation>
+    </message>
+    <message>
+        <source>2 (low)</source>
+        <translation>2 (baja)</translation>
+    </message>
+    <message>
+        <source>3 (default)</source>
+        <translation>3 (por defecto)</translation>
+    </message>
+    <message>
+        <source>4 (high)</source>
+        <translation>4 (alta)</translation>
+    </message>
+    <message>
+        <source>5 (max)</source>
+        <translation>5 (máxima)</translation>
+    </message>
+    <message>
+        <source>optional: https://…/{site}/{run}/{checkpoint}</source>
+        <translation>opcional: https://…/{site}/{run}/{checkpoint}</translation>
+    </message>
+    <message>
+        <source>every site (or: mn5, edge)</source>
+        <translation>todos los sitios (o: mn5, edge)</translation>
+    </message>
+    <message>
+        <source>every run</source>
+        <translation>todas las ejecuciones</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Añadir</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nombre:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Tipo:</translation>
+    </message>
+    <message>
+        <source>Webhook URL:</source>
+        <translation>URL del webhook:</translation>
+    </message>
+    <message>
+        <source>Access token:</source>
+        <translation>Token de acceso:</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Prioridad:</translation>
+    </message>
+    <message>
+        <source>Open on tap:</source>
+        <translation>Abrir al tocar:</translation>
+    </message>
+    <message>
+        <source>Notify when:</source>
+        <translation>Avisar cuando:</translation>
+    </message>
+    <message>
+        <source>Sites:</source>
+        <translation>Sitios:</translation>
+    </message>
+    <message>
+        <source>Runs:</source>
+        <translation>Ejecuciones:</translation>
+    </message>
+    <message>
+        <source>paste the ntfy topic URL, e.g. https://ntfy.sh/your-topic</source>
+        <translation>pegue la URL del tema de ntfy, p. ej. https://ntfy.sh/su-tema</translation>
+    </message>
+    <message>
+        <source>paste the incoming-webhook URL (kept in the system keyring)</source>
+        <translation>pegue la URL del webhook entrante (se guarda en el llavero del sistema)</translation>
+    </message>
+    <message>
+        <source>optional; a stored token is kept unless you type a new one</source>
+        <translation>opcional; el token guardado se conserva salvo que escriba uno nuevo</translation>
+    </message>
+    <message>
+        <source>phone%1</source>
+        <translation>telefono%1</translation>
+    </message>
+    <message>
+        <source>Webhook &quot;%1&quot;: %2</source>
+        <translation>Webhook «%1»: %2</translation>
+    </message>
+    <message>
+        <source>Two webhooks are named &quot;%1&quot;.</source>
+        <translation>Hay dos webhooks llamados «%1».</translation>
+    </message>
+    <message>
+        <source>Reading the stored secret…</source>
+        <translation>Leyendo el secreto guardado…</translation>
+    </message>
+    <message>
+        <source>paste the webhook URL first</source>
+        <translation>primero pegue la URL del webhook</translation>
+    </message>
+    <message>
+        <source>Test not sent: %1</source>
+        <translation>Prueba no enviada: %1</translation>
+    </message>
+    <message>
+        <source>Sending a test message to %1…</source>
+        <translation>Enviando un mensaje de prueba a %1…</translation>
+    </message>
+    <message>
+        <source>Test message sent to %1 (HTTP %2).</source>
+        <translation>Mensaje de prueba enviado a %1 (HTTP %2).</translation>
+    </message>
+    <message>
+        <source>Test message to %1 failed: %2</source>
+        <translation>El mensaje de prueba a %1 ha fallado: %2</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>No guardado: %1</translation>
+    </message>
+    <message>
+        <source>no secret store</source>
+        <translation>no hay almacén de secretos</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n webhook(s); secrets are in the system keyring.</source>
+        <translation>
+            <numerusform>Guardado %n webhook; los secretos están en el llavero del sistema.</numerusform>
+            <numerusform>Guardados %n webhooks; los secretos están en el llavero del sistema.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

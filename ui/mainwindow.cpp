@@ -3,6 +3,7 @@
 
 #include "addsitedialog.h"
 #include "authprompt.h"
+#include "bundleactions.h"
 #include "checkpointreview.h"
 #include "engine/enginehost.h"
 #include "hostkeyprompt.h"
@@ -75,6 +76,13 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
     if (engines) {
         connect(m_runs, &RunsPanel::followRequested, this,
                 [this](const QString &runId, const QString &site) {
+                    if (m_supervisor->isReadOnly(site)) {
+                        statusBar()->showMessage(
+                            tr("Run %1 is in a review bundle, read-only: it cannot be followed")
+                                .arg(runId),
+                            6000);
+                        return;
+                    }
                     m_engines->follow(runId, site);
                     statusBar()->showMessage(
                         tr("Following run %1: its engine runs in this window").arg(runId), 6000);
@@ -177,6 +185,36 @@ void MainWindow::createActions()
     editWorkflow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     editWorkflow->setToolTip(tr("Open the workflow shown in the editor (%1)")
                                  .arg(editWorkflow->shortcut().toString(QKeySequence::NativeText)));
+    file->addSeparator();
+    // Review bundles (docs/bundles.md): the run selected in the Runs dock.
+    m_bundles = new BundleActions(m_supervisor, this);
+    QAction *exportRun = file->addAction(tr("E&xport Run…"), this, [this] {
+        const QModelIndex idx = m_runs->view()->currentIndex();
+        if (idx.isValid())
+            m_bundles->exportRun(idx.data(RunsModel::SiteRole).toString(),
+                                 idx.data(RunsModel::RunIdRole).toString());
+    });
+    exportRun->setObjectName(QStringLiteral("exportRunAction"));
+    exportRun->setToolTip(tr("Write the run selected in the Runs dock as a review bundle"));
+    exportRun->setEnabled(false); // until a run is selected
+    connect(m_runs->view()->selectionModel(), &QItemSelectionModel::currentChanged, exportRun,
+            [exportRun](const QModelIndex &current) { exportRun->setEnabled(current.isValid()); });
+    QAction *openBundle =
+        file->addAction(tr("&Open Review Bundle…"), m_bundles, [this] { m_bundles->openBundle(); });
+    openBundle->setObjectName(QStringLiteral("openBundleAction"));
+    connect(m_bundles, &BundleActions::opened, this,
+            [this](const QString &bundleFile, const QString &site, const QString &runId) {
+                setWindowTitle(tr("bundle %1 (read-only) — Vigil").arg(bundleFile));
+                m_runsDock->raise();
+                // Selected once the bundle's site has been read.
+                connect(
+                    m_supervisor, &Supervisor::runsChanged, this,
+                    [this, site, runId](const QString &changed) {
+                        if (changed == site)
+                            m_runs->selectRun(runId);
+                    },
+                    Qt::SingleShotConnection);
+            });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -11,6 +11,7 @@ class QLabel;
 namespace vigil {
 
 class AuthPrompter;
+class BundleActions;
 class CheckpointReview;
 class HostKeyPrompt;
 class InboxPanel;
@@ -52,6 +53,7 @@ public:
     CheckpointReview *review() const { return m_review; }
     RunsPanel *runsPanel() const { return m_runs; }
     Notifier *notifier() const { return m_notifier; }
+    BundleActions *bundles() const { return m_bundles; }
 
     // Opens the review dialog of a checkpoint (by CheckpointInfo::key()).
     void openCheckpoint(const QString &key);
@@ -101,8 +103,9 @@ private:
     QAction *m_refresh = nullptr;
     QAction *m_openCheckpoint = nullptr;
     QAction *m_addSite = nullptr;
-    bool m_defaultLayout = false;  // no saved state: size the docks when first shown
-    bool m_enginesStopped = false; // closing: the engines have released their leases
+    BundleActions *m_bundles = nullptr; // File > Export Run…, Open Review Bundle…
+    bool m_defaultLayout = false;       // no saved state: size the docks when first shown
+    bool m_enginesStopped = false;      // closing: the engines have released their leases
 };
 
 } // namespace vigil

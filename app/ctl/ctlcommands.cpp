@@ -3,9 +3,12 @@
 // decisions, status and audit are in ctlcheckpoints.cpp; sites in ctlsites.cpp.
 #include "ctlcommands.h"
 
+#include "bundle/bundlecheck.h"
+#include "bundle/bundleexport.h"
 #include "ctloutput.h"
 #include "engine/launcher.h"
 #include "engine/planner.h"
+#include "protocol/ids.h"
 #include "sites/site.h"
 #include "store/store.h"
 #include "workflow/writer.h"
@@ -57,6 +60,10 @@ void Command::run()
         runSiteCommand();
     else if (m_name == QLatin1String("helper"))
         runHelperCommand();
+    else if (m_name == QLatin1String("bundle"))
+        runBundleCommand();
+    else if (m_name == QLatin1String("export"))
+        doExport();
     else
         runWorkflowCommand();
 }
@@ -267,6 +274,104 @@ void Command::doCancel()
         out(QStringLiteral("cancelled job %1 on %2").arg(printable(job), printable(site)));
         finish(Ok);
     });
+}
+
+void Command::doExport()
+{
+    if (m_args.size() != 3) {
+        fail(QStringLiteral("export needs a site and a run: vigilctl export SITE RUN [-o FILE] "
+                            "[--zip]"),
+             Usage);
+        return;
+    }
+    const QString siteName = m_args.at(1);
+    const QString runId = m_args.at(2);
+    if (auto id = protocol::validateId(runId.toStdString(), "run id"); !id) {
+        fail(QString::fromStdString(id.error().message), Usage);
+        return;
+    }
+    const QString workflow = option(QStringLiteral("workflow"));
+    if (!workflow.isEmpty() && !loadWorkflowFile(workflow))
+        return;
+    if (!loadRegistry(false))
+        return;
+    const SiteSpec *spec = findSite(siteName);
+    if (!spec) {
+        fail(QStringLiteral("no site \"%1\" in %2").arg(siteName, whereSitesAre()));
+        return;
+    }
+    m_sites = {*spec};
+    startSupervisor(m_sites);
+    refreshAll([this, siteName, runId] {
+        bundle::ExportOptions o;
+        const QString output = option(QStringLiteral("output"));
+        o.format = isSet(QStringLiteral("zip")) || output.endsWith(QLatin1String(".zip"))
+                       ? bundle::Format::Zip
+                       : bundle::Format::TarZstd;
+        o.target = output.isEmpty() ? runId + bundle::suffix(o.format) : output;
+        o.store = Store::applicationStore();
+        for (const JobInfo &j : m_supervisor->jobs())
+            if (j.site == siteName && j.runId == runId)
+                o.jobs << j;
+        auto *e = new bundle::Export(m_supervisor->site(siteName), runId, o, this);
+        const QString target = o.target;
+        e->start([this, target](Result<bundle::Manifest> m) {
+            if (!m) {
+                fail(m.errorString());
+                return;
+            }
+            qint64 bytes = 0;
+            int tails = 0;
+            for (const bundle::BundleFile &f : std::as_const(m->files)) {
+                bytes += f.size;
+                tails += f.truncatedFrom >= 0 ? 1 : 0;
+            }
+            out(QStringLiteral("wrote %1: run %2 of %3, %4 files, %5 bytes, %6 log tails, %7 "
+                               "left out")
+                    .arg(target, printable(m->runId), printable(m->site))
+                    .arg(m->files.size())
+                    .arg(bytes)
+                    .arg(tails)
+                    .arg(m->omitted.size()));
+            for (const bundle::OmittedFile &f : std::as_const(m->omitted))
+                out(QStringLiteral("  left out %1 (%2)").arg(printable(f.path), f.reason));
+            finish(Ok);
+        });
+    });
+}
+
+void Command::runBundleCommand()
+{
+    if (m_args.value(1) != QLatin1String("verify") || m_args.size() != 3) {
+        fail(QStringLiteral("usage: vigilctl bundle verify FILE"), Usage);
+        return;
+    }
+    // A terminal command: the check runs here, on the only thread there is.
+    const QString file = m_args.at(2);
+    auto checked = bundle::checkBundleFile(file);
+    if (!checked) {
+        fail(checked.errorString());
+        return;
+    }
+    const bundle::Manifest &m = checked->manifest;
+    if (isSet(QStringLiteral("json"))) {
+        outJson(QJsonDocument::fromJson(bundle::manifestJson(m)));
+    } else {
+        out(QStringLiteral("%1: ok, every entry under %2 and every checksum right")
+                .arg(file, checked->root));
+        out(QStringLiteral("run %1 of site %2, exported %3 by %4")
+                .arg(printable(m.runId), printable(m.site), m.created.toUTC().toString(Qt::ISODate),
+                     printable(m.createdBy)));
+        int tails = 0;
+        for (const bundle::BundleFile &f : m.files)
+            tails += f.truncatedFrom >= 0 ? 1 : 0;
+        out(QStringLiteral("%1 files, %2 bytes, %3 log tails, %4 left out")
+                .arg(m.files.size())
+                .arg(checked->totalBytes)
+                .arg(tails)
+                .arg(m.omitted.size()));
+    }
+    finish(Ok);
 }
 
 } // namespace vigil::ctl

@@ -86,6 +86,9 @@ private:
     void doAudit();
     void doWait();
     void doCancel();
+    // export SITE RUN [-o FILE] [--zip]; bundle verify FILE (ctlcommands.cpp).
+    void doExport();
+    void runBundleCommand();
     // ctlfollow.cpp: the headless engine on one run (follow RUN, launch --follow).
     void doFollow();
     void followRun(const QString &runId, std::optional<Workflow> workflow);

@@ -63,6 +63,11 @@ QString commandsHelp()
                "needed)\n"
                "  wait [WORKFLOW] --run R --task T [--timeout S]   until the task has ended\n"
                "  cancel [WORKFLOW] --job ID [--site S]            cancel a job\n\n"
+               "Review bundles:\n"
+               "  export SITE RUN [-o FILE] [--zip] write the run as a review bundle (default\n"
+               "                                    RUN.tar.zst here; --zip or FILE.zip: a zip)\n"
+               "  bundle verify FILE                check every entry and checksum of a bundle;\n"
+               "                                    prints its summary; exit 1 on any problem\n\n"
                "Sites:\n"
                "  site add NAME --kind slurm|ssh|local [--host H] [--user U] [--port P]\n"
                "      [--identity FILE] [--known-hosts FILE] [--proxy-jump [USER@]HOST[:PORT]]\n"
@@ -161,6 +166,10 @@ void addOptions(QCommandLineParser &p)
          QStringLiteral("revise: print the diff and check the change; publish nothing.")},
         {QStringLiteral("list"),
          QStringLiteral("revise: list the run's revisions (in effect, refused, published).")},
+        {{QStringLiteral("o"), QStringLiteral("output")},
+         QStringLiteral("export: the bundle file to write (default RUN.tar.zst here)."),
+         QStringLiteral("file")},
+        {QStringLiteral("zip"), QStringLiteral("export: write a .zip (default .tar.zst).")},
         {QStringLiteral("json"), QStringLiteral("Machine-readable output.")},
         // No short form: -v is --version (QCommandLineParser::addVersionOption).
         {QStringLiteral("verbose"),

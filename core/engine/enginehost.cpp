@@ -86,6 +86,14 @@ void EngineHost::restore()
 
 void EngineHost::follow(const QString &runId, const QString &site)
 {
+    if (!site.isEmpty() && m_supervisor->isReadOnly(site)) {
+        // A review bundle: nothing to drive, and nothing to remember.
+        m_supervisor->raise(Issue::Severity::Warning, site, tr("follow"),
+                            tr("Run %1 of %2 is a review bundle, read-only: it cannot be "
+                               "followed")
+                                .arg(runId, site));
+        return;
+    }
     auto it = m_runs.find(runId);
     if (it != m_runs.end()) {
         Entry &e = *it;

@@ -77,7 +77,8 @@ public:
     // Follows every run the store lists (once the store has answered).
     void restore();
     // Starts an engine on the run and remembers it; a run already followed
-    // (and not failed) is left as it is. `site` may be empty: every site.
+    // (and not failed) is left as it is. `site` may be empty: every site
+    // (but review bundles). A review bundle's run is refused (an issue).
     void follow(const QString &runId, const QString &site = QString());
     // Stops the run's engine (its lease is released) and forgets the run.
     void unfollow(const QString &runId);

@@ -35,7 +35,8 @@ void RunFollower::start()
 {
     if (m_options.site.isEmpty()) {
         for (Site *s : m_supervisor->sites())
-            m_waiting << s->name();
+            if (!m_supervisor->isReadOnly(s->name())) // a review bundle is never driven
+                m_waiting << s->name();
     } else {
         if (!m_supervisor->site(m_options.site) && m_options.workflow) {
             if (const SiteSpec *spec = m_options.workflow->site(m_options.site))
@@ -43,6 +44,11 @@ void RunFollower::start()
         }
         if (!m_supervisor->site(m_options.site)) {
             fail(tr("cannot follow run %1: site %2 is not known").arg(m_runId, m_options.site));
+            return;
+        }
+        if (m_supervisor->isReadOnly(m_options.site)) {
+            fail(tr("cannot follow run %1: %2 is a review bundle, read-only")
+                     .arg(m_runId, m_options.site));
             return;
         }
         m_waiting << m_options.site;
