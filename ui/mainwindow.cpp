@@ -25,6 +25,7 @@
 #include "settings.h"
 #include "sitespanel.h"
 #include "supervisor.h"
+#include "webhooksdialog.h"
 #include "workfloweditor.h"
 #include "workflowview.h"
 
@@ -254,6 +255,13 @@ void MainWindow::createActions()
     m_addSite->setIcon(QIcon::fromTheme(QStringLiteral("list-add")));
     m_addSite->setToolTip(tr("Add a SLURM cluster, an SSH host or this computer (%1)")
                               .arg(m_addSite->shortcut().toString(QKeySequence::NativeText)));
+    m_webhooksAction =
+        sitesMenu->addAction(tr("&Phone Notifications…"), this, &MainWindow::openWebhooks);
+    m_webhooksAction->setObjectName(QStringLiteral("webhooksAction"));
+    m_webhooksAction->setToolTip(
+        tr("Post checkpoints to ntfy, Slack or Mattermost when they arrive, near their "
+           "deadline or are decided"));
+    m_webhooksAction->setEnabled(false); // until setWebhooks()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Vigil"), this, [this] {
@@ -296,6 +304,22 @@ void MainWindow::openAddSite()
         // Its jobs and runs now, not at the next cycle of every site.
         m_supervisor->refresh(name);
     });
+    dialog->show();
+}
+
+void MainWindow::setWebhooks(SecretStore *secrets, WebhookDispatcher *dispatcher)
+{
+    m_secrets = secrets;
+    m_webhooks = dispatcher;
+    m_webhooksAction->setEnabled(secrets && dispatcher);
+}
+
+void MainWindow::openWebhooks()
+{
+    if (!m_secrets || !m_webhooks)
+        return;
+    auto *dialog = new WebhooksDialog(m_secrets, m_webhooks, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }
 

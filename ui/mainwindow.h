@@ -17,9 +17,11 @@ class HostKeyPrompt;
 class InboxPanel;
 class JobsPanel;
 class RunsPanel;
+class SecretStore;
 class Notifier;
 class Supervisor;
 class SupervisorFeed;
+class WebhookDispatcher;
 class WorkflowEditor;
 class WorkflowView;
 struct Issue;
@@ -57,6 +59,8 @@ public:
 
     // Opens the review dialog of a checkpoint (by CheckpointInfo::key()).
     void openCheckpoint(const QString &key);
+    // The phone notifications that Sites > Phone Notifications… edits.
+    void setWebhooks(SecretStore *secrets, WebhookDispatcher *dispatcher);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -67,6 +71,7 @@ private:
                           Qt::DockWidgetArea area);
     void createActions();
     void openAddSite();
+    void openWebhooks();
     WorkflowEditor *newEditor();
     void openNextCheckpoint();
     void openTaskCheckpoint(const QString &task);
@@ -103,9 +108,12 @@ private:
     QAction *m_refresh = nullptr;
     QAction *m_openCheckpoint = nullptr;
     QAction *m_addSite = nullptr;
-    BundleActions *m_bundles = nullptr; // File > Export Run…, Open Review Bundle…
-    bool m_defaultLayout = false;       // no saved state: size the docks when first shown
-    bool m_enginesStopped = false;      // closing: the engines have released their leases
+    QAction *m_webhooksAction = nullptr;
+    SecretStore *m_secrets = nullptr;        // outlives the window (main.cpp)
+    WebhookDispatcher *m_webhooks = nullptr; // the same
+    BundleActions *m_bundles = nullptr;      // File > Export Run…, Open Review Bundle…
+    bool m_defaultLayout = false;            // no saved state: size the docks when first shown
+    bool m_enginesStopped = false;           // closing: the engines have released their leases
 };
 
 } // namespace vigil

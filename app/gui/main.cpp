@@ -2,10 +2,14 @@
 // vigil: the desktop application.
 
 #include "engine/enginehost.h"
+#include "notify/secretstore.h"
+#include "notify/webhookconfig.h"
+#include "notify/webhookdispatcher.h"
 #include "screenshot.h"
 #include "sites/siteregistry.h"
 #include "store/store.h"
 #include "supervisor.h"
+#include "ui/inbackground.h"
 #include "ui/language.h"
 #include "ui/mainwindow.h"
 
@@ -153,7 +157,23 @@ int main(int argc, char *argv[])
     // The engines of the runs this desktop follows (kept in the store).
     engine::EngineHost engines(&supervisor, &store);
 
+    // Phone notifications: the webhooks of webhooks.toml, their secrets in
+    // the system keyring (docs/notifications.md).
+    KeychainSecretStore secrets;
+    WebhookDispatcher webhooks(&supervisor, &secrets);
+    inBackground<Result<QList<WebhookTarget>>>(
+        &webhooks, [] { return webhookconfig::load(webhookconfig::defaultPath()); },
+        [&supervisor, &webhooks](const Result<QList<WebhookTarget>> &targets) {
+            if (targets)
+                webhooks.setTargets(*targets);
+            else
+                supervisor.raise(Issue::Severity::Error, QString(),
+                                 QApplication::translate("main", "webhooks"),
+                                 targets.errorString());
+        });
+
     MainWindow window(&supervisor, &engines);
+    window.setWebhooks(&secrets, &webhooks);
     const auto report = [&window](const QString &subject, const QString &message) {
         std::fprintf(stderr, "vigil: %s\n", qPrintable(message));
         Issue issue;

@@ -2,19 +2,25 @@
 // Renders the main window and the review dialog with sample data, in a light
 // and a dark palette. It checks that they render; with VIGIL_GALLERY_DIR set
 // it also saves the pictures there, for a person to look at.
+#include "../common/testfiles.h"
 #include "models/checkpointsmodel.h"
 #include "models/sitesmodel.h"
 #include "models/supervisorfeed.h"
+#include "notify/secretstore.h"
+#include "notify/webhookdispatcher.h"
 #include "supervisor.h"
 #include "ui/checkpointdialog.h"
 #include "ui/mainwindow.h"
+#include "ui/webhooksdialog.h"
 #include "ui/workflowview.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace vigil;
@@ -249,6 +255,27 @@ void TestGallery::render()
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
     save(dialog.grab(),
          dark ? QStringLiteral("review-dark.png") : QStringLiteral("review-light.png"));
+
+    // Phone Notifications with one ntfy webhook of a webhooks.toml.
+    QTemporaryDir config;
+    QVERIFY(config.isValid());
+    const QString toml = config.filePath(QStringLiteral("webhooks.toml"));
+    QVERIFY(test::writeFile(toml, "[webhooks.phone]\nkind = \"ntfy\"\n"
+                                  "url = \"https://ntfy.sh/vigil-mn5-supervisor\"\n"
+                                  "priority = 4\nsites = [\"mn5\"]\n"));
+    MemorySecretStore secrets;
+    WebhookDispatcher webhooks(&supervisor, &secrets);
+    WebhooksDialog phone(&secrets, &webhooks, nullptr, toml);
+    QSignalSpy loaded(&phone, &WebhooksDialog::loaded);
+    phone.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&phone));
+    QTRY_COMPARE(loaded.size(), 1);
+    const auto targets = phone.targets();
+    QVERIFY2(targets.ok(), qPrintable(targets.errorString()));
+    QCOMPARE(targets->size(), 1);
+    QCOMPARE(targets->first().url, QStringLiteral("https://ntfy.sh/vigil-mn5-supervisor"));
+    save(phone.grab(),
+         dark ? QStringLiteral("webhooks-dark.png") : QStringLiteral("webhooks-light.png"));
 }
 
 QTEST_MAIN(TestGallery)

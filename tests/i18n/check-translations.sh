@@ -24,7 +24,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The same sources as the CMake glob in app/gui/CMakeLists.txt.
 shopt -s nullglob
 sources=("$src"/ui/*.cpp "$src"/ui/*.h "$src"/core/models/*.cpp "$src"/core/models/*.h
-    "$src"/app/gui/*.cpp)
+    "$src"/core/notify/*.cpp "$src"/app/gui/*.cpp)
 shopt -u nullglob
 if ((${#sources[@]} == 0)); then
     echo "no sources under $src" >&2
