@@ -318,6 +318,10 @@
         <source>review bundle</source>
         <translation>paquet de revisió</translation>
     </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancel·lat</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointDialog</name>
@@ -1608,6 +1612,18 @@ Confieu-hi només si coincideix amb l&apos;empremta que publiquen els administra
         <source>Engine</source>
         <translation>Motor</translation>
     </message>
+    <message>
+        <source>read-only</source>
+        <translation>només lectura</translation>
+    </message>
+    <message>
+        <source>The run as the review bundle %1 holds it: it is read, never followed.</source>
+        <translation>L&apos;execució tal com la desa el paquet de revisió %1: es llegeix, mai no se segueix.</translation>
+    </message>
+    <message>
+        <source>Run %1 of the review bundle %2 (read-only)</source>
+        <translation>Execució %1 del paquet de revisió %2 (només lectura)</translation>
+    </message>
 </context>
 <context>
     <name>vigil::RunsPanel</name>
@@ -2218,6 +2234,22 @@ Directoris d&apos;execució: %3 (%4)</translation>
             <numerusform>Desat %n webhook; els secrets són al clauer del sistema.</numerusform>
             <numerusform>Desats %n webhooks; els secrets són al clauer del sistema.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Clear Token</source>
+        <translation>Esborra el testimoni</translation>
+    </message>
+    <message>
+        <source>Remove the stored access token from the system keyring on Save</source>
+        <translation>Treu el testimoni d&apos;accés desat del clauer del sistema en desar</translation>
+    </message>
+    <message>
+        <source>the stored token is removed when you save</source>
+        <translation>el testimoni desat es treu en desar</translation>
+    </message>
+    <message>
+        <source>The access token of &quot;%1&quot; is removed from the system keyring when you save.</source>
+        <translation>El testimoni d&apos;accés de «%1» es treu del clauer del sistema en desar.</translation>
     </message>
 </context>
 <context>

@@ -318,6 +318,10 @@
         <source>review bundle</source>
         <translation>paquete de revisión</translation>
     </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelado</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointDialog</name>
@@ -1608,6 +1612,18 @@ Confíe en ella solo si coincide con la huella que publican los administradores 
         <source>Engine</source>
         <translation>Motor</translation>
     </message>
+    <message>
+        <source>read-only</source>
+        <translation>solo lectura</translation>
+    </message>
+    <message>
+        <source>The run as the review bundle %1 holds it: it is read, never followed.</source>
+        <translation>La ejecución tal como la guarda el paquete de revisión %1: se lee, nunca se sigue.</translation>
+    </message>
+    <message>
+        <source>Run %1 of the review bundle %2 (read-only)</source>
+        <translation>Ejecución %1 del paquete de revisión %2 (solo lectura)</translation>
+    </message>
 </context>
 <context>
     <name>vigil::RunsPanel</name>
@@ -2218,6 +2234,22 @@ Directorios de ejecución: %3 (%4)</translation>
             <numerusform>Guardado %n webhook; los secretos están en el llavero del sistema.</numerusform>
             <numerusform>Guardados %n webhooks; los secretos están en el llavero del sistema.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Clear Token</source>
+        <translation>Borrar token</translation>
+    </message>
+    <message>
+        <source>Remove the stored access token from the system keyring on Save</source>
+        <translation>Quitar el token de acceso guardado del llavero del sistema al guardar</translation>
+    </message>
+    <message>
+        <source>the stored token is removed when you save</source>
+        <translation>el token guardado se quita al guardar</translation>
+    </message>
+    <message>
+        <source>The access token of &quot;%1&quot; is removed from the system keyring when you save.</source>
+        <translation>El token de acceso de «%1» se quita del llavero del sistema al guardar.</translation>
     </message>
 </context>
 <context>

@@ -13,8 +13,21 @@
 #include <QFileInfo>
 #include <QTimer>
 #include <QWidget>
+#include <mutex>
 
 namespace vigil {
+
+// A bundle being opened, shared by the worker and this object: the worker
+// writes its progress, and hands the extracted directory over under `mutex`
+// unless cancelled (then it removes the directory itself).
+struct BundleActions::Opening
+{
+    std::atomic_bool cancel{false};
+    std::atomic<qint64> done{0};
+    std::atomic<qint64> total{-1};
+    std::mutex mutex;
+    QString directory; // extracted, not delivered yet
+};
 
 BundleActions::BundleActions(Supervisor *supervisor, QWidget *window)
     : QObject(window), m_supervisor(supervisor), m_window(window)
@@ -22,6 +35,14 @@ BundleActions::BundleActions(Supervisor *supervisor, QWidget *window)
 
 BundleActions::~BundleActions()
 {
+    // A worker still extracting stops and removes its directory; one that
+    // finished leaves a directory nobody will be handed now: removed here.
+    for (const std::shared_ptr<Opening> &o : std::as_const(m_opening)) {
+        std::lock_guard lock(o->mutex);
+        o->cancel = true;
+        if (!o->directory.isEmpty())
+            QDir(o->directory).removeRecursively();
+    }
     for (const QString &dir : std::as_const(m_extracted))
         QDir(dir).removeRecursively();
 }
@@ -77,13 +98,8 @@ void BundleActions::openBundle()
 void BundleActions::openBundleFile(const QString &file)
 {
     // The worker writes its progress here; a timer on this thread shows it.
-    struct Shared
-    {
-        std::atomic_bool cancel{false};
-        std::atomic<qint64> done{0};
-        std::atomic<qint64> total{-1};
-    };
-    auto shared = std::make_shared<Shared>();
+    auto shared = std::make_shared<Opening>();
+    m_opening << shared;
     OperationsModel *ops = m_supervisor->operations();
     Operation op;
     op.title = tr("Opening %1").arg(QFileInfo(file).fileName());
@@ -95,18 +111,32 @@ void BundleActions::openBundleFile(const QString &file)
     timer->start(200);
     inBackground<Result<bundle::Opened>>(
         this,
-        [file, shared] {
-            return bundle::openBundle(
+        [file, shared]() -> Result<bundle::Opened> {
+            auto opened = bundle::openBundle(
                 file, QString(), {},
                 [shared](qint64 done, qint64 total) {
                     shared->done = done;
                     shared->total = total;
                 },
                 &shared->cancel);
+            if (!opened)
+                return opened;
+            std::lock_guard lock(shared->mutex);
+            if (shared->cancel) { // after it succeeded: nobody will remove it
+                QDir(opened->directory).removeRecursively();
+                return Error(tr("cancelled"), Error::Kind::Cancelled);
+            }
+            shared->directory = opened->directory;
+            return opened;
         },
-        [this, file, ops, row, timer](Result<bundle::Opened> opened) {
+        [this, file, ops, row, timer, shared](Result<bundle::Opened> opened) {
             timer->deleteLater();
             ops->remove(row);
+            m_opening.removeOne(shared);
+            if (opened && shared->cancel) { // the status bar's Cancel, too late for the worker
+                QDir(opened->directory).removeRecursively();
+                return;
+            }
             if (!opened) {
                 if (opened.error().kind != Error::Kind::Cancelled)
                     report(tr("review bundle"), opened.errorString());

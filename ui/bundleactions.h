@@ -5,11 +5,13 @@
 // file dialogs, then the work off the GUI thread, listed with its progress
 // and Cancel in the Supervisor's operations (the status bar shows them).
 // Failures go to the Issues list. Opened bundles are extracted into private
-// temporary directories, removed when this object goes.
+// temporary directories, removed when this object goes; a bundle still being
+// opened then is cancelled, and what it extracted removed.
 
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
+#include <memory>
 
 class QWidget;
 
@@ -38,11 +40,13 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
+    struct Opening;
     void report(const QString &subject, const QString &message);
 
     Supervisor *m_supervisor;
     QPointer<QWidget> m_window;
-    QStringList m_extracted; // directories to remove
+    QStringList m_extracted;                   // directories to remove
+    QList<std::shared_ptr<Opening>> m_opening; // bundles being opened
 };
 
 } // namespace vigil

@@ -515,11 +515,15 @@ void CheckpointDialog::setRunFileFollower(RunFileFollower follow)
             chart->setNote(QString());
             m_evidence.insert(feed->ref().file, feed->evidence()); // shown: the evidence
         });
-        connect(feed, &MetricsFeed::problem, chart, [chart, feed](const QString &message) {
-            if (feed->hasTable())
+        connect(feed, &MetricsFeed::problem, chart, [this, chart, feed](const QString &message) {
+            if (feed->hasTable()) {
                 chart->setNote(message); // the chart stays as it was
-            else
-                chart->setMessage(message);
+                return;
+            }
+            // Nothing plotted (the file was replaced and has no rows yet):
+            // no evidence either.
+            chart->setMessage(message);
+            m_evidence.remove(feed->ref().file);
         });
         feed->start(m_metricsPoll);
     }

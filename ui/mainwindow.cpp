@@ -141,7 +141,10 @@ MainWindow::MainWindow(Supervisor *supervisor, engine::EngineHost *engines, QWid
         openCheckpoint(key);
     });
     connect(m_notifier, &Notifier::approveRequested, this, &MainWindow::approveCheckpoint);
-    m_notifier->followDeadlines(m_feed->checkpoints());
+    // No reminder for a review bundle's checkpoints: they cannot be decided.
+    m_notifier->followDeadlines(m_feed->checkpoints(), [this](const QString &site) {
+        return m_supervisor->isReadOnly(site);
+    });
     connect(supervisor, &Supervisor::checkpointArrived, this, &MainWindow::checkpointArrived);
     CheckpointsModel *checkpoints = m_feed->checkpoints();
     connect(checkpoints, &CheckpointsModel::pendingCountChanged, this, &MainWindow::updateCounts);
@@ -207,14 +210,16 @@ void MainWindow::createActions()
             [this](const QString &bundleFile, const QString &site, const QString &runId) {
                 setWindowTitle(tr("bundle %1 (read-only) — Vigil").arg(bundleFile));
                 m_runsDock->raise();
-                // Selected once the bundle's site has been read.
-                connect(
-                    m_supervisor, &Supervisor::runsChanged, this,
-                    [this, site, runId](const QString &changed) {
-                        if (changed == site)
-                            m_runs->selectRun(runId);
-                    },
-                    Qt::SingleShotConnection);
+                // Selected once the bundle's site has been read (other sites'
+                // runs may come first): the connection then ends itself.
+                auto selection = std::make_shared<QMetaObject::Connection>();
+                *selection = connect(m_supervisor, &Supervisor::runsChanged, this,
+                                     [this, site, runId, selection](const QString &changed) {
+                                         if (changed != site)
+                                             return;
+                                         m_runs->selectRun(runId, site);
+                                         disconnect(*selection);
+                                     });
             });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);

@@ -209,11 +209,12 @@ void Notifier::notifyCheckpoint(const CheckpointInfo &c)
     queue(checkpointNote(c, c.title.isEmpty() ? tr("Checkpoint %1").arg(c.id) : c.title));
 }
 
-void Notifier::followDeadlines(CheckpointsModel *model)
+void Notifier::followDeadlines(CheckpointsModel *model, ReadOnlySite readOnly)
 {
     if (m_checkpoints)
         disconnect(m_checkpoints, nullptr, this, nullptr);
     m_checkpoints = model;
+    m_readOnly = std::move(readOnly);
     if (!model) {
         m_reminderTimer.stop();
         return;
@@ -233,7 +234,7 @@ void Notifier::checkReminders()
     QHash<QString, int> rowOf;
     for (int row = 0; row < m_checkpoints->rowCount(); ++row) {
         const CheckpointInfo &c = m_checkpoints->checkpointAt(row);
-        if (c.status == CheckpointInfo::Status::Pending) {
+        if (c.status == CheckpointInfo::Status::Pending && !(m_readOnly && m_readOnly(c.site))) {
             rowOf.insert(c.key(), row);
             pending.append(c);
         }

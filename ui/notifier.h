@@ -11,6 +11,7 @@
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
+#include <functional>
 
 class QSystemTrayIcon;
 
@@ -66,8 +67,13 @@ public:
     // empty otherwise.
     static QString oneClickOption(const CheckpointInfo &checkpoint);
 
-    // Reminds of the pending checkpoints of `model` as their deadlines near.
-    void followDeadlines(CheckpointsModel *model);
+    // Whether a site is read-only (a review bundle: Supervisor::isReadOnly).
+    using ReadOnlySite = std::function<bool(const QString &site)>;
+
+    // Reminds of the pending checkpoints of `model` as their deadlines near,
+    // except those of the sites `readOnly` names: a review bundle's
+    // checkpoints cannot be decided.
+    void followDeadlines(CheckpointsModel *model, ReadOnlySite readOnly = {});
     // Looks at the deadlines now (the timer does it every reminderMsec).
     void checkReminders();
 
@@ -128,6 +134,7 @@ private:
     QString m_trayKey;             // the checkpoint of the tray's last message
     QSet<QString> m_muted;
     QPointer<CheckpointsModel> m_checkpoints;
+    ReadOnlySite m_readOnly;
     Reminders m_reminders;
 };
 

@@ -118,9 +118,9 @@ void RunsPanel::setFollowingEnabled(bool enabled)
     updateActions();
 }
 
-bool RunsPanel::selectRun(const QString &runId)
+bool RunsPanel::selectRun(const QString &runId, const QString &site)
 {
-    const int row = m_model->rowOf(runId);
+    const int row = site.isEmpty() ? m_model->rowOf(runId) : m_model->rowOf(runId, site);
     if (row < 0)
         return false;
     const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, RunsModel::Run));
@@ -133,12 +133,14 @@ void RunsPanel::updateActions()
 {
     const QModelIndex idx = m_view->currentIndex();
     const bool followed = idx.data(RunsModel::FollowedRole).toBool();
-    m_follow->setEnabled(m_followingEnabled && idx.isValid() && !followed);
+    const bool readOnly = idx.data(RunsModel::ReadOnlyRole).toBool(); // a review bundle's run
+    m_follow->setEnabled(m_followingEnabled && idx.isValid() && !followed && !readOnly);
     m_unfollow->setEnabled(m_followingEnabled && idx.isValid() && followed);
     m_show->setEnabled(idx.isValid());
     m_mute->setEnabled(idx.isValid());
     m_mute->setChecked(m_mutedRuns.contains(idx.data(RunsModel::RunIdRole).toString()));
-    m_revise->setEnabled(idx.isValid() && !idx.data(RunsModel::SiteRole).toString().isEmpty());
+    m_revise->setEnabled(idx.isValid() && !readOnly &&
+                         !idx.data(RunsModel::SiteRole).toString().isEmpty());
 }
 
 void RunsPanel::showContextMenu(const QPoint &pos)

@@ -29,8 +29,9 @@ public:
     void setRunMuted(const QString &runId, bool muted);
     // Hides Follow and Stop Following (a window without engines).
     void setFollowingEnabled(bool enabled);
-    // Selects the run's row (false: not listed).
-    bool selectRun(const QString &runId);
+    // Selects the run's row (false: not listed); with `site`, the row of the
+    // run as that site has it (a review bundle's own row).
+    bool selectRun(const QString &runId, const QString &site = QString());
 
     QByteArray saveState() const;
     void restoreState(const QByteArray &state);

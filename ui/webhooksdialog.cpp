@@ -14,8 +14,10 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSet>
 #include <QVBoxLayout>
 #include <memory>
+#include <optional>
 
 namespace vigil {
 
@@ -36,7 +38,8 @@ WebhooksDialog::WebhooksDialog(SecretStore *secrets, WebhookDispatcher *dispatch
                                QString path)
     : QDialog(parent), m_secrets(secrets), m_dispatcher(dispatcher), m_path(std::move(path)),
       m_list(new QListWidget(this)), m_name(new QLineEdit(this)), m_kind(new QComboBox(this)),
-      m_url(new QLineEdit(this)), m_token(new QLineEdit(this)), m_priority(new QComboBox(this)),
+      m_url(new QLineEdit(this)), m_token(new QLineEdit(this)),
+      m_clearToken(new QPushButton(tr("Clear Token"), this)), m_priority(new QComboBox(this)),
       m_click(new QLineEdit(this)), m_arrived(new QCheckBox(tr("A checkpoint arrives"), this)),
       m_deadline(new QCheckBox(tr("Its deadline nears"), this)),
       m_decided(new QCheckBox(tr("It is decided"), this)), m_sites(new QLineEdit(this)),
@@ -51,6 +54,7 @@ WebhooksDialog::WebhooksDialog(SecretStore *secrets, WebhookDispatcher *dispatch
                                  tr("5 (max)")};
     m_priority->addItems(priorities);
     m_token->setEchoMode(QLineEdit::Password);
+    m_clearToken->setToolTip(tr("Remove the stored access token from the system keyring on Save"));
     m_click->setPlaceholderText(tr("optional: https://…/{site}/{run}/{checkpoint}"));
     m_sites->setPlaceholderText(tr("every site (or: mn5, edge)"));
     m_runs->setPlaceholderText(tr("every run"));
@@ -74,7 +78,10 @@ WebhooksDialog::WebhooksDialog(SecretStore *secrets, WebhookDispatcher *dispatch
     form->addRow(tr("Name:"), m_name);
     form->addRow(tr("Kind:"), m_kind);
     form->addRow(tr("Webhook URL:"), m_url);
-    form->addRow(tr("Access token:"), m_token);
+    auto *token = new QHBoxLayout;
+    token->addWidget(m_token, 1);
+    token->addWidget(m_clearToken);
+    form->addRow(tr("Access token:"), token);
     form->addRow(tr("Priority:"), m_priority);
     form->addRow(tr("Open on tap:"), m_click);
     auto *events = new QVBoxLayout;
@@ -96,6 +103,7 @@ WebhooksDialog::WebhooksDialog(SecretStore *secrets, WebhookDispatcher *dispatch
 
     connect(add, &QPushButton::clicked, this, &WebhooksDialog::addWebhook);
     connect(remove, &QPushButton::clicked, this, &WebhooksDialog::removeWebhook);
+    connect(m_clearToken, &QPushButton::clicked, this, &WebhooksDialog::clearToken);
     connect(m_test, &QPushButton::clicked, this, &WebhooksDialog::sendTest);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &WebhooksDialog::save);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -129,7 +137,7 @@ void WebhooksDialog::load()
                 setStatus(r.errorString(), true);
             } else {
                 for (const WebhookTarget &t : std::as_const(*r)) {
-                    m_entries << Entry{t, {}};
+                    m_entries << Entry{t, t.name, {}, false};
                     m_list->addItem(t.name);
                 }
                 if (!m_entries.isEmpty())
@@ -143,6 +151,7 @@ void WebhooksDialog::kindChanged()
 {
     const bool ntfy = m_kind->currentData().toInt() == int(WebhookTarget::Kind::Ntfy);
     m_token->setEnabled(ntfy);
+    m_clearToken->setEnabled(ntfy);
     m_priority->setEnabled(ntfy);
     m_click->setEnabled(ntfy);
     m_url->setPlaceholderText(
@@ -154,9 +163,9 @@ void WebhooksDialog::showEntry(int row)
 {
     m_current = row;
     const bool valid = row >= 0 && row < m_entries.size();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_name, m_kind, m_url, m_token, m_priority,
-                                                       m_click, m_arrived, m_deadline, m_decided,
-                                                       m_sites, m_runs, m_test})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_name, m_kind, m_url, m_token, m_clearToken,
+                                                       m_priority, m_click, m_arrived, m_deadline,
+                                                       m_decided, m_sites, m_runs, m_test})
         w->setEnabled(valid);
     const Entry e = valid ? m_entries[row] : Entry{};
     const WebhookTarget &t = e.target;
@@ -165,7 +174,9 @@ void WebhooksDialog::showEntry(int row)
     const bool slack = t.kind == WebhookTarget::Kind::Slack;
     m_url->setText(slack ? e.newSecret : t.url);
     m_token->setText(slack ? QString() : e.newSecret);
-    m_token->setPlaceholderText(tr("optional; a stored token is kept unless you type a new one"));
+    m_token->setPlaceholderText(
+        e.clearSecret ? tr("the stored token is removed when you save")
+                      : tr("optional; a stored token is kept unless you type a new one"));
     m_priority->setCurrentIndex(qBound(1, t.priority, 5) - 1);
     m_click->setText(t.clickUrl);
     m_arrived->setChecked(t.onArrived);
@@ -187,10 +198,13 @@ void WebhooksDialog::storeForm()
     t.kind = WebhookTarget::Kind(m_kind->currentData().toInt());
     if (t.kind == WebhookTarget::Kind::Slack) {
         e.newSecret = m_url->text().trimmed();
+        e.clearSecret = false; // the URL is the secret: it is replaced, never cleared
         t.url.clear();
     } else {
         t.url = m_url->text().trimmed();
         e.newSecret = m_token->text();
+        if (!e.newSecret.isEmpty())
+            e.clearSecret = false; // a typed token replaces the stored one
     }
     t.priority = m_priority->currentIndex() + 1;
     t.clickUrl = m_click->text().trimmed();
@@ -219,11 +233,36 @@ void WebhooksDialog::removeWebhook()
     const int row = m_list->currentRow();
     if (row < 0 || row >= m_entries.size())
         return;
-    m_removed << m_entries[row].target.secretKey();
+    if (!m_entries[row].savedName.isEmpty())
+        m_removed << storedKey(m_entries[row]);
     m_current = -1; // the form is not stored into the entry being removed
     m_entries.removeAt(row);
     delete m_list->takeItem(row);
     showEntry(m_list->currentRow());
+}
+
+void WebhooksDialog::clearToken()
+{
+    if (m_current < 0 || m_current >= m_entries.size())
+        return;
+    storeForm();
+    Entry &e = m_entries[m_current];
+    if (e.target.kind != WebhookTarget::Kind::Ntfy)
+        return;
+    e.newSecret.clear();
+    e.clearSecret = true;
+    m_token->clear();
+    showEntry(m_current);
+    setStatus(tr("The access token of \"%1\" is removed from the system keyring when you save.")
+                  .arg(e.target.name),
+              false);
+}
+
+QString WebhooksDialog::storedKey(const Entry &e)
+{
+    WebhookTarget saved;
+    saved.name = e.savedName;
+    return saved.secretKey();
 }
 
 Result<QList<WebhookTarget>> WebhooksDialog::targets()
@@ -249,22 +288,24 @@ void WebhooksDialog::sendTest()
         return;
     const Entry e = m_entries[m_current];
     const bool slack = e.target.kind == WebhookTarget::Kind::Slack;
-    if (!e.newSecret.isEmpty() || !m_secrets) {
+    if (!e.newSecret.isEmpty() || !m_secrets || (e.clearSecret && !slack)) {
         sendTestWith(e.target, e.newSecret);
         return;
     }
     setStatus(tr("Reading the stored secret…"), false);
-    m_secrets->read(e.target.secretKey(), this, [this, e, slack](Result<QString> secret) {
-        if (!secret && (slack || secret.error().kind != Error::Kind::NotFound)) {
-            const QString why = secret.error().kind == Error::Kind::NotFound
-                                    ? tr("paste the webhook URL first")
-                                    : secret.errorString();
-            setStatus(tr("Test not sent: %1").arg(why), true);
-            Q_EMIT testFinished(false, why);
-            return;
-        }
-        sendTestWith(e.target, secret ? *secret : QString());
-    });
+    // Stored under the name it was saved with (a rename moves it on Save).
+    m_secrets->read(e.savedName.isEmpty() ? e.target.secretKey() : storedKey(e), this,
+                    [this, e, slack](Result<QString> secret) {
+                        if (!secret && (slack || secret.error().kind != Error::Kind::NotFound)) {
+                            const QString why = secret.error().kind == Error::Kind::NotFound
+                                                    ? tr("paste the webhook URL first")
+                                                    : secret.errorString();
+                            setStatus(tr("Test not sent: %1").arg(why), true);
+                            Q_EMIT testFinished(false, why);
+                            return;
+                        }
+                        sendTestWith(e.target, secret ? *secret : QString());
+                    });
 }
 
 void WebhooksDialog::sendTestWith(const WebhookTarget &target, const QString &secret)
@@ -285,6 +326,28 @@ void WebhooksDialog::sendTestWith(const WebhookTarget &target, const QString &se
     });
 }
 
+// One Save's keyring work, in this order: read the secrets that move with
+// renamed webhooks, write the typed and moved ones under the new names, then
+// remove those of removed webhooks, of old names and of cleared tokens (but
+// never a key a webhook keeps or was just given). Then the file: a file
+// never names a webhook whose secret could not be kept.
+struct WebhooksDialog::SecretPlan
+{
+    struct Move
+    {
+        QString from;
+        QString to;
+        std::optional<QString> secret; // read from `from`; none: nothing stored
+    };
+    QList<Move> moves; // renamed webhooks without a typed secret
+    int read = 0;      // moves read so far
+    bool planned = false;
+    QList<QPair<QString, QString>> writes; // key, secret
+    QStringList removes;
+    QSet<QString> kept; // keys that hold a webhook's secret after the save
+    QList<WebhookTarget> targets;
+};
+
 void WebhooksDialog::save()
 {
     auto t = targets();
@@ -293,14 +356,31 @@ void WebhooksDialog::save()
         Q_EMIT saveFailed(t.errorString());
         return;
     }
+    auto plan = std::make_shared<SecretPlan>();
+    plan->targets = *t;
+    plan->removes = m_removed;
+    for (const Entry &e : std::as_const(m_entries)) {
+        const QString key = e.target.secretKey();
+        const QString old = e.savedName.isEmpty() ? QString() : storedKey(e);
+        if (!old.isEmpty() && old != key)
+            plan->removes << old;
+        if (!e.newSecret.isEmpty()) {
+            plan->writes.append({key, e.newSecret});
+            plan->kept.insert(key);
+        } else if (e.clearSecret) {
+            plan->removes << key;
+        } else if (!old.isEmpty() && old != key) {
+            plan->moves.append({old, key, std::nullopt});
+        } else if (!old.isEmpty()) {
+            plan->kept.insert(key);
+        }
+    }
     m_buttons->setEnabled(false);
     setStatus(tr("Saving…"), false);
-    writeSecrets(m_entries, *t);
+    runSecretSteps(plan);
 }
 
-// The secrets one by one (typed ones written, removed webhooks' removed),
-// then the file: a file never names a webhook whose secret could not be kept.
-void WebhooksDialog::writeSecrets(QList<Entry> entries, QList<WebhookTarget> targets)
+void WebhooksDialog::runSecretSteps(std::shared_ptr<SecretPlan> plan)
 {
     const auto fail = [this](const QString &why) {
         m_buttons->setEnabled(true);
@@ -310,28 +390,44 @@ void WebhooksDialog::writeSecrets(QList<Entry> entries, QList<WebhookTarget> tar
     };
     if (!m_secrets)
         return fail(tr("no secret store"));
-    if (!m_removed.isEmpty()) {
-        const QString key = m_removed.takeFirst();
-        m_secrets->remove(key, this, [this, entries, targets, fail, key](Result<void> r) {
-            if (!r) {
-                m_removed.prepend(key);
-                return fail(r.errorString());
-            }
-            writeSecrets(entries, targets);
-        });
+    const auto next = [this, plan, fail](Result<void> r) {
+        if (!r)
+            return fail(r.errorString());
+        runSecretSteps(plan);
+    };
+    if (plan->read < plan->moves.size()) {
+        const int i = plan->read++;
+        m_secrets->read(plan->moves.at(i).from, this,
+                        [this, plan, i, fail](Result<QString> secret) {
+                            if (secret)
+                                plan->moves[i].secret = *secret;
+                            else if (secret.error().kind != Error::Kind::NotFound)
+                                return fail(secret.errorString());
+                            runSecretSteps(plan);
+                        });
         return;
     }
-    while (!entries.isEmpty() && entries.first().newSecret.isEmpty())
-        entries.removeFirst();
-    if (entries.isEmpty())
-        return writeFile(targets);
-    const Entry e = entries.takeFirst();
-    m_secrets->write(e.target.secretKey(), e.newSecret, this,
-                     [this, entries, targets, fail](Result<void> r) {
-                         if (!r)
-                             return fail(r.errorString());
-                         writeSecrets(entries, targets);
-                     });
+    if (!plan->planned) {
+        plan->planned = true;
+        for (const SecretPlan::Move &m : std::as_const(plan->moves)) {
+            if (m.secret) {
+                plan->writes.append({m.to, *m.secret});
+                plan->kept.insert(m.to);
+            }
+        }
+        plan->removes.removeDuplicates();
+        plan->removes.removeIf([&plan](const QString &key) { return plan->kept.contains(key); });
+    }
+    if (!plan->writes.isEmpty()) {
+        const auto [key, secret] = plan->writes.takeFirst();
+        m_secrets->write(key, secret, this, next);
+        return;
+    }
+    if (!plan->removes.isEmpty()) {
+        m_secrets->remove(plan->removes.takeFirst(), this, next);
+        return;
+    }
+    writeFile(plan->targets);
 }
 
 void WebhooksDialog::writeFile(const QList<WebhookTarget> &targets)
@@ -346,8 +442,14 @@ void WebhooksDialog::writeFile(const QList<WebhookTarget> &targets)
                 Q_EMIT saveFailed(r.errorString());
                 return;
             }
-            for (Entry &e : m_entries)
+            for (Entry &e : m_entries) {
+                e.savedName = e.target.name;
                 e.newSecret.clear();
+                e.clearSecret = false;
+            }
+            m_removed.clear();
+            if (m_current >= 0 && m_current < m_entries.size())
+                showEntry(m_current);
             if (m_dispatcher)
                 m_dispatcher->setTargets(targets);
             setStatus(tr("Saved %n webhook(s); secrets are in the system keyring.", nullptr,

@@ -8,6 +8,7 @@
 #include <QDialog>
 #include <QNetworkAccessManager>
 #include <QPointer>
+#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -28,9 +29,11 @@ class WebhookDispatcher;
 // (hidden), a priority, the events, and the sites and runs it is for.
 // "Send Test" posts a test message with what the fields say and shows the
 // answer. Save puts the secrets (token; Slack/Mattermost URL) in the keyring,
-// then writes the file on a pool thread (never a secret in it) and hands the
-// webhooks to the dispatcher. The file is read on a pool thread when the
-// dialog opens.
+// moves the secret of a renamed webhook to its new name (unless a new one was
+// typed), removes those of removed webhooks and of tokens cleared with "Clear
+// Token", then writes the file on a pool thread (never a secret in it) and
+// hands the webhooks to the dispatcher. The file is read on a pool thread
+// when the dialog opens.
 class WebhooksDialog : public QDialog
 {
     Q_OBJECT
@@ -45,6 +48,8 @@ public:
     // For tests and the buttons.
     void addWebhook();
     void removeWebhook();
+    // The stored ntfy token of the current webhook is removed on Save.
+    void clearToken();
     void sendTest();
     void save();
 
@@ -58,14 +63,18 @@ private:
     struct Entry
     {
         WebhookTarget target;
-        QString newSecret; // typed since the dialog opened; empty: keep the stored one
+        QString savedName;        // the name its secret is stored under; empty: not saved yet
+        QString newSecret;        // typed since the dialog opened; empty: keep the stored one
+        bool clearSecret = false; // Clear Token: remove the stored one on Save
     };
+    struct SecretPlan;
     void load();
     void showEntry(int row);
     void storeForm();
     void kindChanged();
     void setStatus(const QString &text, bool error);
-    void writeSecrets(QList<Entry> entries, QList<WebhookTarget> targets);
+    static QString storedKey(const Entry &e);
+    void runSecretSteps(std::shared_ptr<SecretPlan> plan);
     void writeFile(const QList<WebhookTarget> &targets);
     void sendTestWith(const WebhookTarget &target, const QString &secret);
 
@@ -82,6 +91,7 @@ private:
     QComboBox *m_kind;
     QLineEdit *m_url;
     QLineEdit *m_token;
+    QPushButton *m_clearToken;
     QComboBox *m_priority;
     QLineEdit *m_click;
     QCheckBox *m_arrived;

@@ -249,7 +249,13 @@ Result<Checked> Checker::finish()
         return malformed(Tr::tr("the bundle has no %1/%2").arg(m_root, kSumsName));
     if (m_sums != sha256Sums(manifest->files))
         return malformed(Tr::tr("%1/%2 does not match the manifest").arg(m_root, kSumsName));
-    return Checked{m_root, *std::move(manifest), total};
+    const FileSeen m = m_files.value(kManifestName);
+    const FileSeen sums = m_files.value(kSumsName);
+    return Checked{m_root,
+                   *std::move(manifest),
+                   total,
+                   {kManifestName, m.size, m.sha256},
+                   {kSumsName, sums.size, sums.sha256}};
 }
 
 } // namespace

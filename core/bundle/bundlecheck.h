@@ -42,6 +42,9 @@ struct Checked
     QString root; // "vigil-bundle-<run>"
     Manifest manifest;
     qint64 totalBytes = 0; // of every file
+    // manifest.json and SHA256SUMS as they were read: their size and SHA-256.
+    BundleFile manifestFile;
+    BundleFile sumsFile;
 };
 
 // A path of the archive as it is: "" when it is acceptable, else why not

@@ -226,8 +226,11 @@ void Export::readChunk(const Item &item, QByteArray data)
 {
     const qint64 want = item.size - item.offset - data.size();
     const QString path = m_runDir + QLatin1Char('/') + item.rel;
+    // Read before `data` is moved into the callback: the order in which the
+    // arguments are evaluated is unspecified.
+    const qint64 at = item.offset + data.size();
     m_site->transport()->readFile(
-        path, item.offset + data.size(), std::min(want, kChunk), this,
+        path, at, std::min(want, kChunk), this,
         [this, item, data = std::move(data), want](Result<FileChunk> chunk) mutable {
             if (m_finished)
                 return;

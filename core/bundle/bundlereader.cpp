@@ -23,19 +23,21 @@ public:
         : m_checked(checked), m_dir(directory), m_progress(progress), m_cancel(cancel)
     {
         for (const BundleFile &f : checked.manifest.files)
-            m_expected.insert(f.path, f.sha256);
+            m_expected.insert(f.path, f);
+        m_expected.insert(kManifestName, checked.manifestFile);
+        m_expected.insert(kSumsName, checked.sumsFile);
     }
 
     Result<void> run(archive *a);
 
 private:
-    Result<void> writeFile(archive *a, const QString &rel);
+    Result<void> writeFile(archive *a, const BundleFile &expected);
 
     const Checked &m_checked;
     QString m_dir;
     const TwoPassProgress &m_progress;
     const std::atomic_bool *m_cancel;
-    QHash<QString, QByteArray> m_expected;
+    QHash<QString, BundleFile> m_expected; // taken out as written
     qint64 m_done = 0;
 };
 
@@ -59,18 +61,28 @@ Result<void> Extractor::run(archive *a)
             continue; // made as the files need them
         const QString prefix = m_checked.root + QLatin1Char('/');
         const QString rel = path.mid(prefix.size());
+        // Taken out once written: a second entry of the same path is refused.
+        const auto expected = m_expected.constFind(rel);
         if (!path.startsWith(prefix) || !pathProblem(rel, false).isEmpty() ||
             archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
-            (!m_expected.contains(rel) && rel != kManifestName && rel != kSumsName))
+            expected == m_expected.cend())
             return changed(Tr::tr("entry %1 was not there").arg(path));
-        if (auto ok = writeFile(a, rel); !ok)
+        const BundleFile file = *expected;
+        m_expected.erase(expected);
+        if (auto ok = writeFile(a, file); !ok)
             return ok;
+    }
+    if (!m_expected.isEmpty()) {
+        QStringList missing = m_expected.keys();
+        missing.sort();
+        return changed(Tr::tr("%1 is no longer there").arg(missing.first()));
     }
     return {};
 }
 
-Result<void> Extractor::writeFile(archive *a, const QString &rel)
+Result<void> Extractor::writeFile(archive *a, const BundleFile &expected)
 {
+    const QString &rel = expected.path;
     const QString target = m_dir + QLatin1Char('/') + m_checked.root + QLatin1Char('/') + rel;
     const QString parent = target.left(target.lastIndexOf(QLatin1Char('/')));
     if (!QDir().mkpath(parent))
@@ -82,7 +94,11 @@ Result<void> Extractor::writeFile(archive *a, const QString &rel)
                      Error::Kind::Permission);
     out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     QCryptographicHash hash(QCryptographicHash::Sha256);
+    qint64 size = 0;
     auto read = readEntryData(a, m_cancel, [&](QByteArrayView block) -> Result<void> {
+        size += block.size();
+        if (size > expected.size) // refused before a byte more is written
+            return Error(QString(), Error::Kind::TooLarge);
         hash.addData(block);
         if (out.write(block.data(), block.size()) != block.size())
             return Error(Tr::tr("cannot write %1: %2").arg(target, out.errorString()));
@@ -91,12 +107,14 @@ Result<void> Extractor::writeFile(archive *a, const QString &rel)
             m_progress(m_checked.totalBytes + m_done, 2 * m_checked.totalBytes);
         return {};
     });
+    if (size > expected.size)
+        return changed(Tr::tr("%1 has more than the %2 bytes it had").arg(rel).arg(expected.size));
     if (!read)
         return read.error().kind == Error::Kind::Malformed ? changed(read.errorString())
                                                            : read.error();
     if (!out.flush())
         return Error(Tr::tr("cannot write %1: %2").arg(target, out.errorString()));
-    if (m_expected.contains(rel) && hash.result().toHex() != m_expected.value(rel))
+    if (size != expected.size || hash.result().toHex() != expected.sha256)
         return changed(Tr::tr("%1 no longer matches its SHA-256").arg(rel));
     return {};
 }
@@ -119,8 +137,8 @@ Result<Opened> openBundle(const QString &file, const QString &parent, const Limi
     if (archive_read_open_filename(a.get(), QFile::encodeName(file).constData(), 64 * 1024) !=
         ARCHIVE_OK)
         return Error(Tr::tr("%1: %2").arg(file, QString::fromUtf8(archive_error_string(a.get()))));
-    Extractor extractor(*checked, temp.path(), progress, cancel);
-    if (auto ok = extractor.run(a.get()); !ok)
+    // On an error `temp` is removed with everything written in it.
+    if (auto ok = extractArchive(a.get(), *checked, temp.path(), progress, cancel); !ok)
         return Error(Tr::tr("%1: %2").arg(file, ok.errorString()), ok.error().kind);
     temp.setAutoRemove(false);
     Opened o;
@@ -133,6 +151,13 @@ Result<Opened> openBundle(const QString &file, const QString &parent, const Limi
     if (progress)
         progress(2 * o.totalBytes, 2 * o.totalBytes);
     return o;
+}
+
+Result<void> extractArchive(archive *a, const Checked &checked, const QString &directory,
+                            const TwoPassProgress &progress, const std::atomic_bool *cancel)
+{
+    Extractor extractor(checked, directory, progress, cancel);
+    return extractor.run(a);
 }
 
 } // namespace vigil::bundle

@@ -80,6 +80,8 @@ RunsModel::SiteRun RunsModel::summarise(const RunInfo &run)
 
 QString RunsModel::engineText(const Row &row) const
 {
+    if (!row.readOnlySite.isEmpty())
+        return tr("read-only");
     if (!row.hosted)
         return tr("not followed");
     const HostedRun &h = *row.hosted;
@@ -102,6 +104,9 @@ QString RunsModel::engineText(const Row &row) const
 
 QString RunsModel::engineTip(const Row &row) const
 {
+    if (!row.readOnlySite.isEmpty())
+        return tr("The run as the review bundle %1 holds it: it is read, never followed.")
+            .arg(row.readOnlySite);
     if (!row.hosted)
         return tr("This desktop does not run the engine of this run. Follow it to have gates, "
                   "cross-site steps and run-time changes handled while the window is open.");
@@ -141,9 +146,14 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
                row.hosted->state != HostedRun::State::Ended;
     case EngineStateRole:
         return row.hosted ? int(row.hosted->state) : -1;
+    case ReadOnlyRole:
+        return !row.readOnlySite.isEmpty();
     case Qt::ToolTipRole:
         if (index.column() == Engine)
             return engineTip(row);
+        if (!row.readOnlySite.isEmpty() && (index.column() == Run || index.column() == Sites))
+            return tr("Run %1 of the review bundle %2 (read-only)")
+                .arg(row.runId, row.readOnlySite);
         if (index.column() == Created)
             return formatDateTime(first.createdAt);
         return {};
@@ -220,12 +230,30 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
     return {};
 }
 
+int RunsModel::find(const QString &runId, const QString &readOnlySite) const
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows.at(i).runId == runId && m_rows.at(i).readOnlySite == readOnlySite)
+            return i;
+    return -1;
+}
+
 int RunsModel::rowOf(const QString &runId) const
 {
+    if (const int live = find(runId, QString()); live >= 0)
+        return live;
     for (int i = 0; i < m_rows.size(); ++i)
         if (m_rows.at(i).runId == runId)
             return i;
     return -1;
+}
+
+int RunsModel::rowOf(const QString &runId, const QString &site) const
+{
+    if (const int own = find(runId, site); own >= 0)
+        return own;
+    const int live = find(runId, QString());
+    return live >= 0 && m_rows.at(live).sites.contains(site) ? live : -1;
 }
 
 void RunsModel::changed(int row)
@@ -242,14 +270,18 @@ void RunsModel::removeIfGone(int row)
     endRemoveRows();
 }
 
-void RunsModel::setRuns(const QString &site, const QList<RunInfo> &runs)
+void RunsModel::setRuns(const QString &site, const QList<RunInfo> &runs, bool readOnly)
 {
+    // The rows this site's runs go to: the live ones, or its own.
+    const QString own = readOnly ? site : QString();
     QHash<QString, SiteRun> now;
     for (const RunInfo &r : runs)
         now.insert(r.runId, summarise(r));
     // Rows that had the run on this site: changed, or the site gone.
     for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
         Row &row = m_rows[i];
+        if (row.readOnlySite != own)
+            continue;
         const auto it = now.constFind(row.runId);
         if (it == now.cend()) {
             if (row.sites.remove(site) > 0) {
@@ -274,6 +306,7 @@ void RunsModel::setRuns(const QString &site, const QList<RunInfo> &runs)
             continue;
         Row row;
         row.runId = r.runId;
+        row.readOnlySite = own;
         row.sites.insert(site, now.take(r.runId));
         added << row;
     }
@@ -284,7 +317,7 @@ void RunsModel::setRuns(const QString &site, const QList<RunInfo> &runs)
 
 void RunsModel::setHosted(const HostedRun &hosted)
 {
-    const int at = rowOf(hosted.runId);
+    const int at = find(hosted.runId, QString()); // a read-only row is never followed
     if (at >= 0) {
         m_rows[at].hosted = hosted;
         changed(at);
@@ -300,7 +333,7 @@ void RunsModel::setHosted(const HostedRun &hosted)
 
 void RunsModel::removeHosted(const QString &runId)
 {
-    const int at = rowOf(runId);
+    const int at = find(runId, QString());
     if (at < 0 || !m_rows.at(at).hosted)
         return;
     m_rows[at].hosted.reset();

@@ -15,8 +15,10 @@ namespace vigil {
 // One row per run (by id, whichever sites have its directory): its workflow,
 // sites, creation, task and checkpoint counts from the run directories, and
 // what the desktop's engine does with it (engine::EngineHost). A run that no
-// site lists any more stays while the desktop follows it. Updates are
-// incremental: rows inserted, removed, or changed (dataChanged), never reset.
+// site lists any more stays while the desktop follows it. A read-only site's
+// run (a review bundle's) has a row of its own, never merged into a live run
+// of the same id, and is never followed. Updates are incremental: rows
+// inserted, removed, or changed (dataChanged), never reset.
 class RunsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -30,6 +32,7 @@ public:
         FollowedRole,    // bool: this desktop follows it
         EngineStateRole, // int(engine::HostedRun::State), or -1: not followed
         SortRole,
+        ReadOnlyRole, // bool: the run of a read-only site (a review bundle), alone on its row
     };
     Q_ENUM(Role)
 
@@ -42,13 +45,17 @@ public:
                         int role = Qt::DisplayRole) const override;
 
     // The runs of one site now: rows added, changed, or (when no site and no
-    // engine has them any more) removed.
-    void setRuns(const QString &site, const QList<RunInfo> &runs);
+    // engine has them any more) removed. `readOnly`: the site is a review
+    // bundle; its runs get rows of their own.
+    void setRuns(const QString &site, const QList<RunInfo> &runs, bool readOnly = false);
     // What the engine host says of a run (inserted when not listed yet).
     void setHosted(const engine::HostedRun &hosted);
     void removeHosted(const QString &runId);
 
+    // The row of a run: its live row if it has one, else a read-only one.
     int rowOf(const QString &runId) const;
+    // The row of a run as `site` has it (a read-only site's own row).
+    int rowOf(const QString &runId, const QString &site) const;
 
     // The clock the engine column counts down with ("again in 4 min"); the
     // rows of runs that wait for another try are redrawn every tick
@@ -68,12 +75,14 @@ private:
     struct Row
     {
         QString runId;
+        QString readOnlySite; // set: this read-only site's run, alone on its row
         QMap<QString, SiteRun> sites;
         std::optional<engine::HostedRun> hosted;
     };
     static SiteRun summarise(const RunInfo &run);
     QString engineText(const Row &row) const;
     QString engineTip(const Row &row) const;
+    int find(const QString &runId, const QString &readOnlySite) const;
     void changed(int row);
     void removeIfGone(int row);
     void tick();

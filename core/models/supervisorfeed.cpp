@@ -88,7 +88,8 @@ void SupervisorFeed::runsChanged(const QString &site, const QList<RunInfo> &runs
         checkpoints << r.checkpoints;
     m_checkpoints->setCheckpoints(site, checkpoints);
     m_workflow->setRuns(site, runs);
-    m_runs->setRuns(site, runs);
+    // A review bundle's runs are rows of their own, apart from live runs of the same id.
+    m_runs->setRuns(site, runs, m_supervisor && m_supervisor->isReadOnly(site));
 }
 
 } // namespace vigil

@@ -178,6 +178,15 @@ Result<void> validate(const WebhookTarget &w)
             return Error(QStringLiteral("url must be an http(s) ntfy topic URL such as "
                                         "https://ntfy.sh/my-topic"),
                          Error::Kind::Malformed);
+        // https://user:pass@host/topic or ?auth=... would put a credential in
+        // this plain file.
+        const QUrl u(w.url);
+        if (!u.userInfo().isEmpty() || u.hasQuery())
+            return Error(QStringLiteral("url must not hold a user name, password or query "
+                                        "string (such as ?auth=...): put an ntfy access token "
+                                        "in the Access token field of Phone Notifications (it "
+                                        "goes to the system keyring)"),
+                         Error::Kind::Malformed);
     } else if (!w.url.isEmpty()) {
         return Error(QStringLiteral("url: a Slack/Mattermost webhook URL is its credential; %1")
                          .arg(secretsGoElsewhere()),

@@ -37,7 +37,9 @@ Result<QList<WebhookTarget>> parse(const QByteArray &toml, const QString &source
 Result<QList<WebhookTarget>> load(const QString &path);
 // The TOML text of `targets` (never a secret).
 QByteArray format(const QList<WebhookTarget> &targets);
-// Checks one webhook as parse() would (name, URL, priority).
+// Checks one webhook as parse() would (name, URL, priority). An ntfy URL
+// with a user name, password or query string is refused: a token goes to the
+// keyring (the dialog's Access token field), never into the file.
 Result<void> validate(const WebhookTarget &target);
 // Replaces the file atomically (QSaveFile), mode 0600.
 Result<void> save(const QString &path, const QList<WebhookTarget> &targets);

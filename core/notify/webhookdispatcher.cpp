@@ -55,17 +55,33 @@ void sendWebhookRequest(QNetworkAccessManager *nam, const WebhookRequest &reques
         return;
     }
     QNetworkRequest req(request.url);
+    // Never follow a redirect: Qt would send the same headers (the ntfy token)
+    // to whatever host the Location names. A 3xx is a failure instead.
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                     QNetworkRequest::ManualRedirectPolicy);
     req.setTransferTimeout(timeoutMs);
     req.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("Vigil"));
     for (const auto &[k, v] : request.headers)
         req.setRawHeader(k, v);
     QNetworkReply *reply = nam->sendCustomRequest(req, request.method, request.body);
     QObject::connect(
-        reply, &QNetworkReply::finished, context, [reply, timeoutMs, done = std::move(done)] {
+        reply, &QNetworkReply::finished, context,
+        [reply, timeoutMs, url = request.url, done = std::move(done)] {
             reply->deleteLater();
             WebhookResponse r;
             r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             if (r.status >= 200 && r.status < 300) {
+                done(r);
+                return;
+            }
+            const QUrl target =
+                reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
+            if (r.status >= 300 && r.status < 400 && target.isValid()) {
+                // Only scheme://host of where it points: its path may be a credential.
+                r.error = QStringLiteral("HTTP %1 redirected to %2: not followed")
+                              .arg(r.status)
+                              .arg(webhookShownUrl(url.resolved(target)));
+                r.retry = false;
                 done(r);
                 return;
             }
@@ -117,6 +133,8 @@ void WebhookDispatcher::setTargets(const QList<WebhookTarget> &targets)
 
 void WebhookDispatcher::onRunsChanged(const QString &site, const QList<RunInfo> &runs)
 {
+    if (m_supervisor && m_supervisor->isReadOnly(site))
+        return; // a review bundle: nothing in it can be decided
     QHash<QString, int> now;
     const QHash<QString, int> before = m_status.value(site);
     for (const RunInfo &run : runs) {
@@ -136,8 +154,9 @@ void WebhookDispatcher::checkReminders()
     if (!m_supervisor)
         return;
     QList<CheckpointInfo> pending;
+    // A review bundle's checkpoints cannot be decided: no reminder for them.
     for (const CheckpointInfo &c : m_supervisor->checkpoints())
-        if (c.status == CheckpointInfo::Status::Pending)
+        if (c.status == CheckpointInfo::Status::Pending && !m_supervisor->isReadOnly(c.site))
             pending << c;
     for (const Reminders::Reminder &r : m_reminders.due(pending, m_options.clock())) {
         for (const CheckpointInfo &c : std::as_const(pending)) {

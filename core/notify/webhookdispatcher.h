@@ -30,7 +30,9 @@ struct WebhookResponse
     bool retry = true; // worth trying again (no answer, 5xx, 408, 429)
 };
 
-// One attempt: sends `request` with `nam`, gives up after `timeoutMs`.
+// One attempt: sends `request` with `nam`, gives up after `timeoutMs`. A
+// redirect is never followed (the headers would go to another host): a 3xx
+// is an error "HTTP 302 redirected to scheme://host: not followed", not retried.
 void sendWebhookRequest(QNetworkAccessManager *nam, const WebhookRequest &request, int timeoutMs,
                         QObject *context, std::function<void(WebhookResponse)> done);
 
@@ -48,7 +50,9 @@ struct WebhookDispatcherOptions
 // Follows a Supervisor and posts its checkpoints' events to the webhooks
 // that want them: a checkpoint arriving (checkpointArrived), its deadline
 // nearing (Reminders' schedule), and its decision (a checkpoint seen pending
-// becomes decided or applied, by a person or by the default). Each event goes
+// becomes decided or applied, by a person or by the default). The
+// checkpoints of review bundles (Supervisor::isReadOnly) are left out: they
+// cannot be decided. Each event goes
 // once to each webhook. Secrets are read from `secrets` for every delivery.
 // A failure is retried with exponential backoff; the first failure and a
 // give-up go to Supervisor::raise() (the Issues list), naming the webhook,

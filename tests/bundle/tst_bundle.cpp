@@ -39,6 +39,7 @@ private Q_SLOTS:
     void exportTarZstd();
     void exportZip();
     void cancelLeavesNoFile();
+    void largeFileIsExportedWhole();
     void openedBundleIsReadOnly();
 
 private:
@@ -263,6 +264,36 @@ void TestBundle::cancelLeavesNoFile()
     QCOMPARE(ops.rowCount(), 0);
     // Nothing half-written: no bundle, no temporary file.
     QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::Hidden | QDir::System), QStringList());
+}
+
+void TestBundle::largeFileIsExportedWhole()
+{
+    // 10 MiB of noise, read in chunks of 4 MiB: each chunk must land at its offset.
+    const QString run = runDir(QStringLiteral("wide"));
+    runVigilJob({QStringLiteral("init-run"), QStringLiteral("--run-dir"), run,
+                 QStringLiteral("--run-id"), QStringLiteral("wide")});
+    QByteArray noise(10 << 20, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(noise.data()),
+                                          noise.size() / 4);
+    QVERIFY(writeFile(run + QStringLiteral("/model.bin"), noise));
+    QTemporaryDir out;
+    const QString target = out.filePath(QStringLiteral("wide.tar.zst"));
+    auto o = options(target, bundle::Format::TarZstd);
+    o.maxFileBytes = 64 << 20;
+    auto m = exportWait(m_sup->site(QStringLiteral("here")), QStringLiteral("wide"), o);
+    VIGIL_VERIFY_OK(m);
+    const bundle::BundleFile *bin = file(*m, QStringLiteral("runs/wide/model.bin"));
+    QVERIFY(bin);
+    QCOMPARE(bin->size, noise.size());
+    QCOMPARE(bin->sha256, QCryptographicHash::hash(noise, QCryptographicHash::Sha256).toHex());
+    QCOMPARE(tool(QStringLiteral("tar"), {QStringLiteral("--zstd"), QStringLiteral("-xf"), target,
+                                          QStringLiteral("-C"), out.path()})
+                 .exitCode,
+             0);
+    const QByteArray copy =
+        readAll(out.filePath(QStringLiteral("vigil-bundle-wide/runs/wide/model.bin")));
+    QCOMPARE(copy.size(), noise.size());
+    QVERIFY(copy == noise);
 }
 
 void TestBundle::openedBundleIsReadOnly()

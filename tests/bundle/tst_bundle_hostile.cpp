@@ -3,6 +3,8 @@
 // the check with a message that names the entry and why, and openBundle()
 // extracts nothing (the directory it was given stays empty). A well-formed
 // one built the same way is accepted, so the refusals are the entries' doing.
+// A bundle that passes the check but reads differently when it is extracted
+// (the file changed in between) is refused by the extraction pass.
 
 #include "../ssh/sshtesthelpers.h"
 #include "bundle/bundlecheck.h"
@@ -101,6 +103,8 @@ private Q_SLOTS:
     void wellFormedIsAccepted();
     void refused_data();
     void refused();
+    void changedAtExtraction_data();
+    void changedAtExtraction();
     void pathRules_data();
     void pathRules();
 };
@@ -215,6 +219,93 @@ void TestBundleHostile::refused()
     QVERIFY2(opened.errorString().contains(message), qPrintable(opened.errorString()));
     QCOMPARE(QDir(parent.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
              QStringList());
+}
+
+void TestBundleHostile::changedAtExtraction_data()
+{
+    QTest::addColumn<QByteArray>("first");  // what the check reads
+    QTest::addColumn<QByteArray>("second"); // what the extraction reads
+    QTest::addColumn<QString>("message");   // empty: extracted
+    const QString runPath = QStringLiteral("runs/r1/run.json");
+    const Raw runEntry{kRoot + runPath, kRun};
+    const Raw logEntry{kRoot + QStringLiteral("runs/r1/a.log"), "log\n"};
+    const QList<Raw> good =
+        bundleOf({listed(runPath, kRun), listed(QStringLiteral("runs/r1/a.log"), "log\n")},
+                 {runEntry, logEntry});
+    const QByteArray first = tarOf(good);
+    // `good` with entry `i` replaced by `r`, or dropped.
+    auto with = [&](qsizetype i, std::optional<Raw> r) {
+        QList<Raw> out = good;
+        if (r)
+            out[i] = *r;
+        else
+            out.removeAt(i);
+        return tarOf(out);
+    };
+    const Raw manifest = good.at(2);
+    const Raw sums = good.at(3);
+    QByteArray otherSums = sums.data;
+    otherSums[0] = otherSums.at(0) == '0' ? '1' : '0';
+
+    QTest::newRow("same") << first << first << QString();
+    QTest::newRow("listed file gone")
+        << first << with(0, std::nullopt)
+        << QStringLiteral("the bundle changed while it was opened: runs/r1/run.json is no "
+                          "longer there");
+    QTest::newRow("file grew") << first << with(0, Raw{runEntry.path, kRun + "more"})
+                               << QStringLiteral(
+                                      "the bundle changed while it was opened: "
+                                      "runs/r1/run.json has more than the 17 bytes it had");
+    QTest::newRow("file shrank") << first << with(0, Raw{runEntry.path, kRun.left(4)})
+                                 << QStringLiteral("the bundle changed while it was opened: "
+                                                   "runs/r1/run.json no longer matches its "
+                                                   "SHA-256");
+    QTest::newRow("manifest changed")
+        << first
+        << with(2, Raw{manifest.path, QByteArray(manifest.data).replace("tester", "hacker")})
+        << QStringLiteral("the bundle changed while it was opened: manifest.json no longer "
+                          "matches its SHA-256");
+    QTest::newRow("sums changed")
+        << first << with(3, Raw{sums.path, otherSums})
+        << QStringLiteral("the bundle changed while it was opened: SHA256SUMS no longer matches "
+                          "its SHA-256");
+    QTest::newRow("entry added") << first
+                                 << tarOf(good +
+                                          QList<Raw>{{kRoot + QStringLiteral("runs/r1/x"), "x"}})
+                                 << QStringLiteral("the bundle changed while it was opened: entry "
+                                                   "vigil-bundle-r1/runs/r1/x was not there");
+    QTest::newRow("entry twice") << first << tarOf(good + QList<Raw>{runEntry})
+                                 << QStringLiteral(
+                                        "the bundle changed while it was opened: entry "
+                                        "vigil-bundle-r1/runs/r1/run.json was not there");
+}
+
+void TestBundleHostile::changedAtExtraction()
+{
+    QFETCH(QByteArray, first);
+    QFETCH(QByteArray, second);
+    QFETCH(QString, message);
+    auto checked = checkBundleBytes(first);
+    VIGIL_VERIFY_OK(checked);
+    std::unique_ptr<archive, ArchiveReadFree> a(newBundleReader());
+    QCOMPARE(archive_read_open_memory(a.get(), second.constData(), size_t(second.size())),
+             ARCHIVE_OK);
+    QTemporaryDir dir;
+    auto r = extractArchive(a.get(), *checked, dir.path());
+    const QString root = dir.filePath(QStringLiteral("vigil-bundle-r1/"));
+    if (message.isEmpty()) {
+        VIGIL_VERIFY_OK(r);
+        QFile run(root + QStringLiteral("runs/r1/run.json"));
+        QVERIFY(run.open(QIODevice::ReadOnly));
+        QCOMPARE(run.readAll(), kRun);
+        QVERIFY(QFile::exists(root + kManifestName));
+        QVERIFY(QFile::exists(root + kSumsName));
+        return;
+    }
+    QVERIFY(!r.ok());
+    QCOMPARE(r.errorString(), message);
+    // Never a byte past the size the check saw.
+    QVERIFY(QFileInfo(root + QStringLiteral("runs/r1/run.json")).size() <= kRun.size());
 }
 
 void TestBundleHostile::pathRules_data()

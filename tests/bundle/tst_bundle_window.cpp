@@ -2,8 +2,11 @@
 // The window's File > Export Run… and Open Review Bundle… (without their file
 // dialogs): a run of the local site exported, then opened: both listed in the
 // operations model (the status bar's rows), the title says the bundle is
-// read-only, the Runs dock selects the run, its site is a bundle. A bundle
-// that is refused lands in the Issues list with its reason.
+// read-only, the Runs dock selects the run, its site is a bundle. The
+// bundle's run r1 has a row of its own beside the live r1, and is selected
+// even when another site's runs arrive first. A bundle that is refused lands
+// in the Issues list with its reason. Closing while a bundle is being opened
+// leaves no extracted directory behind.
 
 #include "../common/testfiles.h"
 #include "../common/vigiljob.h"
@@ -11,6 +14,7 @@
 #include "mainwindow.h"
 #include "models/operationsmodel.h"
 #include "models/runsmodel.h"
+#include "models/supervisorfeed.h"
 #include "runspanel.h"
 #include "supervisor.h"
 
@@ -21,6 +25,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace vigil;
 using namespace vigil::test;
@@ -31,11 +36,17 @@ class TestBundleWindow : public QObject
 
 private Q_SLOTS:
     void exportThenOpen();
+    void closedWhileOpening_data();
+    void closedWhileOpening();
+
+private:
+    QTemporaryDir m_home;
+    QString m_file; // the bundle exportThenOpen() wrote
 };
 
 void TestBundleWindow::exportThenOpen()
 {
-    QTemporaryDir home;
+    QTemporaryDir &home = m_home;
     qputenv("HOME", home.path().toUtf8());
     const QString root = home.filePath(QStringLiteral("runs"));
     QVERIFY(QDir().mkpath(root));
@@ -61,6 +72,8 @@ void TestBundleWindow::exportThenOpen()
                 titles << supervisor.operations()->at(first).title;
             });
     MainWindow window(&supervisor);
+    QAbstractItemModelTester runsTester(window.feed()->runs(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
     window.show();
     auto *exportRun = window.findChild<QAction *>(QStringLiteral("exportRunAction"));
     QVERIFY(exportRun);
@@ -77,7 +90,17 @@ void TestBundleWindow::exportThenOpen()
     QTRY_COMPARE_WITH_TIMEOUT(exported.size(), 1, 20000);
     QVERIFY(QFile::exists(file));
 
+    m_file = file;
     QSignalSpy opened(window.bundles(), &BundleActions::opened);
+    // Another site's runs come first, before the bundle's (the window must
+    // still select the bundle's run when they come).
+    connect(window.bundles(), &BundleActions::opened, this, [&] {
+        QList<RunInfo> here;
+        for (const RunInfo &r : supervisor.runs())
+            if (r.site == QLatin1String("here"))
+                here << r;
+        Q_EMIT supervisor.runsChanged(QStringLiteral("here"), here);
+    });
     window.bundles()->openBundleFile(file);
     QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 20000);
     QCOMPARE(opened.first().at(1).toString(), QStringLiteral("bundle-r1"));
@@ -90,8 +113,35 @@ void TestBundleWindow::exportThenOpen()
     QTRY_VERIFY_WITH_TIMEOUT(supervisor.checkpoint(QStringLiteral("bundle-r1"),
                                                    QStringLiteral("r1"), QStringLiteral("epoch-1")),
                              20000);
-    QTRY_COMPARE(window.runsPanel()->view()->currentIndex().data(RunsModel::RunIdRole).toString(),
-                 QStringLiteral("r1"));
+    QTRY_COMPARE(window.runsPanel()->view()->currentIndex().data(RunsModel::SiteRole).toString(),
+                 QStringLiteral("bundle-r1"));
+    const QModelIndex current = window.runsPanel()->view()->currentIndex();
+    QCOMPARE(current.data(RunsModel::RunIdRole).toString(), QStringLiteral("r1"));
+    QVERIFY(current.data(RunsModel::ReadOnlyRole).toBool());
+    // Change Run… (and Follow, where engines run) is not offered for a bundle's run.
+    auto *revise = window.runsPanel()->findChild<QAction *>(QStringLiteral("reviseRunAction"));
+    QVERIFY(revise);
+    QVERIFY(!revise->isEnabled());
+
+    // The live r1 and the bundle's r1: two rows, each with its own site.
+    RunsModel *runs = window.feed()->runs();
+    QCOMPARE(runs->rowCount(), 2);
+    const int live = runs->rowOf(QStringLiteral("r1"), QStringLiteral("here"));
+    const int bundled = runs->rowOf(QStringLiteral("r1"), QStringLiteral("bundle-r1"));
+    QVERIFY(live >= 0 && bundled >= 0 && live != bundled);
+    QCOMPARE(runs->rowOf(QStringLiteral("r1")), live);
+    QCOMPARE(runs->index(live, 0).data(RunsModel::SiteRole).toString(), QStringLiteral("here"));
+    QCOMPARE(runs->index(live, RunsModel::Sites).data().toString(), QStringLiteral("here"));
+    QVERIFY(!runs->index(live, 0).data(RunsModel::ReadOnlyRole).toBool());
+    QCOMPARE(runs->index(bundled, RunsModel::Run).data().toString(), QStringLiteral("r1"));
+    QCOMPARE(runs->index(bundled, RunsModel::Sites).data().toString(), QStringLiteral("bundle-r1"));
+    QCOMPARE(runs->index(bundled, RunsModel::Engine).data().toString(),
+             QStringLiteral("read-only"));
+    // The live row is still the live one to act on.
+    QVERIFY(window.runsPanel()->selectRun(QStringLiteral("r1"), QStringLiteral("here")));
+    QCOMPARE(window.runsPanel()->view()->currentIndex().data(RunsModel::SiteRole).toString(),
+             QStringLiteral("here"));
+    QVERIFY(revise->isEnabled());
 
     // A file that is not a bundle: refused, and listed as an issue.
     const QString bad = home.filePath(QStringLiteral("bad.zip"));
@@ -104,6 +154,39 @@ void TestBundleWindow::exportThenOpen()
     for (const Issue &i : supervisor.issues())
         listed = listed || i.message == failed.first().first().toString();
     QVERIFY(listed);
+}
+
+void TestBundleWindow::closedWhileOpening_data()
+{
+    QTest::addColumn<bool>("extracted"); // the worker ended before the window closed
+    QTest::newRow("closed at once") << false;
+    QTest::newRow("extracted, not delivered") << true;
+}
+
+void TestBundleWindow::closedWhileOpening()
+{
+    QFETCH(bool, extracted);
+    QVERIFY2(QFile::exists(m_file), "exportThenOpen() writes the bundle");
+    // openBundle() extracts under QDir::tempPath(): a private one here.
+    QTemporaryDir tmp;
+    const QByteArray oldTmp = qgetenv("TMPDIR");
+    qputenv("TMPDIR", tmp.path().toUtf8());
+    auto restore = qScopeGuard([&] { qputenv("TMPDIR", oldTmp); });
+    QCOMPARE(QDir::tempPath(), tmp.path());
+
+    Supervisor supervisor{SupervisorOptions()};
+    auto *window = new QWidget;
+    auto *actions = new BundleActions(&supervisor, window);
+    QSignalSpy opened(actions, &BundleActions::opened);
+    actions->openBundleFile(m_file);
+    if (extracted) // the result waits in the event queue
+        QThreadPool::globalInstance()->waitForDone();
+    delete window; // closes: the actions go with it
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents();
+    QCOMPARE(opened.size(), 0);
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+             QStringList());
 }
 
 QTEST_MAIN(TestBundleWindow)

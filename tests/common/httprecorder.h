@@ -3,9 +3,9 @@
 
 // A tiny HTTP/1.1 server on 127.0.0.1 that records every request (method,
 // path, headers, body, when) and answers a programmed sequence of statuses
-// (then 200). Keep-alive and pipelined requests on one connection work;
-// chunked request bodies do not (Qt sends Content-Length). Header-only; any
-// test may use it.
+// (then 200), with a Location header on a 3xx when `location` is set.
+// Keep-alive and pipelined requests on one connection work; chunked request
+// bodies do not (Qt sends Content-Length). Header-only; any test may use it.
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -55,6 +55,7 @@ public:
 
     QList<RecordedRequest> requests;
     QList<int> statuses; // answered in order, then 200
+    QByteArray location; // non-empty: sent as the Location header of every 3xx answer
 
 private:
     void serve(QTcpSocket *s)
@@ -85,8 +86,11 @@ private:
             requests << r;
             const int status = statuses.isEmpty() ? 200 : statuses.takeFirst();
             const QByteArray body = "{}";
+            const QByteArray redirect = status >= 300 && status < 400 && !location.isEmpty()
+                                            ? "Location: " + location + "\r\n"
+                                            : QByteArray();
             s->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrase(status) + "\r\n" +
-                     "Content-Type: application/json\r\nContent-Length: " +
+                     redirect + "Content-Type: application/json\r\nContent-Length: " +
                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
         }
     }
@@ -96,6 +100,8 @@ private:
         switch (status) {
         case 200:
             return "OK";
+        case 302:
+            return "Found";
         case 403:
             return "Forbidden";
         case 404:

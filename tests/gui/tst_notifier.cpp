@@ -7,6 +7,7 @@
 #include "notifier.h"
 #include "settings.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDBusAbstractAdaptor>
 #include <QDBusConnection>
@@ -246,13 +247,8 @@ private Q_SLOTS:
     void remindersEscalate()
     {
         QDateTime now(QDate(2026, 11, 27), QTime(8, 0), Qt::UTC);
-        Notifier::Options o = options();
-        o.clock = [&now] { return now; };
-        o.reminderMsec = 3600 * 1000; // the test says when
-        auto notifier = makeNotifier(o);
         CheckpointsModel model;
-        model.setClock([&now] { return now; });
-        model.setTickInterval(0);
+        auto notifier = makeReminderNotifier(now, model);
         CheckpointInfo c = checkpoint(QStringLiteral("run-d"), QStringLiteral("epoch-3"));
         c.createdAt = now;
         c.deadline = now.addSecs(4 * 3600);
@@ -290,6 +286,37 @@ private Q_SLOTS:
         QCOMPARE(m_server.calls.at(4).summary, QStringLiteral("marker"));
     }
 
+    // A review bundle's pending checkpoint (read-only: it cannot be decided)
+    // gets no reminder; a live site's checkpoint with the same deadline does.
+    void noReminderForReadOnlySites()
+    {
+        QDateTime now(QDate(2026, 11, 27), QTime(8, 0), Qt::UTC);
+        CheckpointsModel model;
+        QAbstractItemModelTester tester(&model);
+        auto notifier = makeReminderNotifier(now, model);
+        CheckpointInfo c = checkpoint(QStringLiteral("run-b"), QStringLiteral("epoch-3"));
+        c.createdAt = now;
+        c.deadline = now.addSecs(4 * 3600);
+        model.setCheckpoints(QStringLiteral("cluster"), {c});
+        model.setCheckpoints(QStringLiteral("bundle-run-b"), {c});
+        QCOMPARE(model.rowCount(), 2);
+        notifier->followDeadlines(
+            &model, [](const QString &site) { return site == QLatin1String("bundle-run-b"); });
+
+        now = now.addSecs(2 * 3600); // half the time: both would be due
+        notifier->checkReminders();
+        QTRY_COMPARE(m_server.calls.size(), 1);
+        // One reminder, not "Checkpoints waiting: 2" (two merged).
+        QVERIFY2(m_server.calls.first().summary.startsWith(QStringLiteral("Decision due in")),
+                 qPrintable(m_server.calls.first().summary));
+        QVERIFY2(m_server.calls.first().body.endsWith(QStringLiteral("on cluster is waiting "
+                                                                     "for a decision.")),
+                 qPrintable(m_server.calls.first().body));
+        notifier->notify(QStringLiteral("marker"), QString());
+        QTRY_COMPARE(m_server.calls.size(), 2);
+        QCOMPARE(m_server.calls.at(1).summary, QStringLiteral("marker"));
+    }
+
     // No server on the bus: no D-Bus notifications (offscreen: no tray either).
     void noServerNoBackend()
     {
@@ -315,6 +342,16 @@ private:
         auto n = std::make_unique<Notifier>(QIcon(), o ? *o : options());
         [&] { QTRY_VERIFY(n->backendKnown()); }();
         return n;
+    }
+    // Reminders on a clock the test moves: the notifier and `model` read `now`.
+    std::unique_ptr<Notifier> makeReminderNotifier(const QDateTime &now, CheckpointsModel &model)
+    {
+        Notifier::Options o = options();
+        o.clock = [&now] { return now; };
+        o.reminderMsec = 3600 * 1000; // the test says when
+        model.setClock([&now] { return now; });
+        model.setTickInterval(0);
+        return makeNotifier(o);
     }
     FakeAdaptor *adaptor() { return m_server.findChild<FakeAdaptor *>(); }
 

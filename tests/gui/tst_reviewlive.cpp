@@ -44,6 +44,56 @@ int drawnPoints(MetricsChart *chart)
     return -1;
 }
 
+// A local site whose run r1 has metrics/train.csv with 3 rows, a checkpoint
+// that plots it, and its review dialog open, polling every 50 ms.
+struct LiveReview
+{
+    LiveReview()
+    {
+        QDir().mkpath(root.filePath(QStringLiteral("r1/metrics")));
+        test::writeFile(file, content);
+        SiteSpec here;
+        here.name = QStringLiteral("here");
+        here.kind = SiteSpec::Kind::Local;
+        here.runRoot = root.path();
+        supervisor.addSite(here);
+        CheckpointInfo c;
+        c.site = QStringLiteral("here");
+        c.runId = QStringLiteral("r1");
+        c.id = QStringLiteral("review");
+        c.title = QStringLiteral("Keep training?");
+        c.options << CheckpointOption{QStringLiteral("continue"), QString(), true};
+        c.metrics = {MetricRef{QStringLiteral("metrics/train.csv"),
+                               QStringLiteral("epoch"),
+                               {QStringLiteral("loss")}}};
+        model.setCheckpoints(QStringLiteral("here"), {c});
+        dialog = review.open(c.key());
+        if (dialog) {
+            dialog->setMetricsPollInterval(50ms);
+            chart = dialog->charts().first();
+        }
+    }
+    // The evidence of a decision taken now.
+    QString decide()
+    {
+        QSignalSpy decided(dialog, &CheckpointDialog::decisionRequested);
+        QTest::mouseClick(dialog->optionButton(QStringLiteral("continue")), Qt::LeftButton);
+        return decided.size() == 1 ? decided.at(0).at(0).value<DecisionInput>().evidenceSha256
+                                   : QStringLiteral("no decision");
+    }
+
+    QTemporaryDir root;
+    const QString file = root.filePath(QStringLiteral("r1/metrics/train.csv"));
+    QByteArray content = "epoch,loss\n" + rows(1, 3);
+    Supervisor supervisor{SupervisorOptions()};
+    CheckpointsModel model;
+    QAbstractItemModelTester tester{&model};
+    QWidget window;
+    CheckpointReview review{&supervisor, &model, &window};
+    CheckpointDialog *dialog = nullptr;
+    MetricsChart *chart = nullptr;
+};
+
 } // namespace
 
 class TestReviewLive : public QObject
@@ -51,40 +101,16 @@ class TestReviewLive : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void chartFollowsTheMetricFile();
+    void replacedFileTakesTheEvidenceAway();
 };
 
 void TestReviewLive::chartFollowsTheMetricFile()
 {
-    QTemporaryDir root;
-    QVERIFY(root.isValid());
-    QVERIFY(QDir().mkpath(root.filePath(QStringLiteral("r1/metrics"))));
-    const QString file = root.filePath(QStringLiteral("r1/metrics/train.csv"));
-    QByteArray content = "epoch,loss\n" + rows(1, 3);
-    QVERIFY(test::writeFile(file, content));
-
-    SiteSpec here;
-    here.name = QStringLiteral("here");
-    here.kind = SiteSpec::Kind::Local;
-    here.runRoot = root.path();
-    Supervisor supervisor{SupervisorOptions()};
-    supervisor.addSite(here);
-    CheckpointsModel model;
-    QAbstractItemModelTester tester(&model);
-    CheckpointInfo c;
-    c.site = QStringLiteral("here");
-    c.runId = QStringLiteral("r1");
-    c.id = QStringLiteral("review");
-    c.title = QStringLiteral("Keep training?");
-    c.options << CheckpointOption{QStringLiteral("continue"), QString(), true};
-    c.metrics = {MetricRef{
-        QStringLiteral("metrics/train.csv"), QStringLiteral("epoch"), {QStringLiteral("loss")}}};
-    model.setCheckpoints(QStringLiteral("here"), {c});
-    QWidget window;
-    CheckpointReview review(&supervisor, &model, &window);
-    CheckpointDialog *d = review.open(c.key());
-    QVERIFY(d);
-    d->setMetricsPollInterval(50ms);
-    MetricsChart *chart = d->charts().first();
+    LiveReview live;
+    QVERIFY(live.dialog);
+    MetricsChart *chart = live.chart;
+    const QString &file = live.file;
+    QByteArray &content = live.content;
     QTRY_COMPARE(drawnPoints(chart), 3);
     QTRY_VERIFY(chart->chart()->plotArea().width() > 100);
 
@@ -110,16 +136,23 @@ void TestReviewLive::chartFollowsTheMetricFile()
     QTRY_COMPARE(drawnPoints(chart), 9);
 
     // A decision now carries the hash of the nine rows plotted, computed here.
-    QSignalSpy decided(d, &CheckpointDialog::decisionRequested);
-    QTest::mouseClick(d->optionButton(QStringLiteral("continue")), Qt::LeftButton);
-    QCOMPARE(decided.size(), 1);
     QCryptographicHash h(QCryptographicHash::Sha256);
     h.addData(QByteArrayView("metrics/train.csv"));
     h.addData(QByteArrayView("\0", 1));
     h.addData(content);
-    QCOMPARE(decided.at(0).at(0).value<DecisionInput>().evidenceSha256,
-             QString::fromLatin1(h.result().toHex()));
-    d->close();
+    QCOMPARE(live.decide(), QString::fromLatin1(h.result().toHex()));
+}
+
+// The job starts the file again and it has no rows yet: the chart says so and
+// a decision taken now claims no evidence (not the old file's bytes).
+void TestReviewLive::replacedFileTakesTheEvidenceAway()
+{
+    LiveReview live;
+    QVERIFY(live.dialog);
+    QTRY_COMPARE(drawnPoints(live.chart), 3);
+    QVERIFY(test::writeFile(live.file, QByteArray()));
+    QTRY_COMPARE(drawnPoints(live.chart), -1); // a message, no series
+    QCOMPARE(live.decide(), QString());
 }
 
 QTEST_MAIN(TestReviewLive)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Webhook delivery against a recording HTTP server on 127.0.0.1: what ntfy
 // and Slack/Mattermost receive, retries with backoff, a refusal that is not
-// retried, an unreachable server; and end to end from a real checkpoint on a
-// local site (vigil-job): arrived, deadline near, decided.
+// retried, an unreachable server, a redirect that is not followed; end to
+// end from a real checkpoint on a local site (vigil-job): arrived, deadline
+// near, decided; and no reminder for a review bundle's checkpoint.
 
 #include "../common/httprecorder.h"
 #include "../common/vigiljob.h"
@@ -11,6 +12,7 @@
 #include "webhookdispatcher.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -29,7 +31,9 @@ private Q_SLOTS:
     void retriesWithBackoffThenSucceeds();
     void forbiddenGivesUpAtOnce();
     void unreachableGivesAnIssueAfterTheLastAttempt();
+    void redirectIsNotFollowed();
     void endToEndFromARealCheckpoint();
+    void noReminderForAReviewBundle();
 
 private:
     static CheckpointInfo checkpoint()
@@ -232,6 +236,41 @@ void TestWebhookDelivery::unreachableGivesAnIssueAfterTheLastAttempt()
     QCOMPARE(sup.issues().last().severity, Issue::Severity::Error);
 }
 
+// A 302 to another server is not followed (the token would go there with
+// the same headers): the other server gets nothing, the attempt is not
+// retried, and the issue names where it pointed without its path.
+void TestWebhookDelivery::redirectIsNotFollowed()
+{
+    HttpRecorder http;
+    HttpRecorder elsewhere;
+    QVERIFY(http.listen() && elsewhere.listen());
+    http.statuses = {302, 302};
+    http.location = elsewhere.url(QStringLiteral("/stolen/path")).toUtf8();
+    Supervisor sup(SupervisorOptions{});
+    MemorySecretStore secrets;
+    secrets.secrets.insert(QStringLiteral("webhook/phone"), QStringLiteral("tk_redirect"));
+    WebhookDispatcher d(&sup, &secrets, fastOptions());
+    d.setTargets({ntfy(http)});
+    QSignalSpy failed(&d, &WebhookDispatcher::attemptFailed);
+    d.post({WebhookEvent::Kind::Arrived, checkpoint()});
+    QTRY_COMPARE(failed.size(), 1);
+    QTest::qWait(300); // more than the first two backoff delays: no retry came
+    QCOMPARE(http.requests.size(), 1);
+    QCOMPARE(http.requests.first().header("Authorization"), QByteArray("Bearer tk_redirect"));
+    QCOMPARE(elsewhere.requests.size(), 0);
+    QCOMPARE(failed.first().at(4).toInt(), -1);
+    const QString shown = QStringLiteral("http://127.0.0.1:%1").arg(elsewhere.port());
+    QCOMPARE(failed.first().at(2).toString(),
+             QStringLiteral("HTTP 302 redirected to %1: not followed").arg(shown));
+    const QStringList issues = issueTexts(sup);
+    QCOMPARE(issues.size(), 1);
+    QCOMPARE(sup.issues().first().severity, Issue::Severity::Error);
+    QVERIFY2(issues.first().contains(QStringLiteral("redirected to %1: not followed").arg(shown)),
+             qPrintable(issues.first()));
+    QVERIFY2(!issues.first().contains(QStringLiteral("stolen")), qPrintable(issues.first()));
+    QVERIFY2(!issues.first().contains(QStringLiteral("tk_redirect")), qPrintable(issues.first()));
+}
+
 void TestWebhookDelivery::endToEndFromARealCheckpoint()
 {
     QVERIFY(!qEnvironmentVariable("VIGIL_JOB_BINARY").isEmpty());
@@ -308,6 +347,73 @@ void TestWebhookDelivery::endToEndFromARealCheckpoint()
     // Later refreshes send nothing again.
     QTest::qWait(1500);
     QCOMPARE(http.requests.size(), 3);
+    QVERIFY2(sup.issues().isEmpty(), qPrintable(issueTexts(sup).join(QLatin1Char('\n'))));
+}
+
+// One pending checkpoint with a deadline, seen twice: through a live local
+// site and through a review bundle of the same directory
+// (Supervisor::addBundle, read-only). Near the deadline only the live one is
+// reminded: the bundle's cannot be decided.
+void TestWebhookDelivery::noReminderForAReviewBundle()
+{
+    QVERIFY(!qEnvironmentVariable("VIGIL_JOB_BINARY").isEmpty());
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    qputenv("HOME", home.path().toUtf8());
+    // Laid out like an extracted bundle: ROOT/runs/RUN, ROOT/store/jobs.json.
+    const QString bundleRoot = home.filePath(QStringLiteral("bundle"));
+    const QString runDir = bundleRoot + QStringLiteral("/runs/r1");
+    QVERIFY(QDir().mkpath(bundleRoot + QStringLiteral("/store")));
+    QVERIFY(QDir().mkpath(bundleRoot + QStringLiteral("/runs")));
+    QFile jobs(bundleRoot + QStringLiteral("/store/jobs.json"));
+    QVERIFY(jobs.open(QIODevice::WriteOnly) && jobs.write("{\"jobs\": []}") == 12);
+    jobs.close();
+    runVigilJob({QStringLiteral("init-run"), QStringLiteral("--run-dir"), runDir,
+                 QStringLiteral("--run-id"), QStringLiteral("r1")});
+    runVigilJob(checkpointArgs(runDir, QStringLiteral("train"), QStringLiteral("epoch-3"),
+                               {QStringLiteral("--deadline"), QStringLiteral("2h")}));
+
+    HttpRecorder http;
+    QVERIFY(http.listen());
+    Supervisor sup(SupervisorOptions{});
+    SiteSpec spec;
+    spec.name = QStringLiteral("here");
+    spec.kind = SiteSpec::Kind::Local;
+    spec.runRoot = bundleRoot + QStringLiteral("/runs");
+    sup.addSite(spec);
+    sup.addBundle(home.filePath(QStringLiteral("r1.tar.zst")), bundleRoot, QStringLiteral("r1"));
+    QVERIFY(sup.isReadOnly(QStringLiteral("bundle-r1")));
+    MemorySecretStore secrets;
+    qint64 skew = 0;
+    WebhookDispatcherOptions o = fastOptions();
+    o.clock = [&skew] { return QDateTime::currentDateTimeUtc().addSecs(skew); };
+    o.reminderIntervalMs = 3600 * 1000; // the test says when
+    WebhookDispatcher d(&sup, &secrets, o);
+    WebhookTarget t = ntfy(http);
+    t.onArrived = t.onDecided = false; // reminders only
+    d.setTargets({t});
+    QSet<QString> refreshed;
+    connect(&sup, &Supervisor::refreshed, this,
+            [&](const QString &site, bool) { refreshed.insert(site); });
+    sup.refresh();
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.size(), 2, 20000);
+    const auto live =
+        sup.checkpoint(QStringLiteral("here"), QStringLiteral("r1"), QStringLiteral("epoch-3"));
+    const auto bundled = sup.checkpoint(QStringLiteral("bundle-r1"), QStringLiteral("r1"),
+                                        QStringLiteral("epoch-3"));
+    QVERIFY(live && bundled);
+    QCOMPARE(bundled->status, CheckpointInfo::Status::Pending);
+    QVERIFY(bundled->deadline.isValid());
+    d.checkReminders(); // both first seen: nothing due
+
+    skew = 7200 - 300; // 5 minutes before the deadline
+    d.checkReminders();
+    QTRY_COMPARE(http.requests.size(), 1);
+    QTest::qWait(200); // a second post would have come by now
+    QCOMPARE(http.requests.size(), 1);
+    const QByteArray body = http.requests.first().body;
+    QVERIFY2(body.contains("Site here, run r1, checkpoint epoch-3"), body.constData());
+    QVERIFY2(!body.contains("bundle-r1"), body.constData());
     QVERIFY2(sup.issues().isEmpty(), qPrintable(issueTexts(sup).join(QLatin1Char('\n'))));
 }
 

@@ -30,6 +30,8 @@ private Q_SLOTS:
     void configRoundTrip();
     void configErrors_data();
     void configErrors();
+    void credentialsInTheUrlAreRefused_data();
+    void credentialsInTheUrlAreRefused();
     void savedFileHasNoSecret();
     void defaultPathIsNextToSites();
 
@@ -257,6 +259,14 @@ void TestWebhookPayload::configErrors_data()
     QTest::newRow("bad url") << head + "url = \"ftp://n.example/t\"\n"
                              << "webhooks.toml:4:7: webhooks.phone: url must be an http(s) ntfy "
                                 "topic URL";
+    QTest::newRow("user info in url")
+        << head + "url = \"https://me:pw@n.example/t\"\n"
+        << "webhooks.toml:4:7: webhooks.phone: url must not hold a user name, password or query "
+           "string (such as ?auth=...): put an ntfy access token in the Access token field";
+    QTest::newRow("auth query in url")
+        << head + "url = \"https://n.example/t?auth=QmFzaWM\"\n"
+        << "webhooks.toml:4:7: webhooks.phone: url must not hold a user name, password or query "
+           "string";
     QTest::newRow("event") << head +
                                   "url = \"https://n.example/t\"\nevents = [\"arrived\", \"x\"]\n"
                            << "webhooks.toml:5:10: webhooks.phone.events: unknown event \"x\"";
@@ -270,6 +280,40 @@ void TestWebhookPayload::configErrors()
     auto r = webhookconfig::parse(toml, QStringLiteral("webhooks.toml"));
     QVERIFY(!r.ok());
     QVERIFY2(r.errorString().contains(error), qPrintable(r.errorString()));
+}
+
+void TestWebhookPayload::credentialsInTheUrlAreRefused_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("plain") << QStringLiteral("https://ntfy.sh/topic") << true;
+    QTest::newRow("port") << QStringLiteral("http://127.0.0.1:8080/topic") << true;
+    QTest::newRow("user and password") << QStringLiteral("https://me:pw@ntfy.sh/topic") << false;
+    QTest::newRow("user") << QStringLiteral("https://me@ntfy.sh/topic") << false;
+    QTest::newRow("auth query") << QStringLiteral("https://ntfy.sh/topic?auth=QmFzaWM") << false;
+    QTest::newRow("empty query") << QStringLiteral("https://ntfy.sh/topic?") << false;
+}
+
+// validate() (the dialog's Save, webhookconfig::save) refuses a URL that
+// carries a credential, saying where a token goes; nothing is written.
+void TestWebhookPayload::credentialsInTheUrlAreRefused()
+{
+    QFETCH(QString, url);
+    QFETCH(bool, ok);
+    WebhookTarget t = ntfy();
+    t.url = url;
+    auto r = webhookconfig::validate(t);
+    QCOMPARE(r.ok(), ok);
+    if (ok)
+        return;
+    QVERIFY2(r.errorString().contains(QStringLiteral("put an ntfy access token in the Access "
+                                                     "token field")),
+             qPrintable(r.errorString()));
+    QVERIFY2(!r.errorString().contains(QStringLiteral("QmFzaWM")), qPrintable(r.errorString()));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("webhooks.toml"));
+    QVERIFY(!webhookconfig::save(path, {t}).ok());
+    QVERIFY(!QFile::exists(path));
 }
 
 void TestWebhookPayload::savedFileHasNoSecret()
