@@ -3,13 +3,17 @@
 // figure next to its baseline in the same run:
 //   parsing 100,000 lines of the batched squeue query (the -o format with the
 //   unit separator that SlurmSite asks for);
-//   Vigil: the next cycle applied to JobsModel as a diff (dataChanged for the
-//   rows that changed, rows inserted and removed; no reset), with the Jobs
-//   dock's sorting proxy and a table view attached, events processed;
+//   Vigil: a refresh cycle applied to JobsModel as a diff (dataChanged for
+//   what changed, rows inserted and removed; no reset), with the Jobs dock's
+//   sorting proxy and a table view attached, events processed, view drawn;
 //   baseline: the same cycle as a model reset of a plain table model with the
 //   same columns, the same proxy and the same view.
-// Every step checks its result: the rows parsed, the rows in the view after
-// the update, the signals the diff sent.
+// A cycle is 20 s after the one before: every running job is 20 s further
+// on, 1% of the jobs change their reason, 100 leave the queue and 100 enter
+// it. A worst case where every running job's times jump (not as the clock
+// moves them) is measured as well.
+// Every step checks its result: the rows parsed, the rows and their shown
+// times after the update, the signals the diff sent.
 // Usage: vigil-jobs-bench [--markdown FILE]   (offscreen; no cluster needed)
 
 #include "benchutil.h"
@@ -44,15 +48,19 @@ QString hms(qint64 s)
         .arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-// squeue output of one cycle: jobs [first, first + count). Every other job
-// runs (its elapsed time is `tick` seconds further on each cycle); one job in
-// a hundred is an element of an array; one in four is a task of a Vigil run.
-QByteArray squeueOutput(int first, int count, int tick)
+// squeue output of cycle k (k * 20 s after cycle 0): jobs [k * kGone,
+// k * kGone + kJobs). Every other job runs, started at its own time and `skew`
+// seconds further on than the clock says (the worst case); one pending job in
+// a hundred waits for "Resources" instead of "Priority", a different one each
+// cycle; one job in a hundred is an element of an array; one in four is a
+// task of a Vigil run.
+QByteArray squeueOutput(int k, int skew = 0)
 {
     const QString sep = QString(QChar(slurm::kSep));
+    const int tick = 20 * k + skew;
     QString out;
-    out.reserve(count * 96);
-    for (int i = first; i < first + count; ++i) {
+    out.reserve(kJobs * 96);
+    for (int i = k * kGone; i < k * kGone + kJobs; ++i) {
         const bool running = i % 2 == 0;
         const bool array = i % 100 == 7;
         const QString id = QString::number(1000000 + i);
@@ -61,9 +69,12 @@ QByteArray squeueOutput(int first, int count, int tick)
                                     ? slurm::jobComment(QStringLiteral("run-%1").arg(i / 400),
                                                         QStringLiteral("train-%1").arg(i % 400), 1)
                                     : QString();
+        const QString reason = running                  ? QStringLiteral("None")
+                               : (i / 2 + k) % 100 == 0 ? QStringLiteral("Resources")
+                                                        : QStringLiteral("Priority");
         out += QStringList{jobId,
                            running ? QStringLiteral("RUNNING") : QStringLiteral("PENDING"),
-                           running ? QStringLiteral("None") : QStringLiteral("Priority"),
+                           reason,
                            hms(running ? 60 + i % 5000 + tick : 0),
                            hms(3600 * 4 - (running ? tick : 0)),
                            QStringLiteral("gpu"),
@@ -195,88 +206,118 @@ int main(int argc, char **argv)
         return 2;
     const QString site = QStringLiteral("cluster");
 
-    // Cycles alternate between two states, so that every timed update changes
-    // the elapsed time of each running job, drops kGone jobs and adds kNew.
-    const QByteArray outA = squeueOutput(0, kJobs, 0);
-    const QByteArray outB = squeueOutput(kGone, kJobs, 20);
-    const Timing parse = timeRuns(7, [&] { parsed(outA, kJobs); });
-    const QList<JobInfo> a = parsed(outA, kJobs), b = parsed(outB, kJobs);
-    check(a.at(7).arrayTaskId == QLatin1String("3") && a.at(4).runId == QLatin1String("run-0") &&
-              a.at(4).task == QLatin1String("train-4") && a.at(0).elapsedSeconds == 60,
+    // Seven cycles, 20 s apart: the first fills the table, six are timed.
+    constexpr int kCycles = 7;
+    const Timing parse = timeRuns(7, [&, out = squeueOutput(0)] { parsed(out, kJobs); });
+    // Each cycle's jobs as SlurmSite hands them on: parsed, the site set.
+    QList<QList<JobInfo>> cycles;
+    for (int k = 0; k < kCycles; ++k) {
+        cycles << parsed(squeueOutput(k), kJobs);
+        for (JobInfo &j : cycles.last())
+            j.site = site;
+    }
+    const QList<JobInfo> &first = cycles.first();
+    check(first.at(7).arrayTaskId == QLatin1String("3") &&
+              first.at(4).runId == QLatin1String("run-0") &&
+              first.at(4).task == QLatin1String("train-4") && first.at(0).elapsedSeconds == 60,
           "the fields parsed");
+    const QDateTime start = QDateTime::currentDateTimeUtc();
+    QDateTime now = start;
 
     // Vigil: JobsModel's diff.
     JobsModel model;
+    model.setClock([&now] { return now; });
     Table vigilTable(&model);
-    model.setJobs(site, a);
+    model.setJobs(site, first);
     QApplication::processEvents();
     QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-    int cycle = 0;
-    const Timing diff = timeRuns(6, [&] {
-        model.setJobs(site, ++cycle % 2 ? b : a);
+    int k = 0;
+    const Timing diff = timeRuns(kCycles - 1, [&] {
+        now = start.addSecs(20 * ++k);
+        model.setJobs(site, cycles.at(k));
         QApplication::processEvents();
         vigilTable.view.viewport()->grab();
     });
-    // Each cycle: one dataChanged over the rows that changed (the running
-    // jobs' elapsed time and time left), kGone rows removed and kNew
-    // inserted; never a reset. The rows hold the last cycle's jobs (a).
+    // Each cycle: one dataChanged over the rows whose reason changed (the
+    // running jobs moved only as the clock did), kGone rows removed and kNew
+    // inserted; never a reset.
     qsizetype removedRows = 0, insertedRows = 0;
     for (const auto &s : removed)
         removedRows += s.at(2).toInt() - s.at(1).toInt() + 1;
     for (const auto &s : inserted)
         insertedRows += s.at(2).toInt() - s.at(1).toInt() + 1;
     check(resets.isEmpty(), "no reset");
-    check(removedRows == 6 * kGone && insertedRows == 6 * kNew, "rows removed and inserted");
-    check(changed.size() == 6 &&
-              changed.at(0).at(0).value<QModelIndex>().column() == JobsModel::Elapsed &&
-              changed.at(0).at(1).value<QModelIndex>().column() == JobsModel::TimeLeft,
-          "one dataChanged per update, over the columns that changed");
+    check(removedRows == (kCycles - 1) * kGone && insertedRows == (kCycles - 1) * kNew,
+          "rows removed and inserted");
+    check(changed.size() == kCycles - 1 &&
+              changed.at(0).at(0).value<QModelIndex>().column() == JobsModel::Reason &&
+              changed.at(0).at(1).value<QModelIndex>().column() == JobsModel::Reason,
+          "one dataChanged per update, over the column that changed");
+    const QList<JobInfo> &last = cycles.last();
+    const qint64 nowMs = now.toMSecsSinceEpoch();
     for (int i : {0, 1, 2, 7, 4000, kJobs - 1}) {
-        JobInfo expected = a.at(i);
-        expected.site = site;
+        const JobInfo &expected = last.at(i);
         const int r = model.rowOf(site, expected.jobId);
-        check(r >= 0 && model.job(r) == expected, "the rows after the diff");
+        check(r >= 0 && model.job(r).state == expected.state &&
+                  model.job(r).reason == expected.reason &&
+                  model.elapsedAt(r, nowMs) == expected.elapsedSeconds &&
+                  model.timeLeftAt(r, nowMs) == expected.timeLeftSeconds,
+              "the rows and their times after the diff");
     }
-    const int running = (kJobs - kGone) / 2; // queued in both cycles, and running
-    check(vigilTable.proxy.rowCount() == kJobs && model.rowOf(site, QStringLiteral("1000000")) >= 0,
-          "the rows after the diff");
+    check(vigilTable.proxy.rowCount() == kJobs, "the rows after the diff");
     const QModelIndex top = vigilTable.proxy.index(0, JobsModel::Elapsed);
-    check(top.data(JobsModel::SortRole).toLongLong() == 60 + 4998 + 0, "sorted by elapsed");
+    check(top.data(JobsModel::SortRole).toLongLong() == 60 + 4998 + 20 * (kCycles - 1),
+          "sorted by elapsed");
+    int reasonChanges = 0;
+    for (int i = kGone; i < kJobs; ++i)
+        reasonChanges += cycles.at(1).at(i - kGone).reason != cycles.at(0).at(i).reason;
 
-    // Baseline: a reset of the same rows.
+    // The same report again: no signal at all.
+    changed.clear();
+    const Timing same = timeRuns(kCycles - 1, [&] {
+        model.setJobs(site, last);
+        QApplication::processEvents();
+    });
+    check(changed.isEmpty(), "no signal when nothing changed");
+
+    // The worst case: every running job's times jump (a clock the reports do
+    // not follow), in two states taken in turn.
+    QList<JobInfo> skewed = parsed(squeueOutput(kCycles - 1, 600), kJobs);
+    for (JobInfo &j : skewed)
+        j.site = site;
+    int turn = 0;
+    changed.clear();
+    const Timing jump = timeRuns(kCycles - 1, [&] {
+        model.setJobs(site, ++turn % 2 ? skewed : last);
+        QApplication::processEvents();
+        vigilTable.view.viewport()->grab();
+    });
+    check(changed.size() == kCycles - 1, "one dataChanged per update");
+
+    // Baseline: a reset of the same rows, cycle by cycle.
     ResetJobsModel plain;
     Table plainTable(&plain);
-    QList<JobInfo> aSite = a, bSite = b;
-    for (JobInfo &j : aSite)
-        j.site = site;
-    for (JobInfo &j : bSite)
-        j.site = site;
-    plain.reset(aSite);
+    plain.reset(cycles.first());
     QApplication::processEvents();
-    cycle = 0;
-    const Timing reset = timeRuns(6, [&] {
-        plain.reset(++cycle % 2 ? bSite : aSite);
+    k = 0;
+    const Timing reset = timeRuns(kCycles - 1, [&] {
+        plain.reset(cycles.at(++k));
         QApplication::processEvents();
         plainTable.view.viewport()->grab();
     });
     check(plainTable.proxy.rowCount() == kJobs, "the rows after the reset");
 
-    // A cycle where nothing changed (all jobs pending: nothing ticks).
-    const Timing same = timeRuns(6, [&] {
-        model.setJobs(site, cycle % 2 ? b : a);
-        QApplication::processEvents();
-    });
-
     const QString text =
         QStringLiteral("Command: `build/bench/vigil-jobs-bench` (run by `./dev bench`, offscreen, "
-                       "Qt %1).\n\nMeasured %2 on %3 (%4 cores): %5 jobs, half of them running; "
-                       "each update moves the elapsed time of every running job, removes %6 "
-                       "jobs and adds %7. A table view sorted by elapsed time (the Jobs dock's "
-                       "proxy) is attached; each update includes processing the events and "
-                       "drawing the view.\n\n"
+                       "Qt %1).\n\nMeasured %2 on %3 (%4 cores): %5 jobs, half of them running. "
+                       "A cycle comes 20 s after the one before: every running job is 20 s "
+                       "further on, %6 jobs change their reason, %7 leave the queue and %8 "
+                       "enter it. A table view sorted by elapsed time (the Jobs dock's proxy) is "
+                       "attached; an update includes processing the events and drawing the "
+                       "view.\n\n"
                        "| what | median ms | min ms | max ms | runs |\n"
                        "| --- | ---: | ---: | ---: | ---: |\n")
             .arg(QString::fromLatin1(qVersion()))
@@ -284,18 +325,19 @@ int main(int argc, char **argv)
             .arg(QSysInfo::prettyProductName())
             .arg(QThread::idealThreadCount())
             .arg(kJobs)
+            .arg(reasonChanges)
             .arg(kGone)
             .arg(kNew) +
         row(QStringLiteral("parse 100,000 squeue lines"), parse) + QLatin1Char('\n') +
-        row(QStringLiteral("Vigil: apply as a diff (%1 rows changed, %2 removed, %3 inserted "
-                           "per update; no reset)")
-                .arg(running)
-                .arg(kGone)
-                .arg(kNew),
-            diff) +
+        row(QStringLiteral("Vigil: one cycle as a diff (no reset)"), diff) + QLatin1Char('\n') +
+        row(QStringLiteral("baseline: the same cycle as a model reset"), reset) +
+        QLatin1Char('\n') + row(QStringLiteral("Vigil: the same report again (no signal)"), same) +
         QLatin1Char('\n') +
-        row(QStringLiteral("Vigil: apply the same jobs again (nothing changed)"), same) +
-        QLatin1Char('\n') + row(QStringLiteral("baseline: model reset"), reset) + QLatin1Char('\n');
+        row(QStringLiteral("Vigil, worst case: every running job's times jump (%1 rows "
+                           "changed)")
+                .arg(kJobs / 2),
+            jump) +
+        QLatin1Char('\n');
     std::fputs(qPrintable(text), stdout);
     if (args.size() == 3)
         bench::writeBlock(args.at(2), QStringLiteral("jobs"), text);

@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace vigil {
@@ -50,6 +51,16 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
       m_showRun(new QAction(tr("Show &Run in Workflow"), this))
 {
     m_proxy->setSourceModel(model);
+    // Running jobs' elapsed time and time left follow the clock between two
+    // refreshes (JobsModel::elapsedAt): the visible rows are redrawn every
+    // second, without a model signal.
+    auto *tick = new QTimer(this);
+    tick->setInterval(1000);
+    connect(tick, &QTimer::timeout, this, [this] {
+        if (isVisible() && m_model->hasTickingRows())
+            m_view->viewport()->update();
+    });
+    tick->start();
 
     m_state->addItem(tr("All jobs"), int(JobsFilterProxy::StateFilter::All));
     m_state->addItem(tr("Active"), int(JobsFilterProxy::StateFilter::Active));

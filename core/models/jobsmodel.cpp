@@ -4,6 +4,8 @@
 #include "statefmt.h"
 
 #include <QSet>
+#include <algorithm>
+#include <utility>
 
 namespace vigil {
 
@@ -30,6 +32,104 @@ QList<int> changedColumns(const JobInfo &a, const JobInfo &b)
     return cols;
 }
 
+// `old` (of `site`) and `reported` are the same whatever site `reported` says
+// (sites report jobs without it). No copy of `reported`: a cycle compares
+// 100,000 of them. `old` is only compared (its site is put back).
+bool sameAsReported(JobInfo &old, const JobInfo &reported)
+{
+    if (old.site == reported.site)
+        return old == reported;
+    QString site = std::exchange(old.site, reported.site);
+    const bool same = old == reported;
+    old.site = std::move(site);
+    return same;
+}
+
+// A job whose elapsed time and time left move with the clock between two
+// reports (the scheduler's own clock: RUNNING only).
+bool ticking(const JobInfo &j)
+{
+    return j.state == QLatin1String("RUNNING") && j.elapsedSeconds >= 0;
+}
+
+// How far the scheduler's rounding may take a report from the clock's
+// reckoning before it counts as a change (squeue prints whole seconds).
+constexpr qint64 kSlackSeconds = 2;
+
+// `reported` (at nowMs) is `old` (reported at oldMs) as time alone moved it
+// on: the same fields, and a running job's elapsed time and time left where
+// the clock puts them. `old` is only compared (its two times are put back).
+bool sameButTime(JobInfo &old, qint64 oldMs, const JobInfo &reported, qint64 nowMs)
+{
+    if (!ticking(old) || !ticking(reported))
+        return false;
+    const qint64 e = old.elapsedSeconds, t = old.timeLeftSeconds;
+    old.elapsedSeconds = reported.elapsedSeconds;
+    old.timeLeftSeconds = reported.timeLeftSeconds;
+    const bool sameFields = sameAsReported(old, reported);
+    old.elapsedSeconds = e;
+    old.timeLeftSeconds = t;
+    if (!sameFields)
+        return false;
+    const qint64 passed = (nowMs - oldMs) / 1000;
+    const bool elapsedFollows = std::abs(reported.elapsedSeconds - (e + passed)) <= kSlackSeconds;
+    const bool leftFollows =
+        t < 0
+            ? reported.timeLeftSeconds == t
+            : std::abs(reported.timeLeftSeconds - std::max<qint64>(0, t - passed)) <= kSlackSeconds;
+    return elapsedFollows && leftFollows;
+}
+
+// The reports of one cycle by job id. Ids that are numbers ("123",
+// "123_4": nearly all of them) are kept as integers: a string key costs a
+// pointer chase and a string compare per probe, and a cycle looks up 100,000
+// of them (bench/jobsbench.cpp). Other ids ("123_[5-9]") by string.
+class ReportIndex
+{
+public:
+    explicit ReportIndex(qsizetype size) { m_numbers.reserve(size); }
+
+    // Maps `id` to `at`; returns the index it had before, or -1. One probe:
+    // the maps hold index + 1, so 0 (what operator[] makes) means none.
+    qsizetype insert(const QString &id, qsizetype at)
+    {
+        const std::optional<quint64> n = numeric(id);
+        qsizetype &slot = n ? m_numbers[*n] : m_others[id];
+        return std::exchange(slot, at + 1) - 1;
+    }
+    qsizetype find(const QString &id) const
+    {
+        const std::optional<quint64> n = numeric(id);
+        return (n ? m_numbers.value(*n) : m_others.value(id)) - 1;
+    }
+
+private:
+    // "N" and "N_M" (N < 2^38, M < 2^24) as one integer; else none.
+    static std::optional<quint64> numeric(QStringView id)
+    {
+        quint64 main = 0, task = 0;
+        bool underscore = false;
+        int digits = 0;
+        for (QChar c : id) {
+            if (c == u'_' && !underscore && digits > 0) {
+                underscore = true;
+                digits = 0;
+                continue;
+            }
+            if (c < u'0' || c > u'9' || ++digits > 11)
+                return std::nullopt;
+            quint64 &v = underscore ? task : main;
+            v = v * 10 + quint64(c.unicode() - u'0');
+        }
+        if (digits == 0 || (underscore && task >= (1u << 24)) || main >= (quint64(1) << 38))
+            return std::nullopt;
+        return main << 25 | quint64(underscore) << 24 | task;
+    }
+
+    QHash<quint64, qsizetype> m_numbers;
+    QHash<QString, qsizetype> m_others;
+};
+
 // Job ids sort numerically where they are numbers ("9" before "10", "12_3" as 12.3).
 QVariant jobIdSortKey(const QString &id)
 {
@@ -47,6 +147,33 @@ QVariant jobIdSortKey(const QString &id)
 } // namespace
 
 JobsModel::JobsModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void JobsModel::setClock(Clock clock)
+{
+    m_clock = std::move(clock);
+}
+
+qint64 JobsModel::elapsedAt(int row, qint64 nowMs) const
+{
+    const JobInfo &j = m_rows.at(row);
+    if (!ticking(j))
+        return j.elapsedSeconds;
+    return j.elapsedSeconds + std::max<qint64>(0, nowMs - m_reportedAt.at(row)) / 1000;
+}
+
+qint64 JobsModel::timeLeftAt(int row, qint64 nowMs) const
+{
+    const JobInfo &j = m_rows.at(row);
+    if (!ticking(j) || j.timeLeftSeconds < 0)
+        return j.timeLeftSeconds;
+    return std::max<qint64>(0, j.timeLeftSeconds -
+                                   std::max<qint64>(0, nowMs - m_reportedAt.at(row)) / 1000);
+}
+
+bool JobsModel::hasTickingRows() const
+{
+    return std::any_of(m_rows.cbegin(), m_rows.cend(), ticking);
+}
 
 int JobsModel::rowCount(const QModelIndex &parent) const
 {
@@ -83,9 +210,9 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
         case Reason:
             return j.reason == QLatin1String("None") ? QString() : j.reason;
         case Elapsed:
-            return formatDuration(j.elapsedSeconds);
+            return formatDuration(elapsedAt(index.row(), m_clock().toMSecsSinceEpoch()));
         case TimeLeft:
-            return formatDuration(j.timeLeftSeconds);
+            return formatDuration(timeLeftAt(index.row(), m_clock().toMSecsSinceEpoch()));
         }
         return {};
     case Qt::ToolTipRole:
@@ -103,9 +230,9 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
         case JobId:
             return jobIdSortKey(j.jobId);
         case Elapsed:
-            return j.elapsedSeconds;
+            return elapsedAt(index.row(), m_clock().toMSecsSinceEpoch());
         case TimeLeft:
-            return j.timeLeftSeconds;
+            return timeLeftAt(index.row(), m_clock().toMSecsSinceEpoch());
         case State:
             return int(classifyJob(j));
         default:
@@ -203,6 +330,7 @@ void JobsModel::removeRows(const QList<bool> &gone)
             --r;
         beginRemoveRows(QModelIndex(), r, last);
         m_rows.remove(r, last - r + 1);
+        m_reportedAt.remove(r, last - r + 1);
         m_indexValid = false;
         endRemoveRows();
         --r;
@@ -214,23 +342,17 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
     // The new set, by job id; a duplicate id keeps its last report. Nothing
     // is copied until it goes into a row, and each job costs one hash insert
     // and one lookup (a cycle may list 100,000 jobs: bench/jobsbench.cpp).
-    QHash<QString, qsizetype> fresh;
-    fresh.reserve(incoming.size());
+    ReportIndex fresh(incoming.size());
     QList<bool> taken(incoming.size(), false); // matched to a row, or a superseded duplicate
-    for (qsizetype i = 0; i < incoming.size(); ++i) {
-        auto it = fresh.find(incoming.at(i).jobId);
-        if (it == fresh.end()) {
-            fresh.insert(incoming.at(i).jobId, i);
-        } else {
-            taken[*it] = true;
-            *it = i;
-        }
-    }
+    for (qsizetype i = 0; i < incoming.size(); ++i)
+        if (const qsizetype before = fresh.insert(incoming.at(i).jobId, i); before >= 0)
+            taken[before] = true;
     const auto withSite = [&site](JobInfo j) {
         j.site = site;
         return j;
     };
     bool namesMayChange = false;
+    const qint64 nowMs = m_clock().toMSecsSinceEpoch();
 
     // 1. Changed: one dataChanged over the rows and columns that changed.
     // One signal, not one per row: with a sorting proxy attached, each
@@ -243,19 +365,20 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
         JobInfo &old = m_rows[r];
         if (old.site != site)
             continue;
-        const auto it = fresh.constFind(old.jobId);
-        if (it == fresh.cend()) {
+        const qsizetype at = fresh.find(old.jobId);
+        if (at < 0) {
             gone[r] = anyGone = true;
             continue;
         }
-        taken[*it] = true;
-        const JobInfo &reported = incoming.at(*it);
-        if (reported.site == site ? old == reported : old == withSite(reported))
-            continue;
+        taken[at] = true;
+        const JobInfo &reported = incoming.at(at);
+        if (sameAsReported(old, reported) || sameButTime(old, m_reportedAt.at(r), reported, nowMs))
+            continue; // shown as the clock moves it (elapsedAt, timeLeftAt)
         const JobInfo now = withSite(reported);
         const QList<int> cols = changedColumns(old, now);
         namesMayChange |= old.runId != now.runId;
         old = now;
+        m_reportedAt[r] = nowMs;
         if (top < 0)
             top = r;
         bottom = r;
@@ -281,6 +404,7 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
         const int first = int(m_rows.size());
         beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
         m_rows << added;
+        m_reportedAt.resize(m_rows.size(), nowMs);
         m_indexValid = false;
         endInsertRows();
         namesMayChange = true;
@@ -293,11 +417,19 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
 // The sites and runs present, for the filter boxes: said when they change.
 void JobsModel::updateNames()
 {
+    // Neighbouring rows mostly share their site and run: those are compared,
+    // not hashed again (100,000 rows after a refresh that added or removed one).
     QSet<QString> sites, runs;
+    const QString *lastSite = nullptr, *lastRun = nullptr;
     for (const JobInfo &j : std::as_const(m_rows)) {
-        sites.insert(j.site);
-        if (!j.runId.isEmpty())
+        if (!lastSite || j.site != *lastSite) {
+            sites.insert(j.site);
+            lastSite = &j.site;
+        }
+        if (!j.runId.isEmpty() && (!lastRun || j.runId != *lastRun)) {
             runs.insert(j.runId);
+            lastRun = &j.runId;
+        }
     }
     QStringList siteNames(sites.cbegin(), sites.cend());
     QStringList runIds(runs.cbegin(), runs.cend());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sites/jobinfo.h"
+#include "statefmt.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -12,7 +13,11 @@ namespace vigil {
 // Every scheduler job of every site, one row each, keyed by (site, job id).
 // setJobs() replaces one site's jobs with a diff: one dataChanged spans the
 // rows and columns that changed, new jobs are inserted, gone jobs are
-// removed. The model is never reset, so selections and scroll positions survive
+// removed. A running job whose elapsed time and time left moved only as the
+// clock did (within 2 s) has not changed: the model shows them as the clock
+// moves them on from the last report (elapsedAt, timeLeftAt), so a refresh
+// where nothing but time passed sends no signal; a view redraws to follow
+// the clock (JobsPanel). The model is never reset, so selections and scroll positions survive
 // a refresh. Rows keep their arrival order; sort with JobsFilterProxy.
 class JobsModel : public QAbstractTableModel
 {
@@ -46,7 +51,14 @@ public:
     void setJobs(const QString &site, const QList<JobInfo> &jobs);
     void removeSite(const QString &site);
 
+    // The job as last reported (its elapsed time and time left as of then).
     const JobInfo &job(int row) const { return m_rows.at(row); }
+    // A row's elapsed time and time left at `nowMs` (ms since the epoch),
+    // the clock's reckoning from the last report for a running job.
+    qint64 elapsedAt(int row, qint64 nowMs) const;
+    qint64 timeLeftAt(int row, qint64 nowMs) const;
+    bool hasTickingRows() const; // a running job: its times move with the clock
+    void setClock(Clock clock);
     // -1 when unknown.
     int rowOf(const QString &site, const QString &jobId) const;
     QList<JobInfo> jobs() const { return m_rows; }
@@ -63,6 +75,8 @@ private:
     void updateNames();
 
     QList<JobInfo> m_rows;
+    QList<qint64> m_reportedAt; // per row: when its times were reported (ms since the epoch)
+    Clock m_clock = systemClock();
     QStringList m_siteNames;
     QStringList m_runIds;
     mutable QHash<QString, int> m_index; // key -> row, when m_indexValid

@@ -2,6 +2,7 @@
 #include "slurmparse.h"
 
 #include <QHash>
+#include <QVarLengthArray>
 
 namespace vigil::slurm {
 
@@ -22,10 +23,12 @@ QList<QStringView> splitLines(const QString &text)
 }
 
 // Splits at the separator at most `count - 1` times: the last field keeps
-// any further separators (a job name may contain one).
-QList<QStringView> splitFields(QStringView line, int count)
+// any further separators (a job name may contain one). No allocation for
+// the lines of squeue and sacct (at most 16 fields).
+using Fields = QVarLengthArray<QStringView, 16>;
+Fields splitFields(QStringView line, int count)
 {
-    QList<QStringView> f;
+    Fields f;
     QStringView rest = line;
     for (int i = 0; i < count - 1; ++i) {
         const qsizetype at = rest.indexOf(kSep);
@@ -84,31 +87,68 @@ QStringList squeueArgs()
             QStringLiteral("-r"),     QStringLiteral("-o"),   fmt};
 }
 
+// One QString for each distinct value of a column that repeats (states,
+// reasons, partitions, runs, tasks): 100,000 jobs share a handful of
+// strings instead of allocating their own (bench/jobsbench.cpp). The values
+// are few, so they are searched, not hashed (QHash's seeded string hash costs
+// more than comparing a few short strings); past kMax distinct values a
+// column's new values are simply allocated.
+class Interner
+{
+public:
+    QString operator()(QStringView view)
+    {
+        if (m_last >= 0 && m_values.at(m_last) == view)
+            return m_values.at(m_last);
+        for (qsizetype i = 0; i < m_values.size(); ++i)
+            if (m_values.at(i) == view) {
+                m_last = i;
+                return m_values.at(i);
+            }
+        QString value = view.toString();
+        if (m_values.size() < kMax) {
+            m_last = m_values.size();
+            m_values.append(value);
+        }
+        return value;
+    }
+
+private:
+    static constexpr qsizetype kMax = 16;
+    QVarLengthArray<QString, kMax> m_values;
+    qsizetype m_last = -1;
+};
+
 Result<QList<JobInfo>> parseSqueue(const QByteArray &output)
 {
     const QString text = QString::fromUtf8(output);
     QList<JobInfo> jobs;
+    jobs.reserve(output.count('\n') + 1);
+    Interner states, reasons, partitions, runs, tasks;
     int lineNo = 0;
     for (QStringView line : splitLines(text)) {
         ++lineNo;
         // The name is last and may itself contain the separator: split at most 9 times.
-        const QList<QStringView> f = splitFields(line, 10);
+        const Fields f = splitFields(line, 10);
         if (f.size() != 10 || f[0].isEmpty() || f[1].isEmpty())
             return malformed(QStringLiteral("squeue"), lineNo, line);
         JobInfo j;
         j.jobId = f[0].toString();
-        j.state = f[1].toString();
-        j.reason = f[2].toString();
-        if (j.reason == QLatin1String("None"))
-            j.reason.clear();
-        auto elapsed = parseDuration(f[3].toString());
-        auto left = parseDuration(f[4].toString());
+        j.state = states(f[1]);
+        if (f[2] != u"None")
+            j.reason = reasons(f[2]);
+        auto elapsed = parseDuration(f[3]);
+        auto left = parseDuration(f[4]);
         if (!elapsed || !left)
             return malformed(QStringLiteral("squeue"), lineNo, line);
         j.elapsedSeconds = *elapsed;
         j.timeLeftSeconds = *left;
-        j.partition = f[5].toString();
-        parseJobComment(f[6].toString(), &j.runId, &j.task, &j.attempt);
+        j.partition = partitions(f[5]);
+        QStringView run, task;
+        if (splitJobComment(f[6], &run, &task, &j.attempt)) {
+            j.runId = runs(run);
+            j.task = tasks(task);
+        }
         if (f[8] != u"N/A") {
             // Array element (or pending range): %F and %K must agree with %i.
             if (!splitArrayJobId(j.jobId, &j.arrayJobId, &j.arrayTaskId) || j.arrayJobId != f[7] ||
@@ -116,7 +156,7 @@ Result<QList<JobInfo>> parseSqueue(const QByteArray &output)
                 return malformed(QStringLiteral("squeue"), lineNo, line);
         }
         j.name = f[9].toString();
-        jobs << j;
+        jobs.append(std::move(j));
     }
     return jobs;
 }
@@ -156,7 +196,7 @@ Result<QList<JobInfo>> parseSacctLines(const QByteArray &output, QStringList *wo
     int lineNo = 0;
     for (QStringView line : splitLines(text)) {
         ++lineNo;
-        const QList<QStringView> f = splitFields(line, count);
+        const Fields f = splitFields(line, count);
         if (f.size() != count || f[0].isEmpty() || f[1].isEmpty())
             return malformed(QStringLiteral("sacct"), lineNo, line);
         JobInfo j;
@@ -271,47 +311,49 @@ Result<QString> parseSbatch(const QByteArray &output)
     return id;
 }
 
-Result<qint64> parseDuration(const QString &raw)
+Result<qint64> parseDuration(QStringView raw)
 {
-    const QString text = raw.trimmed();
-    if (text == QLatin1String("UNLIMITED") || text == QLatin1String("INVALID") ||
-        text == QLatin1String("NOT_SET") || text == QLatin1String("N/A") || text.isEmpty() ||
-        text == QLatin1String("Partition_Limit"))
+    const QStringView text = raw.trimmed();
+    if (text.isEmpty() || text == u"UNLIMITED" || text == u"INVALID" || text == u"NOT_SET" ||
+        text == u"N/A" || text == u"Partition_Limit")
         return qint64(-1);
+    const auto bad = [text] {
+        return Error(QStringLiteral("bad SLURM duration \"%1\"").arg(text), Error::Kind::Malformed);
+    };
     // Bounds keep every product below overflow: nobody runs a job for 10^6 days.
     constexpr qint64 kMaxDays = 1000000;
     constexpr qint64 kMaxField = 1000000000;
     qint64 days = 0;
-    QString clock = text;
-    const qsizetype dash = text.indexOf(QLatin1Char('-'));
+    QStringView clock = text;
+    const qsizetype dash = text.indexOf(u'-');
     bool ok = true;
     if (dash >= 0) {
         days = text.left(dash).toLongLong(&ok);
         if (!ok || days < 0 || days > kMaxDays)
-            return Error(QStringLiteral("bad SLURM duration \"%1\"").arg(text),
-                         Error::Kind::Malformed);
+            return bad();
         clock = text.mid(dash + 1);
     }
-    const QStringList parts = clock.split(QLatin1Char(':'));
-    if (parts.size() > 3)
-        return Error(QStringLiteral("bad SLURM duration \"%1\"").arg(text), Error::Kind::Malformed);
     qint64 v[3] = {0, 0, 0};
-    for (qsizetype i = 0; i < parts.size(); ++i) {
+    int parts = 0;
+    for (QStringView part : clock.tokenize(u':')) {
+        if (parts == 3)
+            return bad();
         // Strip fractional seconds ("00:00:01.234" from sacct).
-        const QString p = parts[i].section(QLatin1Char('.'), 0, 0);
-        v[i] = p.toLongLong(&ok);
-        if (!ok || v[i] < 0 || v[i] > kMaxField)
-            return Error(QStringLiteral("bad SLURM duration \"%1\"").arg(text),
-                         Error::Kind::Malformed);
+        if (const qsizetype dot = part.indexOf(u'.'); dot >= 0)
+            part = part.left(dot);
+        v[parts] = part.toLongLong(&ok);
+        if (!ok || v[parts] < 0 || v[parts] > kMaxField)
+            return bad();
+        ++parts;
     }
     qint64 secs = 0;
     if (dash >= 0) {
         // D-H, D-H:M, D-H:M:S
-        secs = v[0] * 3600 + (parts.size() > 1 ? v[1] * 60 : 0) + (parts.size() > 2 ? v[2] : 0);
-    } else if (parts.size() == 1) {
+        secs = v[0] * 3600 + (parts > 1 ? v[1] * 60 : 0) + (parts > 2 ? v[2] : 0);
+    } else if (parts == 1) {
         secs = v[0] * 60; // a bare number is minutes in SLURM
         // squeue prints seconds-only values as "0:SS", never bare; sacct never bare either.
-    } else if (parts.size() == 2) {
+    } else if (parts == 2) {
         secs = v[0] * 60 + v[1];
     } else {
         secs = v[0] * 3600 + v[1] * 60 + v[2];
@@ -417,22 +459,37 @@ QString jobComment(const QString &runId, const QString &task, int attempt)
     return QStringLiteral("vigil/%1/%2").arg(runId, task);
 }
 
-bool parseJobComment(const QString &comment, QString *runId, QString *task, int *attempt)
+bool splitJobComment(QStringView comment, QStringView *runId, QStringView *task, int *attempt)
 {
-    const QStringList p = comment.split(QLatin1Char('/'));
-    if ((p.size() != 3 && p.size() != 4) || p[0] != QLatin1String("vigil") || p[1].isEmpty() ||
-        p[2].isEmpty())
-        return false;
+    QStringView p[4];
     int n = 0;
-    if (p.size() == 4) {
-        // Exactly as jobComment() writes it: digits, no leading zero.
-        if (!allDigits(p[3], 6) || p[3].startsWith(QLatin1Char('0')))
+    for (QStringView part : comment.tokenize(u'/')) {
+        if (n == 4)
             return false;
-        n = p[3].toInt();
+        p[n++] = part;
+    }
+    if ((n != 3 && n != 4) || p[0] != u"vigil" || p[1].isEmpty() || p[2].isEmpty())
+        return false;
+    int a = 0;
+    if (n == 4) {
+        // Exactly as jobComment() writes it: digits, no leading zero.
+        if (!allDigits(p[3], 6) || p[3].startsWith(u'0'))
+            return false;
+        a = p[3].toInt();
     }
     *runId = p[1];
     *task = p[2];
-    *attempt = n;
+    *attempt = a;
+    return true;
+}
+
+bool parseJobComment(const QString &comment, QString *runId, QString *task, int *attempt)
+{
+    QStringView r, t;
+    if (!splitJobComment(comment, &r, &t, attempt))
+        return false;
+    *runId = r.toString();
+    *task = t.toString();
     return true;
 }
 

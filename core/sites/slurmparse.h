@@ -33,7 +33,7 @@ Result<QString> parseSbatch(const QByteArray &output);
 
 // SLURM durations: "45", "1:23", "12:34:56", "1-02:03:04", "1-02".
 // Returns -1 for UNLIMITED / INVALID / NOT_SET / N/A.
-Result<qint64> parseDuration(const QString &text);
+Result<qint64> parseDuration(QStringView text);
 
 // "0:0" -> 0, "1:0" -> 1, "0:15" (killed by signal 15) -> 128 + 15.
 int parseExitCode(const QString &text);
@@ -59,6 +59,8 @@ Result<void> validateArraySpec(const QString &spec);
 QString jobComment(const QString &runId, const QString &task, int attempt = 0);
 // Reads both forms; *attempt is 0 for a comment that names no attempt.
 bool parseJobComment(const QString &comment, QString *runId, QString *task, int *attempt);
+// The same on views into `comment` (no allocation).
+bool splitJobComment(QStringView comment, QStringView *runId, QStringView *task, int *attempt);
 // Only "vigil/RUN/TASK": exactly what jobComment(runId, task) writes.
 bool parseJobComment(const QString &comment, QString *runId, QString *task);
 

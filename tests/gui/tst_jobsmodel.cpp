@@ -46,6 +46,7 @@ private Q_SLOTS:
     void removeSiteRemovesContiguousBlocks();
     void rolesAndHeaders();
     void proxyFiltersAndSorts();
+    void timePassingIsNoChange();
 };
 
 void TestJobsModel::formatDuration_data()
@@ -276,6 +277,75 @@ void TestJobsModel::proxyFiltersAndSorts()
                    job(QStringLiteral("10"), QStringLiteral("COMPLETED"), 90, QStringLiteral("r1")),
                    job(QStringLiteral("11"), QStringLiteral("PENDING"), -1, QStringLiteral("r2"))});
     QCOMPARE(column(proxy, JobsModel::JobId), QStringList{QStringLiteral("11")});
+}
+
+// A refresh where a running job's elapsed time and time left moved only as
+// the clock did sends no signal; the model shows them as the clock moves
+// them on. A jump the clock does not explain, or another field, is a change.
+void TestJobsModel::timePassingIsNoChange()
+{
+    JobsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QDateTime now = QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC);
+    model.setClock([&now] { return now; });
+    const QString site = QStringLiteral("mn5");
+    auto running = [](qint64 elapsed, qint64 left) {
+        JobInfo j = job(QStringLiteral("101"), QStringLiteral("RUNNING"), elapsed);
+        j.timeLeftSeconds = left;
+        return j;
+    };
+    JobInfo unlimited = job(QStringLiteral("102"), QStringLiteral("RUNNING"), 10);
+    const JobInfo pending = job(QStringLiteral("103"), QStringLiteral("PENDING"), 0);
+    model.setJobs(site, {running(60, 3600), unlimited, pending});
+    QVERIFY(model.hasTickingRows());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    const int row = model.rowOf(site, QStringLiteral("101"));
+    const QModelIndex elapsed = model.index(row, JobsModel::Elapsed);
+    const QModelIndex left = model.index(row, JobsModel::TimeLeft);
+
+    // 20 s later, between two refreshes: shown as the clock moves it.
+    now = now.addSecs(20);
+    QCOMPARE(elapsed.data().toString(), vigil::formatDuration(80));
+    QCOMPARE(left.data().toString(), vigil::formatDuration(3580));
+    QCOMPARE(elapsed.data(JobsModel::SortRole).toLongLong(), 80);
+    QCOMPARE(model.index(model.rowOf(site, QStringLiteral("102")), JobsModel::TimeLeft)
+                 .data(JobsModel::SortRole)
+                 .toLongLong(),
+             -1); // no limit stays no limit
+
+    // The refresh agrees with the clock (within squeue's rounding): nothing changed.
+    unlimited.elapsedSeconds = 31;
+    model.setJobs(site, {running(81, 3579), unlimited, pending});
+    QCOMPARE(changed.size(), 0);
+    QCOMPARE(elapsed.data().toString(), vigil::formatDuration(80)); // from the first report
+
+    // A jump the clock does not explain (the job was requeued): a change.
+    now = now.addSecs(20);
+    model.setJobs(site, {running(5, 3595), unlimited, pending});
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(JobsModel::Elapsed));
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(), int(JobsModel::TimeLeft));
+    QCOMPARE(elapsed.data().toString(), vigil::formatDuration(5));
+
+    // Another field with the clock's times: a change of that column only.
+    changed.clear();
+    now = now.addSecs(10);
+    JobInfo prolog = running(15, 3585);
+    prolog.reason = QStringLiteral("Prolog");
+    model.setJobs(site, {prolog, unlimited, pending});
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(JobsModel::Reason));
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(), int(JobsModel::TimeLeft));
+
+    // A job that ended keeps the times it ended with, whatever the clock says.
+    JobInfo done = prolog;
+    done.state = QStringLiteral("COMPLETED");
+    model.setJobs(site, {done, unlimited, pending});
+    now = now.addSecs(600);
+    QCOMPARE(elapsed.data().toString(), vigil::formatDuration(15));
+    QVERIFY(model.hasTickingRows()); // 102 still runs
+    model.setJobs(site, {done, pending});
+    QVERIFY(!model.hasTickingRows());
 }
 
 QTEST_GUILESS_MAIN(TestJobsModel)
