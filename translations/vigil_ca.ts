@@ -540,6 +540,10 @@
         <source>Vigil is shutting down</source>
         <translation>Vigil s&apos;està tancant</translation>
     </message>
+    <message>
+        <source>This checkpoint is in the review bundle %1: read-only, nothing can be decided here.</source>
+        <translation>Aquest punt de control és al paquet de revisió %1: només lectura, aquí no es pot decidir res.</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointsModel</name>

@@ -540,6 +540,10 @@
         <source>Vigil is shutting down</source>
         <translation>Vigil se está cerrando</translation>
     </message>
+    <message>
+        <source>This checkpoint is in the review bundle %1: read-only, nothing can be decided here.</source>
+        <translation>Este punto de control está en el paquete de revisión %1: solo lectura, aquí no se puede decidir nada.</translation>
+    </message>
 </context>
 <context>
     <name>vigil::CheckpointsModel</name>

@@ -266,7 +266,7 @@ void CheckpointDialog::updateState()
 {
     const CheckpointInfo &c = m_checkpoint;
     const bool pending = c.status == CheckpointInfo::Status::Pending;
-    const bool canDecide = pending && !m_sending && !m_sent;
+    const bool canDecide = pending && !m_sending && !m_sent && m_readOnly.isEmpty();
     for (QPushButton *b : std::as_const(m_optionButtons)) {
         b->setEnabled(canDecide);
         const bool chosen = !pending && b->property("option").toString() == c.decidedOption;
@@ -280,7 +280,9 @@ void CheckpointDialog::updateState()
 
     switch (c.status) {
     case CheckpointInfo::Status::Pending:
-        if (!m_sending && !m_sent)
+        if (!m_readOnly.isEmpty())
+            setStatus(m_readOnly);
+        else if (!m_sending && !m_sent)
             setStatus(c.options.isEmpty() ? tr("The job offers no options to choose from.")
                                           : QString());
         break;
@@ -329,7 +331,8 @@ void CheckpointDialog::setCheckpoint(const CheckpointInfo &checkpoint)
 
 void CheckpointDialog::choose(const QString &option)
 {
-    if (m_sending || m_sent || m_checkpoint.status != CheckpointInfo::Status::Pending)
+    if (m_sending || m_sent || !m_readOnly.isEmpty() ||
+        m_checkpoint.status != CheckpointInfo::Status::Pending)
         return;
     QJsonObject params;
     if (m_params) {
@@ -536,6 +539,12 @@ void CheckpointDialog::setMetricsPollInterval(std::chrono::milliseconds interval
     for (MetricsFeed *feed : std::as_const(m_feeds))
         if (feed->following())
             feed->start(interval);
+}
+
+void CheckpointDialog::setReadOnly(const QString &why)
+{
+    m_readOnly = why;
+    updateState();
 }
 
 } // namespace vigil

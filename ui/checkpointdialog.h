@@ -71,6 +71,11 @@ public:
     void setJob(const JobInfo &job, bool listed);
     void setClock(Clock clock);
 
+    // Nothing can be decided here (a review bundle): the options are off and
+    // the status line says `why`. Empty: decisions as usual.
+    void setReadOnly(const QString &why);
+    bool isReadOnly() const { return !m_readOnly.isEmpty(); }
+
     // The result of the decision this dialog asked for.
     void showOutcome(const Result<DecisionOutcome> &outcome);
 
@@ -105,6 +110,7 @@ private:
     bool m_sending = false;
     bool m_sent = false; // a decision of ours reached the site
     bool m_won = false;  // ... and it is the one that holds
+    QString m_readOnly;  // why nothing can be decided here; empty: it can
     QLabel *m_title = nullptr;
     QLabel *m_where = nullptr;
     QLabel *m_posted = nullptr;

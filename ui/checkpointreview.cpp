@@ -109,6 +109,10 @@ CheckpointDialog *CheckpointReview::open(const QString &key)
         }
         sup->readRunFile(site, runId, path, maxBytes, context, std::move(done));
     });
+    if (m_supervisor && m_supervisor->isReadOnly(site))
+        d->setReadOnly(tr("This checkpoint is in the review bundle %1: read-only, nothing can be "
+                          "decided here.")
+                           .arg(site));
     if (m_supervisor) {
         d->setComparisonRuns(comparableRuns(m_supervisor->runs(), site, runId), read);
         bool listed = false;

@@ -256,6 +256,11 @@ std::optional<CheckpointInfo> CheckpointsModel::checkpoint(const QString &key) c
     return m_rows.at(r);
 }
 
+bool CheckpointsModel::waits(const CheckpointInfo &c) const
+{
+    return c.status == CheckpointInfo::Status::Pending && !m_readOnlySites.contains(c.site);
+}
+
 int CheckpointsModel::pendingCount() const
 {
     return m_pending;
@@ -264,7 +269,7 @@ int CheckpointsModel::pendingCount() const
 QString CheckpointsModel::firstPendingKey(const QString &runId, const QString &task) const
 {
     for (const CheckpointInfo &c : m_rows) // pending ones come first, newest first
-        if (c.status == CheckpointInfo::Status::Pending && c.runId == runId && c.task == task)
+        if (waits(c) && c.runId == runId && c.task == task)
             return c.key();
     return {};
 }
@@ -292,8 +297,13 @@ int CheckpointsModel::placeRow(int row)
     return target;
 }
 
-void CheckpointsModel::setCheckpoints(const QString &site, const QList<CheckpointInfo> &incoming)
+void CheckpointsModel::setCheckpoints(const QString &site, const QList<CheckpointInfo> &incoming,
+                                      bool readOnly)
 {
+    if (readOnly)
+        m_readOnlySites.insert(site);
+    else
+        m_readOnlySites.remove(site);
     QHash<QString, CheckpointInfo> fresh;
     QStringList order; // keys in the order reported, without duplicates
     for (CheckpointInfo c : incoming) {
@@ -346,9 +356,8 @@ void CheckpointsModel::setCheckpoints(const QString &site, const QList<Checkpoin
         endInsertRows();
     }
 
-    const int pending = int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const auto &c) {
-        return c.status == CheckpointInfo::Status::Pending;
-    }));
+    const int pending = int(
+        std::count_if(m_rows.cbegin(), m_rows.cend(), [this](const auto &c) { return waits(c); }));
     if (pending != m_pending) {
         m_pending = pending;
         Q_EMIT pendingCountChanged(pending);

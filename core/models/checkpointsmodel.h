@@ -5,6 +5,7 @@
 #include "statefmt.h"
 
 #include <QAbstractTableModel>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QTimer>
 #include <optional>
@@ -51,7 +52,12 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     // Replaces the checkpoints of `site` (their site field is overwritten with it).
-    void setCheckpoints(const QString &site, const QList<CheckpointInfo> &checkpoints);
+    // readOnly: the site is a review bundle; its pending checkpoints are
+    // shown but wait for nobody (not in pendingCount(), firstPendingKey()).
+    void setCheckpoints(const QString &site, const QList<CheckpointInfo> &checkpoints,
+                        bool readOnly = false);
+    // Pending, on a site where it can be decided.
+    bool waits(const CheckpointInfo &c) const;
     void removeSite(const QString &site);
 
     const CheckpointInfo &checkpointAt(int row) const { return m_rows.at(row); }
@@ -81,6 +87,7 @@ private:
     Clock m_clock = systemClock();
     QTimer m_tick;
     int m_pending = 0;
+    QSet<QString> m_readOnlySites; // review bundles (setCheckpoints)
 };
 
 // The inbox view: only pending checkpoints unless showAll; keeps the model's order.

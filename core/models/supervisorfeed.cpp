@@ -86,10 +86,12 @@ void SupervisorFeed::runsChanged(const QString &site, const QList<RunInfo> &runs
     QList<CheckpointInfo> checkpoints;
     for (const RunInfo &r : runs)
         checkpoints << r.checkpoints;
-    m_checkpoints->setCheckpoints(site, checkpoints);
+    // A review bundle's checkpoints wait for nobody, and its runs are rows of
+    // their own, apart from live runs of the same id.
+    const bool readOnly = m_supervisor && m_supervisor->isReadOnly(site);
+    m_checkpoints->setCheckpoints(site, checkpoints, readOnly);
     m_workflow->setRuns(site, runs);
-    // A review bundle's runs are rows of their own, apart from live runs of the same id.
-    m_runs->setRuns(site, runs, m_supervisor && m_supervisor->isReadOnly(site));
+    m_runs->setRuns(site, runs, readOnly);
 }
 
 } // namespace vigil

@@ -11,7 +11,10 @@
 #include "../common/testfiles.h"
 #include "../common/vigiljob.h"
 #include "bundleactions.h"
+#include "checkpointdialog.h"
+#include "checkpointreview.h"
 #include "mainwindow.h"
+#include "models/checkpointsmodel.h"
 #include "models/operationsmodel.h"
 #include "models/runsmodel.h"
 #include "models/supervisorfeed.h"
@@ -21,6 +24,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QDir>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -115,6 +119,13 @@ void TestBundleWindow::exportThenOpen()
                              20000);
     QTRY_COMPARE(window.runsPanel()->view()->currentIndex().data(RunsModel::SiteRole).toString(),
                  QStringLiteral("bundle-r1"));
+    // With VIGIL_GALLERY_DIR set, the window with the bundle open is saved
+    // there for a person to look at (as tests/gui/tst_gallery does).
+    if (const QString dir = qEnvironmentVariable("VIGIL_GALLERY_DIR"); !dir.isEmpty()) {
+        window.resize(1280, 800);
+        QTest::qWait(500);
+        QVERIFY(window.grab().save(dir + QStringLiteral("/bundle-open.png")));
+    }
     const QModelIndex current = window.runsPanel()->view()->currentIndex();
     QCOMPARE(current.data(RunsModel::RunIdRole).toString(), QStringLiteral("r1"));
     QVERIFY(current.data(RunsModel::ReadOnlyRole).toBool());
@@ -122,6 +133,25 @@ void TestBundleWindow::exportThenOpen()
     auto *revise = window.runsPanel()->findChild<QAction *>(QStringLiteral("reviseRunAction"));
     QVERIFY(revise);
     QVERIFY(!revise->isEnabled());
+
+    // The bundle's pending checkpoint is listed but waits for nobody: only the
+    // live one counts, and its review offers no option to click.
+    CheckpointsModel *inbox = window.feed()->checkpoints();
+    QTRY_COMPARE(inbox->rowCount(), 2);
+    QCOMPARE(inbox->pendingCount(), 1);
+    const QString bundleKey = supervisor
+                                  .checkpoint(QStringLiteral("bundle-r1"), QStringLiteral("r1"),
+                                              QStringLiteral("epoch-1"))
+                                  ->key();
+    CheckpointDialog *review = window.review()->open(bundleKey);
+    QVERIFY(review);
+    QVERIFY(review->isReadOnly());
+    QVERIFY(!review->optionButtons().isEmpty());
+    for (QPushButton *b : review->optionButtons())
+        QVERIFY(!b->isEnabled());
+    QVERIFY2(review->statusText().contains(QLatin1String("review bundle bundle-r1")),
+             qPrintable(review->statusText()));
+    review->close();
 
     // The live r1 and the bundle's r1: two rows, each with its own site.
     RunsModel *runs = window.feed()->runs();
