@@ -4,6 +4,10 @@
 //   Vigil: smooth the whole series (debiased EMA), decimate it to min/max per
 //   pixel column for 1000 columns, hand the result to a QLineSeries, draw;
 //   baseline: hand all 1,000,000 points to the QLineSeries (replace()), draw.
+// And one step of a zoom and of a pan, drawn: Vigil decimates the visible
+// range of the smoothed series again; the baseline moves the axis of the
+// series that holds all points. Results are checked: the decimated points
+// keep the first, lowest, highest and last point of the visible range.
 // Usage: vigil-plot-bench [--markdown FILE]   (offscreen; no cluster needed)
 
 #include "benchutil.h"
@@ -52,7 +56,41 @@ struct Plot
         QApplication::processEvents();
     }
     void draw() { view.grab(); }
+    void setX(double from, double to)
+    {
+        view.chart()->axes(Qt::Horizontal).first()->setRange(from, to);
+    }
 };
+
+void check(bool ok, const char *what)
+{
+    if (!ok) {
+        std::fprintf(stderr, "wrong result: %s\n", what);
+        std::exit(1);
+    }
+}
+
+// The decimated points of [from, to] hold the range's extremes and its ends.
+void checkDecimated(const QList<QPointF> &all, const QList<QPointF> &shown, double from, double to)
+{
+    double lo = qInf(), hi = -qInf(), first = qQNaN(), last = qQNaN();
+    for (const QPointF &p : all)
+        if (p.x() >= from && p.x() <= to) {
+            lo = std::min(lo, p.y());
+            hi = std::max(hi, p.y());
+            if (std::isnan(first))
+                first = p.y();
+            last = p.y();
+        }
+    double slo = qInf(), shi = -qInf();
+    for (const QPointF &p : shown) {
+        slo = std::min(slo, p.y());
+        shi = std::max(shi, p.y());
+    }
+    check(!shown.isEmpty() && slo == lo && shi == hi, "the visible range's lowest and highest");
+    check(shown.first().y() == first || shown.first().x() < from, "the visible range's first");
+    check(shown.last().y() == last || shown.last().x() > to, "the visible range's last");
+}
 
 QString row(const QString &what, const Timing &t, qsizetype points)
 {
@@ -91,7 +129,47 @@ int main(int argc, char **argv)
             plot::decimateMinMax(plot::smoothEma(points, 0.6), 0, kPoints - 1, kColumns));
         vigil.draw();
     });
+    // One zoom step (x range shrunk by 0.8 about its middle) and one pan step
+    // (10% of the range to the right), each decimated and drawn; the
+    // smoothed series is kept, as MetricsChart keeps it.
+    const QList<QPointF> smoothed = plot::smoothEma(points, 0.6);
+    checkDecimated(smoothed, plot::decimateMinMax(smoothed, 0, kPoints - 1, kColumns), 0,
+                   kPoints - 1);
+    double from = 0, to = kPoints - 1;
+    const auto zoomStep = [&] {
+        const double mid = (from + to) / 2, half = (to - from) / 2 * 0.8;
+        from = mid - half;
+        to = mid + half;
+    };
+    const auto panStep = [&] {
+        const double shift = (to - from) / 10;
+        from += shift;
+        to += shift;
+    };
+    const auto vigilStep = [&](const std::function<void()> &step) {
+        step();
+        vigil.setX(from, to);
+        vigil.series->replace(plot::decimateMinMax(smoothed, from, to, kColumns));
+        vigil.draw();
+    };
+    const Timing vigilZoom = timeRuns(15, [&] { vigilStep(zoomStep); });
+    checkDecimated(smoothed, vigil.series->points(), from, to);
+    const Timing vigilPan = timeRuns(15, [&] { vigilStep(panStep); });
+    checkDecimated(smoothed, vigil.series->points(), from, to);
+
     Plot baseline;
+    baseline.series->replace(smoothed);
+    from = 0;
+    to = kPoints - 1;
+    const auto baseStep = [&](const std::function<void()> &step) {
+        step();
+        baseline.setX(from, to);
+        baseline.draw();
+    };
+    const Timing baseZoom = timeRuns(5, [&] { baseStep(zoomStep); });
+    const Timing basePan = timeRuns(5, [&] { baseStep(panStep); });
+    check(baseline.series->count() == kPoints, "the baseline holds every point");
+
     const Timing baseReplace = timeRuns(5, [&] { baseline.series->replace(points); });
     const Timing baseDraw = timeRuns(5, [&] {
         baseline.series->replace(points);
@@ -125,6 +203,13 @@ int main(int argc, char **argv)
         << row(QStringLiteral("Vigil: smooth + decimate + replace() + draw"), vigilDraw, decimated)
         << row(QStringLiteral("baseline: replace() of all points"), baseReplace, kPoints)
         << row(QStringLiteral("baseline: replace() of all points + draw"), baseDraw, kPoints)
+        << row(QStringLiteral("Vigil: one zoom step (x range x0.8), decimate + replace() + draw"),
+               vigilZoom, vigil.series->count())
+        << row(QStringLiteral("baseline: one zoom step, the axis moved + draw"), baseZoom, kPoints)
+        << row(QStringLiteral(
+                   "Vigil: one pan step (10% of the range), decimate + replace() + draw"),
+               vigilPan, vigil.series->count())
+        << row(QStringLiteral("baseline: one pan step, the axis moved + draw"), basePan, kPoints)
         << QString();
     const QString text = out.join(QLatin1Char('\n')) + QLatin1Char('\n');
     QTextStream(stdout) << text;
