@@ -46,6 +46,12 @@ inline QString timingCells(const Timing &t)
         .arg(t.runs);
 }
 
+// "| what | median | min | max | runs |": a row of a Markdown table.
+inline QString row(const QString &what, const Timing &t)
+{
+    return QStringLiteral("| %1 | %2 |").arg(what, timingCells(t));
+}
+
 // The command line of a Qt benchmark: nothing, or --markdown FILE (its
 // block of that file is replaced). False, after the usage on stderr, for
 // anything else.

@@ -20,6 +20,7 @@
 #include <cstdio>
 
 using namespace vigil;
+using bench::row;
 using bench::timeRuns;
 using bench::Timing;
 
@@ -59,11 +60,6 @@ Workflow bigWorkflow()
             wf.tasks << t;
         }
     return wf;
-}
-
-QString row(const QString &what, const Timing &t)
-{
-    return QStringLiteral("| %1 | %2 |").arg(what, bench::timingCells(t));
 }
 
 } // namespace

@@ -31,6 +31,7 @@
 #include <cstdio>
 
 using namespace vigil;
+using bench::row;
 using bench::timeRuns;
 using bench::Timing;
 
@@ -189,11 +190,6 @@ struct Table
     JobsFilterProxy proxy;
     QTableView view;
 };
-
-QString row(const QString &what, const Timing &t)
-{
-    return QStringLiteral("| %1 | %2 |").arg(what, bench::timingCells(t));
-}
 
 } // namespace
 

@@ -355,13 +355,19 @@ void CheckpointDialog::choose(const QString &option)
     input.params = params;
     // The evidence: the metric files as this dialog read them, when it has
     // read every one (else the decision records none).
+    // A followed file's evidence is what its chart plots now.
+    QHash<QString, QByteArray> followed;
+    for (const MetricsFeed *feed : std::as_const(m_feeds))
+        if (feed->hasTable())
+            followed.insert(feed->ref().file, feed->evidence());
+    const QHash<QString, QByteArray> &read = m_feeds.isEmpty() ? m_evidence : followed;
     QList<std::pair<QString, QByteArray>> files;
     for (const MetricRef &ref : std::as_const(m_checkpoint.metrics)) {
-        if (!m_evidence.contains(ref.file)) {
+        if (!read.contains(ref.file)) {
             files.clear();
             break;
         }
-        files.append({ref.file, m_evidence.value(ref.file)});
+        files.append({ref.file, read.value(ref.file)});
     }
     if (!files.isEmpty() || m_checkpoint.metrics.isEmpty())
         input.evidenceSha256 = evidenceSha256(files);
@@ -502,7 +508,6 @@ void CheckpointDialog::setRunFileFollower(RunFileFollower follow)
     for (qsizetype i = 0; i < m_charts.size(); ++i) {
         MetricsChart *chart = m_charts.at(i);
         const MetricRef ref = m_checkpoint.metrics.at(i);
-        m_evidence.remove(ref.file);
         auto tail = follow(ref.file, this);
         if (!tail) {
             chart->setMessage(tr("Could not read %1: %2").arg(ref.file, tail.errorString()));
@@ -513,20 +518,17 @@ void CheckpointDialog::setRunFileFollower(RunFileFollower follow)
         m_feeds << feed;
         chart->setMessage(tr("Loading %1…").arg(ref.file));
         chart->setNote(QString());
-        connect(feed, &MetricsFeed::tableChanged, chart, [this, chart, feed](const MetricTable &t) {
+        connect(feed, &MetricsFeed::tableChanged, chart, [chart](const MetricTable &t) {
             chart->updateTable(t);
             chart->setNote(QString());
-            m_evidence.insert(feed->ref().file, feed->evidence()); // shown: the evidence
         });
-        connect(feed, &MetricsFeed::problem, chart, [this, chart, feed](const QString &message) {
-            if (feed->hasTable()) {
+        // Nothing plotted (the file was replaced and has no rows yet): a
+        // message, and no evidence (MetricsFeed::evidence() is empty).
+        connect(feed, &MetricsFeed::problem, chart, [chart, feed](const QString &message) {
+            if (feed->hasTable())
                 chart->setNote(message); // the chart stays as it was
-                return;
-            }
-            // Nothing plotted (the file was replaced and has no rows yet):
-            // no evidence either.
-            chart->setMessage(message);
-            m_evidence.remove(feed->ref().file);
+            else
+                chart->setMessage(message);
         });
         feed->start(m_metricsPoll);
     }

@@ -123,7 +123,7 @@ private:
     AttachmentsView *m_attachments = nullptr;
     QList<MetricsPanel *> m_panels;
     ParamForm *m_params = nullptr;         // none: the checkpoint has no params
-    QHash<QString, QByteArray> m_evidence; // metric file -> the bytes shown
+    QHash<QString, QByteArray> m_evidence; // read once (not followed): file -> the bytes shown
     QPlainTextEdit *m_comment = nullptr;
     QList<QPushButton *> m_optionButtons;
     QPushButton *m_log = nullptr;

@@ -31,7 +31,7 @@ void MetricsFeed::stop()
 
 QByteArray MetricsFeed::evidence() const
 {
-    return m_bytes.left(m_accumulator.consumed());
+    return m_hasTable ? m_bytes.left(m_tableBytes) : QByteArray();
 }
 
 void MetricsFeed::restart()
@@ -40,6 +40,7 @@ void MetricsFeed::restart()
     m_bytes.clear();
     m_table = MetricTable();
     m_hasTable = false;
+    m_tableBytes = 0;
 }
 
 void MetricsFeed::end(const QString &message)
@@ -94,6 +95,7 @@ void MetricsFeed::poll()
         } else {
             m_table = *table;
             m_hasTable = true;
+            m_tableBytes = m_accumulator.consumed();
             Q_EMIT tableChanged(m_table);
         }
         if (tail->hasMore())

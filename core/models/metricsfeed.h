@@ -42,7 +42,8 @@ public:
     // The table so far; false before the first one.
     bool hasTable() const { return m_hasTable; }
     const MetricTable &table() const { return m_table; }
-    // The bytes of the file that make the table, from its start.
+    // The bytes of the file that make the table, from its start (empty
+    // without a table): a decision's evidence, taken when it is made.
     QByteArray evidence() const;
     // Bytes read from the file so far (appended bytes only).
     qint64 bytesRead() const { return m_bytesRead; }
@@ -66,6 +67,7 @@ private:
     QByteArray m_bytes; // read from the file's start; the accumulator took consumed() of them
     MetricTable m_table;
     bool m_hasTable = false;
+    qint64 m_tableBytes = 0; // of m_bytes, read into m_table
     bool m_ended = false;
     qint64 m_bytesRead = 0;
     QTimer m_timer;
