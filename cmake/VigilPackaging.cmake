@@ -34,8 +34,9 @@ set(CPACK_DEBIAN_GUI_PACKAGE_NAME vigil)
 set(CPACK_DEBIAN_CTL_PACKAGE_NAME vigilctl)
 set(CPACK_DEBIAN_HELPER_PACKAGE_NAME vigil-job)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-vigil-job)
-# Qt loads these as plugins: dpkg-shlibdeps cannot see them.
-set(CPACK_DEBIAN_GUI_PACKAGE_DEPENDS "libqt6sql6-sqlite, qt6-qpa-plugins")
+# Qt loads these as plugins: dpkg-shlibdeps cannot see them (libqt6svg6: the
+# SVG image plugin, for SVG attachments in the review dialog).
+set(CPACK_DEBIAN_GUI_PACKAGE_DEPENDS "libqt6sql6-sqlite, qt6-qpa-plugins, libqt6svg6")
 set(CPACK_DEBIAN_CTL_PACKAGE_DEPENDS "libqt6sql6-sqlite")
 set(CPACK_DEBIAN_GUI_PACKAGE_RECOMMENDS "vigilctl, openssh-client")
 set(CPACK_DEBIAN_CTL_PACKAGE_RECOMMENDS "openssh-client")

@@ -75,6 +75,7 @@ if [ "$gui" = gui ]; then
     expect_depends vigil "vigil-job \(= $version-1\)"
     expect_depends vigil 'libqt6widgets6 \(>= '
     expect_depends vigil 'qt6-qpa-plugins'
+    expect_depends vigil 'libqt6svg6'
 fi
 
 # 3. The files each package carries.
