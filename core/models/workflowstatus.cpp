@@ -68,41 +68,54 @@ int WorkflowStatus::pendingCheckpoints() const
     return n;
 }
 
-TaskStatus WorkflowStatus::compute(const TaskSpec &task) const
+WorkflowStatus::Facts WorkflowStatus::gatherFacts() const
+{
+    Facts f;
+    if (m_current.isEmpty())
+        return f;
+    // The tasks as their run directory records them (any site: a run spans sites).
+    for (const QList<RunInfo> &runs : m_runs)
+        for (const RunInfo &run : runs) {
+            if (run.runId != m_current)
+                continue;
+            for (const TaskRunInfo &t : run.tasks) {
+                const TaskRunInfo *&recorded = f.recorded[t.name];
+                if (!recorded || recorded->state.isEmpty())
+                    recorded = &t;
+            }
+            for (const CheckpointInfo &c : run.checkpoints) {
+                if (c.status == CheckpointInfo::Status::Pending)
+                    ++f.pendingCheckpoints[c.task];
+                if (c.id == c.task)
+                    f.gateCheckpoint.insert(c.id, &c);
+            }
+        }
+    // The tasks as the scheduler sees them: the job of this run and task,
+    // the one still active first, then the most recent id.
+    for (const QList<JobInfo> &jobs : m_jobs)
+        for (const JobInfo &j : jobs) {
+            if (j.runId != m_current || j.task.isEmpty())
+                continue;
+            const JobInfo *&job = f.job[j.task];
+            if (!job || (j.isActive() && !job->isActive()) ||
+                (j.isActive() == job->isActive() && newerId(j.jobId, job->jobId)))
+                job = &j;
+        }
+    return f;
+}
+
+TaskStatus WorkflowStatus::compute(const TaskSpec &task, const Facts &facts) const
 {
     TaskStatus s;
     s.task = task.name;
     s.site = task.site;
     if (m_current.isEmpty())
         return s;
-
-    // The task as its run directory records it (any site: a run spans sites).
-    const TaskRunInfo *recorded = nullptr;
-    for (const QList<RunInfo> &runs : m_runs)
-        for (const RunInfo &run : runs) {
-            if (run.runId != m_current)
-                continue;
-            for (const TaskRunInfo &t : run.tasks)
-                if (t.name == task.name && (!recorded || recorded->state.isEmpty()))
-                    recorded = &t;
-            for (const CheckpointInfo &c : run.checkpoints)
-                if (c.task == task.name && c.status == CheckpointInfo::Status::Pending)
-                    ++s.pendingCheckpoints;
-        }
-
+    s.pendingCheckpoints = facts.pendingCheckpoints.value(task.name);
     if (task.isGate())
-        return gateStatus(s, task);
-
-    // The task as the scheduler sees it: the job of this run and task.
-    const JobInfo *job = nullptr;
-    for (const QList<JobInfo> &jobs : m_jobs)
-        for (const JobInfo &j : jobs)
-            if (j.runId == m_current && j.task == task.name) {
-                // Prefer the job that is still active, then the most recent id.
-                if (!job || (j.isActive() && !job->isActive()) ||
-                    (j.isActive() == job->isActive() && newerId(j.jobId, job->jobId)))
-                    job = &j;
-            }
+        return gateStatus(s, facts.gateCheckpoint.value(task.name));
+    const TaskRunInfo *recorded = facts.recorded.value(task.name);
+    const JobInfo *job = facts.job.value(task.name);
 
     const StateClass recordedClass =
         recorded ? classifyTaskState(recorded->state, recorded->exitCode) : StateClass::NotStarted;
@@ -130,17 +143,10 @@ TaskStatus WorkflowStatus::compute(const TaskSpec &task) const
     return s;
 }
 
-TaskStatus WorkflowStatus::gateStatus(TaskStatus s, const TaskSpec &gate) const
+TaskStatus WorkflowStatus::gateStatus(TaskStatus s, const CheckpointInfo *cp) const
 {
     // A gate has no job: its state is its checkpoint's (posted by the engine
     // with the gate's name as id and task).
-    const CheckpointInfo *cp = nullptr;
-    for (const QList<RunInfo> &runs : m_runs)
-        for (const RunInfo &run : runs)
-            if (run.runId == m_current)
-                for (const CheckpointInfo &c : run.checkpoints)
-                    if (c.id == gate.name && c.task == gate.name)
-                        cp = &c;
     s.site.clear();
     if (!cp)
         return s;
@@ -203,9 +209,10 @@ void WorkflowStatus::recompute()
         Q_EMIT currentRunChanged(m_current);
     }
 
+    const Facts facts = gatherFacts();
     QHash<QString, TaskStatus> next;
     for (const TaskSpec &t : m_workflow.tasks)
-        next.insert(t.name, compute(t));
+        next.insert(t.name, compute(t, facts));
     const QHash<QString, TaskStatus> before = std::exchange(m_status, next);
     for (const TaskSpec &t : m_workflow.tasks)
         if (!before.contains(t.name) || before.value(t.name) != next.value(t.name))

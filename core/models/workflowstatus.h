@@ -60,11 +60,23 @@ Q_SIGNALS:
     void taskChanged(const QString &task);
 
 private:
+    // What the current run's directories and the scheduler say, by task name:
+    // gathered in one pass over the runs and the jobs, so that a recompute
+    // costs O(tasks + jobs), not O(tasks x jobs) (100,000 jobs listed by a
+    // site, 500 tasks: bench/editorbench.cpp).
+    struct Facts
+    {
+        QHash<QString, const TaskRunInfo *> recorded;
+        QHash<QString, int> pendingCheckpoints;
+        QHash<QString, const CheckpointInfo *> gateCheckpoint; // id == task == the gate
+        QHash<QString, const JobInfo *> job;                   // the one shown
+    };
+    Facts gatherFacts() const;
     void recompute();
-    TaskStatus compute(const TaskSpec &task) const;
+    TaskStatus compute(const TaskSpec &task, const Facts &facts) const;
     // A gate's state from its checkpoint: pending, decided (which option, by
     // whom, how long it waited), closed, refused or broken.
-    TaskStatus gateStatus(TaskStatus s, const TaskSpec &gate) const;
+    TaskStatus gateStatus(TaskStatus s, const CheckpointInfo *cp) const;
 
     Workflow m_workflow;
     QHash<QString, QList<RunInfo>> m_runs; // by site
