@@ -9,9 +9,9 @@
 //   baseline: the same cycle as a model reset of a plain table model with the
 //   same columns, the same proxy and the same view.
 // A cycle is 20 s after the one before: every running job is 20 s further
-// on, 1% of the jobs change their reason, 100 leave the queue and 100 enter
-// it. A worst case where every running job's times jump (not as the clock
-// moves them) is measured as well.
+// on, 1% of the jobs change their reason, 100 running jobs spread over the
+// table leave the queue and 100 enter it. A worst case where every running
+// job's times jump (not as the clock moves them) is measured as well.
 // Every step checks its result: the rows parsed, the rows and their shown
 // times after the update, the signals the diff sent.
 // Usage: vigil-jobs-bench [--markdown FILE]   (offscreen; no cluster needed)
@@ -21,14 +21,17 @@
 #include "models/jobsmodel.h"
 #include "models/statefmt.h"
 #include "sites/slurmparse.h"
+#include "sitespanel.h"
 
 #include <QApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSysInfo>
 #include <QTableView>
 #include <QThread>
 #include <cstdio>
+#include <memory>
 
 using namespace vigil;
 using bench::row;
@@ -38,8 +41,17 @@ using bench::Timing;
 namespace {
 
 constexpr int kJobs = 100000;
-constexpr int kGone = 100; // jobs that left the queue between two cycles
+constexpr int kGone = 100; // running jobs that left the queue between two cycles
 constexpr int kNew = 100;  // jobs that entered it
+constexpr int kCycles = 7; // the first fills the table, six are timed
+
+// The cycle in which job i ends: one running job in a thousand each cycle,
+// spread over the whole table as jobs that end are; 0 for never.
+int endCycle(int i)
+{
+    const int slot = i % 1000;
+    return i < kJobs && slot % 2 == 0 && slot / 2 >= 1 && slot / 2 < kCycles ? slot / 2 : 0;
+}
 
 QString hms(qint64 s)
 {
@@ -49,19 +61,20 @@ QString hms(qint64 s)
         .arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-// squeue output of cycle k (k * 20 s after cycle 0): jobs [k * kGone,
-// k * kGone + kJobs). Every other job runs, started at its own time and `skew`
-// seconds further on than the clock says (the worst case); one pending job in
-// a hundred waits for "Resources" instead of "Priority", a different one each
-// cycle; one job in a hundred is an element of an array; one in four is a
-// task of a Vigil run.
+// squeue output of cycle k (k * 20 s after cycle 0): jobs [0, kJobs + k *
+// kNew) but those that ended in cycles 1 to k (endCycle). Every other job runs, started at its own
+// time and `skew` seconds further on than the clock says (the worst case); one pending job in a
+// hundred waits for "Resources" instead of "Priority", a different one each cycle; one job in a
+// hundred is an element of an array; one in four is a task of a Vigil run.
 QByteArray squeueOutput(int k, int skew = 0)
 {
     const QString sep = QString(QChar(slurm::kSep));
     const int tick = 20 * k + skew;
     QString out;
     out.reserve(kJobs * 96);
-    for (int i = k * kGone; i < k * kGone + kJobs; ++i) {
+    for (int i = 0; i < kJobs + k * kNew; ++i) {
+        if (const int end = endCycle(i); end > 0 && end <= k)
+            continue;
         const bool running = i % 2 == 0;
         const bool array = i % 100 == 7;
         const QString id = QString::number(1000000 + i);
@@ -174,12 +187,14 @@ void check(bool ok, const char *what)
     }
 }
 
-// A view like the Jobs dock's: sorted by elapsed time, the largest first.
+// A view like the Jobs dock's (its proxy, its table settings), sorted by
+// elapsed time, the largest first.
 struct Table
 {
     explicit Table(QAbstractItemModel *model)
     {
         proxy.setSourceModel(model);
+        configureTable(&view);
         view.setModel(&proxy);
         view.setSortingEnabled(true);
         view.sortByColumn(JobsModel::Elapsed, Qt::DescendingOrder);
@@ -190,6 +205,62 @@ struct Table
     JobsFilterProxy proxy;
     QTableView view;
 };
+
+// Where the departures of a cycle go: kGone rows spread over the table leave
+// (timed) and come back (not timed), with nothing attached to the model, with
+// the proxy, and with the proxy and the view. Each removal is one
+// rowsRemoved; the rows are checked after each step.
+QList<Timing> departures(const QString &site, const QList<JobInfo> &all)
+{
+    // Run r: the rows at r + 500 modulo 1000 leave; those of earlier runs came
+    // back at the end of the table, so each run's rows are still spread.
+    const auto without = [&all](int run) {
+        QList<JobInfo> fewer;
+        for (qsizetype i = 0; i < all.size(); ++i)
+            if (i % (kJobs / kGone) != kJobs / kGone / 2 + run)
+                fewer << all.at(i);
+        return fewer;
+    };
+    QList<Timing> timings;
+    for (int attached = 0; attached < 3; ++attached) {
+        JobsModel model;
+        std::unique_ptr<JobsFilterProxy> proxy;
+        std::unique_ptr<Table> table;
+        if (attached == 1) {
+            proxy = std::make_unique<JobsFilterProxy>();
+            proxy->setSourceModel(&model);
+            proxy->sort(JobsModel::Elapsed, Qt::DescendingOrder);
+        } else if (attached == 2) {
+            table = std::make_unique<Table>(&model);
+        }
+        model.setJobs(site, all);
+        QApplication::processEvents();
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QList<double> ms;
+        for (int run = 0; run < kCycles - 1; ++run) {
+            const QList<JobInfo> fewer = without(run);
+            check(fewer.size() == all.size() - kGone, "the rows that leave");
+            QElapsedTimer t;
+            t.start();
+            model.setJobs(site, fewer);
+            QApplication::processEvents();
+            if (table)
+                table->view.viewport()->grab();
+            ms << double(t.nsecsElapsed()) / 1e6;
+            check(model.rowCount() == fewer.size() &&
+                      (!table || table->proxy.rowCount() == fewer.size()) &&
+                      (!proxy || proxy->rowCount() == fewer.size()),
+                  "the rows after the departures");
+            model.setJobs(site, all);
+            QApplication::processEvents();
+        }
+        check(removed.size() == (kCycles - 1) * kGone, "one rowsRemoved per departure");
+        check(model.rowCount() == all.size(), "the rows back");
+        std::sort(ms.begin(), ms.end());
+        timings << Timing{ms.at(ms.size() / 2), ms.first(), ms.last(), int(ms.size())};
+    }
+    return timings;
+}
 
 } // namespace
 
@@ -202,8 +273,7 @@ int main(int argc, char **argv)
         return 2;
     const QString site = QStringLiteral("cluster");
 
-    // Seven cycles, 20 s apart: the first fills the table, six are timed.
-    constexpr int kCycles = 7;
+    // Seven cycles, 20 s apart.
     const Timing parse = timeRuns(7, [&, out = squeueOutput(0)] { parsed(out, kJobs); });
     // Each cycle's jobs as SlurmSite hands them on: parsed, the site set.
     QList<QList<JobInfo>> cycles;
@@ -267,9 +337,12 @@ int main(int argc, char **argv)
     const QModelIndex top = vigilTable.proxy.index(0, JobsModel::Elapsed);
     check(top.data(JobsModel::SortRole).toLongLong() == 60 + 4998 + 20 * (kCycles - 1),
           "sorted by elapsed");
+    QHash<QString, QString> reasonBefore;
+    for (const JobInfo &j : cycles.at(0))
+        reasonBefore.insert(j.jobId, j.reason);
     int reasonChanges = 0;
-    for (int i = kGone; i < kJobs; ++i)
-        reasonChanges += cycles.at(1).at(i - kGone).reason != cycles.at(0).at(i).reason;
+    for (const JobInfo &j : cycles.at(1))
+        reasonChanges += reasonBefore.contains(j.jobId) && reasonBefore.value(j.jobId) != j.reason;
 
     // The same report again: no signal at all.
     changed.clear();
@@ -305,12 +378,14 @@ int main(int argc, char **argv)
         plainTable.view.viewport()->grab();
     });
     check(plainTable.proxy.rowCount() == kJobs, "the rows after the reset");
+    const QList<Timing> gone = departures(site, last);
 
     const QString text =
         QStringLiteral("Command: `build/bench/vigil-jobs-bench` (run by `./dev bench`, offscreen, "
                        "Qt %1).\n\nMeasured %2 on %3 (%4 cores): %5 jobs, half of them running. "
                        "A cycle comes 20 s after the one before: every running job is 20 s "
-                       "further on, %6 jobs change their reason, %7 leave the queue and %8 "
+                       "further on, %6 jobs change their reason, %7 running jobs spread over the "
+                       "table leave the queue and %8 "
                        "enter it. A table view sorted by elapsed time (the Jobs dock's proxy) is "
                        "attached; an update includes processing the events and drawing the "
                        "view.\n\n"
@@ -333,6 +408,15 @@ int main(int argc, char **argv)
                            "changed)")
                 .arg(kJobs / 2),
             jump) +
+        QLatin1Char('\n') +
+        row(QStringLiteral("where departures go: %1 rows spread over the table leave, nothing "
+                           "attached to the model")
+                .arg(kGone),
+            gone.at(0)) +
+        QLatin1Char('\n') +
+        row(QStringLiteral("… the same, the sorting proxy attached"), gone.at(1)) +
+        QLatin1Char('\n') +
+        row(QStringLiteral("… the same, the proxy and the table view attached"), gone.at(2)) +
         QLatin1Char('\n');
     std::fputs(qPrintable(text), stdout);
     if (args.size() == 3)

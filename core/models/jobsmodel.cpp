@@ -155,24 +155,34 @@ void JobsModel::setClock(Clock clock)
 
 qint64 JobsModel::elapsedAt(int row, qint64 nowMs) const
 {
-    const JobInfo &j = m_rows.at(row);
-    if (!ticking(j))
-        return j.elapsedSeconds;
-    return j.elapsedSeconds + std::max<qint64>(0, nowMs - m_reportedAt.at(row)) / 1000;
+    const Row &r = *m_rows.at(std::size_t(row));
+    if (!ticking(r.job))
+        return r.job.elapsedSeconds;
+    return r.job.elapsedSeconds + std::max<qint64>(0, nowMs - r.reportedAt) / 1000;
 }
 
 qint64 JobsModel::timeLeftAt(int row, qint64 nowMs) const
 {
-    const JobInfo &j = m_rows.at(row);
-    if (!ticking(j) || j.timeLeftSeconds < 0)
-        return j.timeLeftSeconds;
-    return std::max<qint64>(0, j.timeLeftSeconds -
-                                   std::max<qint64>(0, nowMs - m_reportedAt.at(row)) / 1000);
+    const Row &r = *m_rows.at(std::size_t(row));
+    if (!ticking(r.job) || r.job.timeLeftSeconds < 0)
+        return r.job.timeLeftSeconds;
+    return std::max<qint64>(0, r.job.timeLeftSeconds -
+                                   std::max<qint64>(0, nowMs - r.reportedAt) / 1000);
 }
 
 bool JobsModel::hasTickingRows() const
 {
-    return std::any_of(m_rows.cbegin(), m_rows.cend(), ticking);
+    return std::any_of(m_rows.cbegin(), m_rows.cend(),
+                       [](const std::unique_ptr<Row> &r) { return ticking(r->job); });
+}
+
+QList<JobInfo> JobsModel::jobs() const
+{
+    QList<JobInfo> all;
+    all.reserve(qsizetype(m_rows.size()));
+    for (const auto &r : m_rows)
+        all << r->job;
+    return all;
 }
 
 int JobsModel::rowCount(const QModelIndex &parent) const
@@ -189,7 +199,7 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const JobInfo &j = m_rows.at(index.row());
+    const JobInfo &j = job(index.row());
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -308,9 +318,9 @@ int JobsModel::rowOf(const QString &site, const QString &jobId) const
     // does not pay for re-keying every row below them.
     if (!m_indexValid) {
         m_index.clear();
-        m_index.reserve(m_rows.size());
-        for (int r = 0; r < m_rows.size(); ++r)
-            m_index.insert(keyOf(m_rows.at(r).site, m_rows.at(r).jobId), r);
+        m_index.reserve(qsizetype(m_rows.size()));
+        for (int r = 0; r < int(m_rows.size()); ++r)
+            m_index.insert(keyOf(job(r).site, job(r).jobId), r);
         m_indexValid = true;
     }
     return m_index.value(keyOf(site, jobId), -1);
@@ -329,8 +339,7 @@ void JobsModel::removeRows(const QList<bool> &gone)
         while (r > 0 && gone.at(r - 1))
             --r;
         beginRemoveRows(QModelIndex(), r, last);
-        m_rows.remove(r, last - r + 1);
-        m_reportedAt.remove(r, last - r + 1);
+        m_rows.erase(m_rows.begin() + r, m_rows.begin() + last + 1);
         m_indexValid = false;
         endRemoveRows();
         --r;
@@ -358,11 +367,12 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
     // One signal, not one per row: with a sorting proxy attached, each
     // dataChanged costs a pass over the proxy's rows, and a cycle changes the
     // elapsed time of every running job.
-    QList<bool> gone(m_rows.size(), false);
+    QList<bool> gone(qsizetype(m_rows.size()), false);
     bool anyGone = false;
     int top = -1, bottom = -1, left = ColumnCount, right = -1;
-    for (int r = 0; r < m_rows.size(); ++r) {
-        JobInfo &old = m_rows[r];
+    for (int r = 0; r < int(m_rows.size()); ++r) {
+        Row &row = *m_rows[std::size_t(r)];
+        JobInfo &old = row.job;
         if (old.site != site)
             continue;
         const qsizetype at = fresh.find(old.jobId);
@@ -372,13 +382,13 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
         }
         taken[at] = true;
         const JobInfo &reported = incoming.at(at);
-        if (sameAsReported(old, reported) || sameButTime(old, m_reportedAt.at(r), reported, nowMs))
+        if (sameAsReported(old, reported) || sameButTime(old, row.reportedAt, reported, nowMs))
             continue; // shown as the clock moves it (elapsedAt, timeLeftAt)
         const JobInfo now = withSite(reported);
         const QList<int> cols = changedColumns(old, now);
         namesMayChange |= old.runId != now.runId;
         old = now;
-        m_reportedAt[r] = nowMs;
+        row.reportedAt = nowMs;
         if (top < 0)
             top = r;
         bottom = r;
@@ -403,8 +413,9 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
     if (!added.isEmpty()) {
         const int first = int(m_rows.size());
         beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
-        m_rows << added;
-        m_reportedAt.resize(m_rows.size(), nowMs);
+        m_rows.reserve(m_rows.size() + std::size_t(added.size()));
+        for (JobInfo &j : added)
+            m_rows.push_back(std::make_unique<Row>(Row{std::move(j), nowMs}));
         m_indexValid = false;
         endInsertRows();
         namesMayChange = true;
@@ -421,7 +432,8 @@ void JobsModel::updateNames()
     // not hashed again (100,000 rows after a refresh that added or removed one).
     QSet<QString> sites, runs;
     const QString *lastSite = nullptr, *lastRun = nullptr;
-    for (const JobInfo &j : std::as_const(m_rows)) {
+    for (const auto &row : m_rows) {
+        const JobInfo &j = row->job;
         if (!lastSite || j.site != *lastSite) {
             sites.insert(j.site);
             lastSite = &j.site;
