@@ -10,10 +10,9 @@
 //      FileTail vs reading the whole file again.
 // Usage: vigil-ssh-bench [--markdown FILE]   (the sandbox must be running)
 
+#include "benchutil.h"
 #include "filetail.h"
-#include "sites/site.h"
-#include "sshtesthelpers.h"
-#include "supervisor.h"
+#include "sshbenchutil.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -30,49 +29,15 @@ using namespace vigil::test;
 
 namespace {
 
-[[noreturn]] void die(const QString &why)
-{
-    std::fprintf(stderr, "vigil-ssh-bench: %s\n", qPrintable(why));
-    std::exit(1);
-}
+using bench::die;
+using bench::median;
+using bench::ms;
+using bench::must;
+using bench::run;
 
-template <typename T> T must(Result<T> r, const QString &what)
+double p95(const QList<double> &v)
 {
-    if (!r)
-        die(what + QStringLiteral(": ") + r.errorString());
-    return std::move(*r);
-}
-
-double median(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.isEmpty() ? 0 : v.at(v.size() / 2);
-}
-
-double p95(QList<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.isEmpty() ? 0 : v.at(std::min<qsizetype>(v.size() - 1, v.size() * 95 / 100));
-}
-
-QString ms(double v)
-{
-    return QString::number(v, 'f', 2);
-}
-
-ExecResult run(Transport &t, const QStringList &argv, const QByteArray &input = {})
-{
-    ExecResult r = must(
-        await<ExecResult>(
-            [&](QObject *ctx, Callback<ExecResult> cb) { t.exec(argv, input, ctx, std::move(cb)); },
-            600000),
-        argv.join(QLatin1Char(' ')));
-    if (r.exitCode != 0)
-        die(QStringLiteral("%1 exited with %2: %3")
-                .arg(argv.join(QLatin1Char(' ')))
-                .arg(r.exitCode)
-                .arg(QString::fromUtf8(r.err)));
-    return r;
+    return bench::percentile(v, 95);
 }
 
 struct Bench
@@ -182,29 +147,13 @@ struct Bench
                               "baseline bytes in |")
             << QStringLiteral("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         SshTransport setup(sandboxTarget(env));
-        SiteSpec probeSpec;
-        probeSpec.name = QStringLiteral("bench");
-        probeSpec.kind = SiteSpec::Kind::Slurm;
-        probeSpec.host = env.hostAlias;
-        SupervisorOptions options;
-        options.sshConfigFile = env.sshConfig;
-        options.hostKeyPolicy = HostKeyPolicy::Strict;
-        options.pollSeconds = 3600; // cycles only when asked
+        const SupervisorOptions options = bench::sandboxOptions(env); // cycles only when asked
         for (const int n : {1, 10, 100}) {
-            Supervisor probe(options);
-            probeSpec.runRoot = QStringLiteral("vigil-bench/probe");
-            Site *probeSite = probe.addSite(probeSpec);
-            const QString helper = must(await<QString>(
-                                            [&](QObject *ctx, Callback<QString> cb) {
-                                                probeSite->ensureHelper(ctx, std::move(cb));
-                                            },
-                                            120000),
-                                        QStringLiteral("deploying vigil-job"));
+            const QString helper = bench::deployHelper(env);
             const QString root = makeRuns(setup, helper, n);
 
             Supervisor sup(options);
-            SiteSpec spec = probeSpec;
-            spec.runRoot = root;
+            const SiteSpec spec = bench::sandboxSite(env, root);
             Site *site = sup.addSite(spec);
             int cycles = 0;
             QObject::connect(&sup, &Supervisor::refreshed, &sup, [&] { ++cycles; });
@@ -343,29 +292,11 @@ struct Bench
     }
 };
 
-void splice(const QString &file, const QString &text)
-{
-    const QString begin = QStringLiteral("<!-- bench:ssh:begin -->");
-    const QString end = QStringLiteral("<!-- bench:ssh:end -->");
-    QFile f(file);
-    QString old;
-    if (f.open(QIODevice::ReadOnly))
-        old = QString::fromUtf8(f.readAll());
-    f.close();
-    const QString block = begin + QLatin1Char('\n') + text + end;
-    QString now;
-    if (old.contains(begin) && old.contains(end))
-        now = old.left(old.indexOf(begin)) + block + old.mid(old.indexOf(end) + end.size());
-    else
-        now = old + QLatin1Char('\n') + block + QLatin1Char('\n');
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(now.toUtf8()) < 0)
-        die(QStringLiteral("cannot write %1: %2").arg(file, f.errorString()));
-}
-
 } // namespace
 
 int main(int argc, char **argv)
 {
+    bench::programName() = "vigil-ssh-bench";
     QCoreApplication app(argc, argv);
     QString markdown;
     const QStringList args = app.arguments();
@@ -377,28 +308,14 @@ int main(int argc, char **argv)
     b.env = SandboxEnv::load();
     if (!b.env.ok())
         die(b.env.error);
-    b.out << QStringLiteral("Command: `build/bench/vigil-ssh-bench` (run by `./dev bench`), "
-                            "against the sandbox cluster's sshd and SLURM on this machine "
-                            "(loopback: network latency is not in these figures).")
-          << QString()
-          << QStringLiteral("Measured %1 on %2: %3 CPUs.")
-                 .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm "
-                                                                              "'UTC'")),
-                      QSysInfo::machineHostName())
-                 .arg(QThread::idealThreadCount())
-          << QString();
+    b.out << bench::sandboxPreamble(QStringLiteral("vigil-ssh-bench"));
     b.execRoundTrip();
     b.refreshCycles();
     b.tailBytes();
-    // Other work on the machine slows the timings (not the counts): say how busy it was.
-    QFile loadavg(QStringLiteral("/proc/loadavg"));
-    if (loadavg.open(QIODevice::ReadOnly))
-        b.out << QStringLiteral("Load average at the end of the run: %1 (`/proc/loadavg`).")
-                     .arg(QString::fromLatin1(loadavg.readAll().split(' ').mid(0, 3).join(' ')))
-              << QString();
+    b.out << bench::loadAverage();
     const QString text = b.out.join(QLatin1Char('\n')) + QLatin1Char('\n');
     QTextStream(stdout) << text;
     if (!markdown.isEmpty())
-        splice(markdown, text);
+        bench::writeBlock(markdown, QStringLiteral("ssh"), text);
     return 0;
 }

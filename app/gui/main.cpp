@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QIcon>
 #include <cstdio>
 #include <limits>
@@ -35,6 +36,8 @@ struct Options
     int screenshotDelayMs = 15000;
     QString screenshotCheckpoint;
     int screenshotSettleMs = 400;
+    bool exitAfterFirstPaint = false; // StartupProbe (screenshot.h)
+    int exitAfterRuns = 0;
 };
 
 // Prints what is wrong and returns nothing when the arguments are not usable.
@@ -82,8 +85,18 @@ std::optional<Options> parseArguments(const QApplication &app)
         QApplication::translate("main", "Once ready, wait N ms more before the screenshot "
                                         "(default 400)."),
         QStringLiteral("N"), QStringLiteral("400"));
+    // For bench/startupbench.cpp, not shown by --help (so not translated).
+    QCommandLineOption firstPaint(QStringLiteral("exit-after-first-paint"),
+                                  QStringLiteral("Print the start-up time and memory once the "
+                                                 "window has been painted, then quit."));
+    firstPaint.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption afterRuns(QStringLiteral("exit-after-runs"),
+                                 QStringLiteral("With --exit-after-first-paint: go on until the "
+                                                "Runs view lists N runs, print again, quit."),
+                                 QStringLiteral("N"), QStringLiteral("0"));
+    afterRuns.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({sshConfig, acceptNew, poll, screenshot, screenshotDelay,
-                       screenshotCheckpoint, screenshotSettle});
+                       screenshotCheckpoint, screenshotSettle, firstPaint, afterRuns});
     parser.process(app);
 
     Options o;
@@ -115,8 +128,13 @@ std::optional<Options> parseArguments(const QApplication &app)
     const std::optional<int> settleMs = number(
         screenshotSettle, 0, std::numeric_limits<int>::max(),
         QApplication::translate("main", "--screenshot-settle-ms needs a number of milliseconds"));
-    if (!pollSeconds || !delayMs || !settleMs)
+    const std::optional<int> runs =
+        number(afterRuns, 0, std::numeric_limits<int>::max(),
+               QStringLiteral("--exit-after-runs needs a number of runs"));
+    if (!pollSeconds || !delayMs || !settleMs || !runs)
         return std::nullopt;
+    o.exitAfterFirstPaint = parser.isSet(firstPaint);
+    o.exitAfterRuns = *runs;
     o.pollSeconds = *pollSeconds;
     o.screenshot = parser.value(screenshot);
     o.screenshotDelayMs = *delayMs;
@@ -129,6 +147,9 @@ std::optional<Options> parseArguments(const QApplication &app)
 
 int main(int argc, char *argv[])
 {
+    // Start-up time as --exit-after-first-paint reports it: from here.
+    QElapsedTimer sinceMain;
+    sinceMain.start();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Vigil"));
     QApplication::setApplicationName(QStringLiteral("vigil"));
@@ -208,6 +229,9 @@ int main(int argc, char *argv[])
         shot = std::make_unique<ScreenshotTaker>(
             &supervisor, &window, options.screenshot, options.screenshotDelayMs,
             options.screenshotCheckpoint, options.screenshotSettleMs);
+    std::unique_ptr<StartupProbe> probe;
+    if (options.exitAfterFirstPaint)
+        probe = std::make_unique<StartupProbe>(&window, sinceMain, options.exitAfterRuns);
     supervisor.start();
     engines.restore();
     window.show();

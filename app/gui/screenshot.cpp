@@ -2,6 +2,8 @@
 #include "screenshot.h"
 
 #include "models/checkpointsmodel.h"
+#include "models/jobsmodel.h"
+#include "models/runsmodel.h"
 #include "models/supervisorfeed.h"
 #include "models/workflowstatus.h"
 #include "sites/site.h"
@@ -16,6 +18,8 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QDir>
+#include <QEvent>
+#include <QFile>
 #include <QFileInfo>
 #include <QImageWriter>
 #include <QPixmap>
@@ -180,6 +184,77 @@ void ScreenshotTaker::takeEditor()
             }
         QCoreApplication::exit(0);
     });
+}
+
+namespace {
+
+// "VmHWM" or "VmRSS" of /proc/self/status, in kB (-1 when not there).
+qint64 statusKb(const QByteArray &status, const QByteArray &key)
+{
+    const QByteArray prefix = key + ':';
+    for (const QByteArray &line : status.split('\n')) {
+        if (line.startsWith(prefix))
+            return line.mid(prefix.size()).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+StartupProbe::StartupProbe(MainWindow *window, const QElapsedTimer &sinceMain, int runs,
+                           QObject *parent)
+    : QObject(parent), m_window(window), m_sinceMain(sinceMain), m_runs(runs)
+{
+    window->installEventFilter(this);
+    m_deadline.setSingleShot(true);
+    m_deadline.setInterval(60000);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        report("timeout");
+        QCoreApplication::exit(1);
+    });
+    m_deadline.start();
+    RunsModel *model = window->feed()->runs();
+    connect(model, &QAbstractItemModel::rowsInserted, this, &StartupProbe::checkRuns);
+    connect(model, &QAbstractItemModel::modelReset, this, &StartupProbe::checkRuns);
+}
+
+bool StartupProbe::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_window && event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        // The window paints itself first and then its children, in one pass:
+        // report once that pass (and its flush) is over.
+        QTimer::singleShot(0, this, [this] {
+            report("first-paint");
+            if (m_runs <= 0) {
+                m_done = true;
+                QCoreApplication::exit(0);
+            } else {
+                checkRuns();
+            }
+        });
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+void StartupProbe::checkRuns()
+{
+    if (m_done || !m_painted || m_runs <= 0 || m_window->feed()->runs()->rowCount() < m_runs)
+        return;
+    m_done = true;
+    report("runs-shown");
+    QCoreApplication::exit(0);
+}
+
+void StartupProbe::report(const char *what)
+{
+    const double ms = double(m_sinceMain.nsecsElapsed()) / 1e6;
+    QFile f(QStringLiteral("/proc/self/status"));
+    const QByteArray status = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    std::printf("vigil-startup %s main-ms=%.1f vmhwm-kb=%lld vmrss-kb=%lld runs=%d jobs=%d\n", what,
+                ms, statusKb(status, "VmHWM"), statusKb(status, "VmRSS"),
+                m_window->feed()->runs()->rowCount(), m_window->feed()->jobs()->rowCount());
+    std::fflush(stdout);
 }
 
 } // namespace vigil

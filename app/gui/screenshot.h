@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -47,6 +48,38 @@ private:
     QSet<QString> m_refreshed;
     QTimer m_deadline;
     bool m_taken = false;
+};
+
+// `vigil --exit-after-first-paint [--exit-after-runs N]` (hidden options, for
+// bench/startupbench.cpp): on the main window's first paint, once that paint
+// pass is over, prints to stdout
+//   vigil-startup first-paint main-ms=M vmhwm-kb=H vmrss-kb=R runs=N jobs=J
+// (M: milliseconds since the top of main(), `sinceMain`; H and R: VmHWM and
+// VmRSS of /proc/self/status; N and J: the rows of the Runs and Jobs docks'
+// models at that moment), then ends the application with exit code 0. With
+// `runs` > 0 it goes on until the Runs dock's model holds at least that many
+// rows, prints the same line with "runs-shown" instead of "first-paint" and
+// ends then (exit code 1 after 60 s without them).
+class StartupProbe : public QObject
+{
+    Q_OBJECT
+public:
+    StartupProbe(MainWindow *window, const QElapsedTimer &sinceMain, int runs,
+                 QObject *parent = nullptr);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void report(const char *what);
+    void checkRuns();
+
+    MainWindow *m_window;
+    QElapsedTimer m_sinceMain;
+    int m_runs;
+    bool m_painted = false;
+    bool m_done = false;
+    QTimer m_deadline;
 };
 
 } // namespace vigil
