@@ -338,6 +338,11 @@ void Supervisor::finishCycle(SiteData &d)
     Q_EMIT jobsChanged(d.status.name, d.jobs);
     announceRuns(d);
     Q_EMIT refreshed(d.status.name, !d.cycleFailed);
+    // A decision the site refused while the link stayed up (its file system
+    // full or read-only, a directory not writable) is tried again each cycle,
+    // not only after a reconnection.
+    if (!d.cycleFailed && !d.readOnly)
+        flushOutbox(d.status.name);
     if (!d.cycleFailed && !d.watch && !d.readOnly && !d.site->helperPath().isEmpty())
         startWatch(d);
 }

@@ -242,8 +242,8 @@ void Supervisor::sendDecision(const OutboxEntry &e, bool tracked, Callback<Decis
                 m_store->markFailed(e.decisionId, r.errorString());
             } else {
                 m_store->noteSendError(e.decisionId, r.errorString());
-                r = Error(tr("%1 (the decision is kept in the outbox and sent when %2 is "
-                             "reachable again)")
+                r = Error(tr("%1 (the decision is kept in the outbox and sent again at each "
+                             "refresh of %2 until it is written)")
                               .arg(r.errorString(), e.site),
                           kind);
             }

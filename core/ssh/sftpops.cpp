@@ -123,6 +123,28 @@ Result<void> writeTemp(Session &s, const QString &tmp, const QString &target,
     return {};
 }
 
+// Why writing near `path` fails, when its file system says so (the
+// statvfs@openssh.com extension on the directory of `path`): "the file system
+// is read-only" or "no space left on the file system"; empty otherwise.
+QString fileSystemTrouble(Session &s, const QString &path)
+{
+    if (!sftp_extension_supported(s.sftp.get(), "statvfs@openssh.com", "2"))
+        return {};
+    QString dir = splitPath(path).first;
+    while (dir.size() > 1 && dir.endsWith(QLatin1Char('/')))
+        dir.chop(1);
+    sftp_statvfs_t st =
+        sftp_statvfs(s.sftp.get(), s.remotePath(dir.isEmpty() ? path : dir).constData());
+    if (!st)
+        return {};
+    const auto release = qScopeGuard([st] { sftp_statvfs_free(st); });
+    if (st->f_flag & SSH_FXE_STATVFS_ST_RDONLY)
+        return QStringLiteral("the file system of %1 is read-only").arg(dir);
+    if (st->f_bavail == 0 || st->f_favail == 0)
+        return QStringLiteral("no space left on the file system of %1").arg(dir);
+    return {};
+}
+
 } // namespace
 
 Error sftpError(Session &s, const QString &action, const QString &path)
@@ -149,6 +171,12 @@ Error sftpError(Session &s, const QString &action, const QString &path)
         return Error(what + QStringLiteral(": not supported by the server"));
     case SSH_FX_EOF:
         return Error(what + QStringLiteral(": unexpected end of file"));
+    case SSH_FX_FAILURE:
+        // OpenSSH's server answers a full or read-only file system (ENOSPC,
+        // EROFS, EDQUOT) with this generic status: ask the file system.
+        if (const QString why = fileSystemTrouble(s, path); !why.isEmpty())
+            return Error(what + QStringLiteral(": ") + why);
+        [[fallthrough]];
     default: {
         const QString reason = QString::fromUtf8(ssh_get_error(s.ssh.get()));
         return Error(

@@ -8,10 +8,7 @@
 // nothing again.
 
 #include "../common/sandboxenv.h"
-#include "../common/vigiljob.h"
-#include "../ssh/sshtesthelpers.h"
 #include "protocol/decision.h"
-#include "sites/site.h"
 #include "store/store.h"
 #include "storetest.h"
 #include "supervisor.h"
@@ -19,7 +16,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -45,21 +41,9 @@ private:
                                                       : m_env.script;
         return QProcess::execute(script, {command}) == 0;
     }
-    std::unique_ptr<Supervisor> supervisor(Store *store)
+    std::unique_ptr<Supervisor> supervisor(Store *store) const
     {
-        SupervisorOptions o;
-        o.sshConfigFile = m_env.sshConfig;
-        o.hostKeyPolicy = HostKeyPolicy::Strict;
-        o.store = store;
-        o.pollSeconds = 2;
-        auto s = std::make_unique<Supervisor>(o);
-        SiteSpec spec;
-        spec.name = QStringLiteral("login");
-        spec.kind = SiteSpec::Kind::Ssh;
-        spec.host = m_env.hostAlias;
-        spec.runRoot = m_rootName;
-        s->addSite(spec);
-        return s;
+        return loginSupervisor(m_env, store, m_root, 2);
     }
     QString decisionFile(const QString &checkpoint = QStringLiteral("gate")) const
     {
@@ -78,8 +62,7 @@ private:
 
     SandboxEnv m_env;
     QTemporaryDir m_dir;
-    QString m_rootName; // relative to the sandbox user's home
-    QString m_root;     // absolute
+    QString m_root; // absolute
     QString m_runDir;
 };
 
@@ -88,32 +71,11 @@ void TestOutboxSandbox::initTestCase()
     VIGIL_REQUIRE_SANDBOX(m_env);
     QVERIFY(m_dir.isValid());
     QVERIFY(sandbox(QStringLiteral("sshd-start"))); // whatever an earlier test left
-    m_rootName = QStringLiteral("vigil-outbox-test-%1")
-                     .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
-    // The run directory and its checkpoint, made over SSH by vigil-job as
-    // the job (the sandbox user) would.
-    SiteSpec spec;
-    spec.name = QStringLiteral("setup");
-    spec.kind = SiteSpec::Kind::Ssh;
-    spec.host = m_env.hostAlias;
-    spec.runRoot = m_rootName;
-    ProcessSite site(spec, new SshTransport(sandboxTarget(m_env)));
-    site.transport()->open();
-    auto helper = await<QString>(
-        [&](QObject *ctx, Callback<QString> cb) { site.ensureHelper(ctx, std::move(cb)); }, 60000);
-    VIGIL_VERIFY_OK(helper);
-    m_root = site.runRoot();
+    auto root = makeSandboxRun(m_env, QStringLiteral("vigil-outbox-test"),
+                               {QStringLiteral("gate"), QStringLiteral("gate-2")});
+    VIGIL_VERIFY_OK(root);
+    m_root = *root;
     m_runDir = m_root + QStringLiteral("/run-1");
-    VIGIL_VERIFY_OK(mkdirWait(*site.transport(), m_root, 0700));
-    for (const QStringList &args :
-         {QStringList{QStringLiteral("init-run"), QStringLiteral("--run-dir"), m_runDir,
-                      QStringLiteral("--run-id"), QStringLiteral("run-1")},
-          checkpointArgs(m_runDir, QStringLiteral("train"), QStringLiteral("gate")),
-          checkpointArgs(m_runDir, QStringLiteral("train"), QStringLiteral("gate-2"))}) {
-        auto made = execWait(*site.transport(), QStringList{*helper} + args);
-        VIGIL_VERIFY_OK(made);
-        QVERIFY2(made->exitCode == 0, made->err.constData());
-    }
 }
 
 void TestOutboxSandbox::cleanupTestCase()
