@@ -52,9 +52,10 @@ inline std::unique_ptr<Supervisor> loginSupervisor(const SandboxEnv &env, Store 
 
 // A new run root PREFIX-RANDOM in the sandbox user's home holding run-1, with
 // one pending checkpoint of task "train" per id, made over SSH by vigil-job
-// as the job would: the run root's absolute path.
+// as the job would: the run root's absolute path (and vigil-job's path on the
+// site in *helperPath).
 inline Result<QString> makeSandboxRun(const SandboxEnv &env, const QString &prefix,
-                                      const QStringList &checkpoints)
+                                      const QStringList &checkpoints, QString *helperPath = nullptr)
 {
     SiteSpec spec;
     spec.name = QStringLiteral("setup");
@@ -68,6 +69,8 @@ inline Result<QString> makeSandboxRun(const SandboxEnv &env, const QString &pref
         [&](QObject *ctx, Callback<QString> cb) { site.ensureHelper(ctx, std::move(cb)); }, 60000);
     if (!helper)
         return helper.error();
+    if (helperPath)
+        *helperPath = *helper;
     const QString root = site.runRoot();
     const QString runDir = root + QStringLiteral("/run-1");
     if (auto made = mkdirWait(*site.transport(), root, 0700); !made)
