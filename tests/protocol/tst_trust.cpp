@@ -185,6 +185,12 @@ void TestTrust::refusedDecisions_data()
         << QStringLiteral("the file is owned by uid 65534, who is not an approver");
     QTest::newRow("stale: wrong nonce")
         << QStringLiteral("nonce") << QStringLiteral("its nonce does not match the request's");
+    // Real decisions replayed: each was valid where it was made.
+    QTest::newRow("replayed: from another run's checkpoint of the same id")
+        << QStringLiteral("replay-run") << QStringLiteral("its nonce does not match the request's");
+    QTest::newRow("replayed: from another checkpoint of this run")
+        << QStringLiteral("replay-checkpoint")
+        << QStringLiteral("it answers checkpoint \"other-check\", not \"lr-check\"");
     QTest::newRow("unknown option")
         << QStringLiteral("option") << QStringLiteral("is not an option of checkpoint");
     QTest::newRow("param out of bounds")
@@ -214,8 +220,23 @@ void TestTrust::refusedDecisions()
         d.option = "explode";
     } else if (how == QStringLiteral("bounds")) {
         d.params = {{"lr", 99.0}};
+    } else if (how == QStringLiteral("replay-run")) {
+        // The same question in another run: its own nonce, its own decision.
+        const std::string otherRun = m_tmp->path().toStdString() + "/run-b";
+        QVERIFY(initRun(otherRun, RunInfo{"run-b", "wf", now(), ::geteuid(), false}).ok());
+        RunDir other = RunDir::open(otherRun).value();
+        Request question = sampleRequest();
+        question.nonce = "fedcba9876543210fedcba9876543210"; // every posting has its own
+        auto there = postCheckpoint(other, question);
+        QVERIFY(there.ok());
+        QVERIFY(there->request.nonce != r.nonce);
+        d = sampleDecision(there->request);
     }
-    if (how == QStringLiteral("garbage")) {
+    if (how == QStringLiteral("replay-checkpoint")) {
+        // A valid decision of another checkpoint, copied byte for byte.
+        const Request other = post(sampleRequest("other-check"));
+        writeText(path, serializeDecision(sampleDecision(other)));
+    } else if (how == QStringLiteral("garbage")) {
         writeText(path, "{\"format\": ");
     } else if (how == QStringLiteral("symlink")) {
         writeText(m_tmp->path().toStdString() + "/forged.json", serializeDecision(d));

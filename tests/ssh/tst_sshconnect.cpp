@@ -27,6 +27,7 @@ private Q_SLOTS:
     void unknownHostKeyAskRejected();
     void unknownHostKeyAskAccepted();
     void unknownHostKeyAskWithoutListenerIsRefused();
+    void changedHostKeyIsRefused_data();
     void changedHostKeyIsRefused();
     void wrongKeyIsAuthError();
     void encryptedKeyAsksForPassphrase();
@@ -167,21 +168,35 @@ void TestSshConnect::unknownHostKeyAskWithoutListenerIsRefused()
     QCOMPARE(r.error().kind, Error::Kind::HostKeyUnknown);
 }
 
+void TestSshConnect::changedHostKeyIsRefused_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("known");
+    QTest::newRow("another key of the same type")
+        << QStringLiteral("ed25519") << QStringLiteral("has a different key");
+    QTest::newRow("a key of another type")
+        << QStringLiteral("ecdsa") << QStringLiteral("has a key of another type");
+}
+
 void TestSshConnect::changedHostKeyIsRefused()
 {
-    // known_hosts lists another key of the same type for the same host:port.
+    QFETCH(QString, type);
+    QFETCH(QString, known);
+    // known_hosts lists another key for the same host:port.
+    const QString impostor = m_tmp->filePath(QStringLiteral("impostor-") + type);
     runLocal(QStringLiteral("ssh-keygen"),
-             {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
-              QStringLiteral("-N"), QString(), QStringLiteral("-f"),
-              m_tmp->filePath(QStringLiteral("impostor"))});
-    QFile pub(m_tmp->filePath(QStringLiteral("impostor.pub")));
+             {QStringLiteral("-q"), QStringLiteral("-t"), type, QStringLiteral("-N"), QString(),
+              QStringLiteral("-f"), impostor});
+    QFile pub(impostor + QStringLiteral(".pub"));
     QVERIFY(pub.open(QIODevice::ReadOnly));
     const QList<QByteArray> parts = pub.readAll().split(' ');
     QVERIFY(parts.size() >= 2);
     const QString knownHosts =
-        writeFile(QStringLiteral("known_hosts"),
+        writeFile(QStringLiteral("known_hosts-") + type,
                   hostLabel().toUtf8() + ' ' + parts[0] + ' ' + parts[1] + '\n');
-    for (HostKeyPolicy policy : {HostKeyPolicy::AcceptNew, HostKeyPolicy::Ask}) {
+    // Refused whatever the settings: no policy accepts a changed key.
+    for (HostKeyPolicy policy :
+         {HostKeyPolicy::Strict, HostKeyPolicy::AcceptNew, HostKeyPolicy::Ask}) {
         SshTarget target = sandboxTarget(m_env, policy);
         target.knownHostsFile = knownHosts;
         SshTransport t(target);
@@ -190,11 +205,16 @@ void TestSshConnect::changedHostKeyIsRefused()
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, Error::Kind::HostKeyChanged);
         QVERIFY2(r.errorString().contains(QLatin1String("CHANGED")), qPrintable(r.errorString()));
+        QVERIFY2(r.errorString().contains(known), qPrintable(r.errorString()));
         QVERIFY2(r.errorString().contains(QLatin1String("SHA256:")), qPrintable(r.errorString()));
         QVERIFY2(r.errorString().contains(knownHosts), qPrintable(r.errorString()));
         QVERIFY2(r.errorString().contains(QLatin1String("man-in-the-middle")),
                  qPrintable(r.errorString()));
         QCOMPARE(asked.size(), 0);
+        // known_hosts is left as it was: a changed key is never learnt.
+        QFile after(knownHosts);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), hostLabel().toUtf8() + ' ' + parts[0] + ' ' + parts[1] + '\n');
         qInfo().noquote() << r.errorString();
     }
 }
