@@ -204,12 +204,19 @@ private:
     using JobCall = void (Site::*)(const QString &, QObject *, Callback<void>);
     void controlJob(JobCall call, const QString &verb, const QString &site, const QString &jobId,
                     QObject *context, Callback<void> done);
+    // Checks that each directory of `below` (relative to `base`) is a real
+    // directory, not a symbolic link: a run's files are read inside the run.
+    void checkNoLinksBelow(Transport *transport, const QString &base, QStringList below,
+                           QObject *context, Callback<void> done);
     void readRunFileConnected(const QString &site, const QString &runId,
                               const QString &relativePath, qint64 maxBytes, QObject *context,
                               Callback<QByteArray> done);
     // Sends one outbox entry (tracked: its state is kept in the store).
     void sendDecision(const OutboxEntry &entry, bool tracked, Callback<DecisionOutcome> done);
     void decideConnected(const OutboxEntry &entry, bool tracked, Callback<DecisionOutcome> done);
+    void readRequestThenWrite(const OutboxEntry &entry, bool tracked, Transport *transport,
+                              const QString &requestPath, const QString &decisionPath,
+                              Callback<DecisionOutcome> done);
     void writeDecision(const OutboxEntry &entry, bool tracked, const QString &path,
                        const QByteArray &bytes, quint32 mode, Callback<DecisionOutcome> done);
     // Sends the site's unconfirmed outbox entries again.

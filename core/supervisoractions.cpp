@@ -121,16 +121,60 @@ void Supervisor::readRunFileConnected(const QString &siteName, const QString &ru
         done(path.error());
         return;
     }
-    site(siteName)->transport()->readFile(
-        *path, 0, maxBytes + 1, context,
-        [maxBytes, p = *path, done = std::move(done)](Result<FileChunk> r) {
-            if (!r)
-                done(r.error());
-            else if (r->data.size() > maxBytes)
-                done(Error(tr("%1 is larger than %2 bytes").arg(p).arg(maxBytes),
-                           Error::Kind::TooLarge));
+    Transport *t = site(siteName)->transport();
+    // The file itself is opened without following a link (Transport::readFile);
+    // the directories on the way to it are checked first.
+    QStringList dirs = relativePath.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    dirs.removeLast();
+    checkNoLinksBelow(
+        t, site(siteName)->runDirectory(runId), dirs, context,
+        [t, maxBytes, p = *path, context, done = std::move(done)](Result<void> checked) {
+            if (!checked) {
+                done(checked.error());
+                return;
+            }
+            t->readFile(p, 0, maxBytes + 1, context, [maxBytes, p, done](Result<FileChunk> r) {
+                if (!r)
+                    done(r.error());
+                else if (r->data.size() > maxBytes)
+                    done(Error(tr("%1 is larger than %2 bytes").arg(p).arg(maxBytes),
+                               Error::Kind::TooLarge));
+                else
+                    done(r->data);
+            });
+        });
+}
+
+void Supervisor::checkNoLinksBelow(Transport *transport, const QString &base, QStringList below,
+                                   QObject *context, Callback<void> done)
+{
+    if (below.isEmpty()) {
+        done({});
+        return;
+    }
+    const QString name = below.takeFirst();
+    transport->listDirectory(
+        base, context,
+        [this, transport, base, name, below, context,
+         done = std::move(done)](Result<QList<FileEntry>> listed) mutable {
+            if (!listed) {
+                done(listed.error());
+                return;
+            }
+            const QString path = base + QLatin1Char('/') + name;
+            const auto it = std::find_if(listed->cbegin(), listed->cend(),
+                                         [&name](const FileEntry &e) { return e.name == name; });
+            if (it == listed->cend())
+                done(Error(tr("%1: no such directory").arg(path), Error::Kind::NotFound));
+            else if (it->isSymlink)
+                done(Error(tr("%1 is a symbolic link: refused (a run's files are read inside its "
+                              "run directory only)")
+                               .arg(path),
+                           Error::Kind::Permission));
+            else if (!it->isDir)
+                done(Error(tr("%1 is not a directory").arg(path), Error::Kind::NotFound));
             else
-                done(r->data);
+                checkNoLinksBelow(transport, path, std::move(below), context, std::move(done));
         });
 }
 
@@ -278,6 +322,23 @@ void Supervisor::decideConnected(const OutboxEntry &e, bool tracked, Callback<De
     const QString requestPath = *dir + QLatin1String("/request.json");
     const QString decisionPath = *dir + QLatin1String("/decision.json");
 
+    // The checkpoint's directory must be the run's own: a decision is never
+    // written through a symbolic link to another directory.
+    checkNoLinksBelow(
+        t, site(e.site)->runDirectory(e.runId), {QStringLiteral("checkpoints"), e.checkpointId},
+        this, [this, e, tracked, t, requestPath, decisionPath, done](Result<void> checked) mutable {
+            if (!checked) {
+                done(checked.error());
+                return;
+            }
+            readRequestThenWrite(e, tracked, t, requestPath, decisionPath, std::move(done));
+        });
+}
+
+void Supervisor::readRequestThenWrite(const OutboxEntry &e, bool tracked, Transport *t,
+                                      const QString &requestPath, const QString &decisionPath,
+                                      Callback<DecisionOutcome> done)
+{
     // Read the request as it is now (never a cached copy): the nonce and the
     // options must be the job's.
     t->readFile(
