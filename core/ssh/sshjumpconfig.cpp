@@ -35,8 +35,10 @@ QString expandTilde(const QString &path)
 
 // Splits a config line into words: whitespace separates them, double or
 // single quotes group them, a word starting with '#' starts a comment. The
-// first word (the keyword) may end with '=' instead of whitespace.
-QStringList splitWords(const QString &line)
+// first word (the keyword) may end with '=' instead of whitespace. A quote
+// left open is an error (nullopt), as in OpenSSH ("invalid quotes"): the word
+// would otherwise take the rest of the line, its newline included.
+std::optional<QStringList> splitWords(const QString &line)
 {
     QStringList words;
     QString word;
@@ -70,6 +72,8 @@ QStringList splitWords(const QString &line)
         word += c;
         inWord = true;
     }
+    if (!quote.isNull())
+        return std::nullopt;
     if (inWord)
         words << word;
     return words;
@@ -124,7 +128,12 @@ Result<void> readFile(const QString &path, bool system, ConfigVisitor &visitor, 
     while (!file.atEnd()) {
         ++lineNumber;
         const QString text = QString::fromUtf8(file.readLine());
-        const QStringList words = splitWords(text);
+        const std::optional<QStringList> split = splitWords(text);
+        if (!split)
+            return Error(
+                QStringLiteral("%1 line %2: a quote is not closed").arg(path).arg(lineNumber),
+                Error::Kind::Malformed);
+        const QStringList &words = *split;
         if (words.isEmpty())
             continue;
         ConfigLine line{words.first().toLower(), words.mid(1), path, lineNumber};
@@ -334,12 +343,13 @@ bool matchHostPattern(const QString &name, const QString &pattern)
     const QString p = pattern.toLower();
     qsizetype si = 0, pi = 0, star = -1, mark = 0;
     while (si < s.size()) {
-        if (pi < p.size() && (p.at(pi) == QLatin1Char('?') || p.at(pi) == s.at(si))) {
-            ++si;
-            ++pi;
-        } else if (pi < p.size() && p.at(pi) == QLatin1Char('*')) {
+        // '*' first: a '*' in the name is no reason to take the pattern's literally.
+        if (pi < p.size() && p.at(pi) == QLatin1Char('*')) {
             star = pi++;
             mark = si;
+        } else if (pi < p.size() && (p.at(pi) == QLatin1Char('?') || p.at(pi) == s.at(si))) {
+            ++si;
+            ++pi;
         } else if (star >= 0) {
             pi = star + 1;
             si = ++mark;

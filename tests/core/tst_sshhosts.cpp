@@ -3,6 +3,7 @@
 // file (with Include), and addresses typed as [user@]host[:port].
 #include "../common/testfiles.h"
 #include "ssh/sshhosts.h"
+#include "ssh/sshjumpconfig.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -19,6 +20,10 @@ private Q_SLOTS:
     void listHosts_data();
     void listHosts();
     void missingFileIsEmpty();
+    void unclosedQuoteIsRefused_data();
+    void unclosedQuoteIsRefused();
+    void starInTheNameIsNotLiteral_data();
+    void starInTheNameIsNotLiteral();
     void parseAddress_data();
     void parseAddress();
     void parseAddressKeepsTheDraft();
@@ -107,6 +112,66 @@ void TestSshHosts::missingFileIsEmpty()
     const auto hosts = listSshConfigHosts(dir.filePath(QStringLiteral("none")));
     QVERIFY(hosts.ok());
     QVERIFY(hosts->isEmpty());
+}
+
+// Found by fuzz_ssh_config: a quote left open took the rest of the line, its
+// newline included, as the word ("quoted alias\n" was listed as a host).
+// OpenSSH refuses such a file ("invalid quotes"), whatever block the line is in.
+void TestSshHosts::unclosedQuoteIsRefused_data()
+{
+    QTest::addColumn<QByteArray>("config");
+    QTest::addColumn<QString>("where"); // "line N"
+    QTest::newRow("host alias") << QByteArray("Host \"quoted alias\n    User carol\n")
+                                << QStringLiteral("line 1");
+    QTest::newRow("single quote in a value")
+        << QByteArray("Host a\n    HostName a.example.org\n    User 'carol\n")
+        << QStringLiteral("line 3");
+    QTest::newRow("in a block of another host")
+        << QByteArray("Host a\nHost b\n    ProxyJump \"gw\nHost c\n") << QStringLiteral("line 3");
+}
+
+void TestSshHosts::unclosedQuoteIsRefused()
+{
+    QFETCH(QByteArray, config);
+    QFETCH(QString, where);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("config"));
+    QVERIFY(writeFile(path, config));
+    const QString expected = QStringLiteral("%1 %2: a quote is not closed").arg(path, where);
+
+    const auto hosts = listSshConfigHosts(path);
+    QVERIFY(!hosts.ok());
+    QCOMPARE(hosts.errorString(), expected);
+    QCOMPARE(hosts.error().kind, Error::Kind::Malformed);
+    // The connection's reader of the same file says the same.
+    const auto proxy = ssh::readProxySetting(QStringLiteral("a"), path);
+    QVERIFY(!proxy.ok());
+    QCOMPARE(proxy.errorString(), expected);
+}
+
+// Found by fuzz_ssh_config: a '*' of the pattern was compared with a '*' of
+// the name before being taken as a wildcard, so "*" did not match "*x".
+void TestSshHosts::starInTheNameIsNotLiteral_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<bool>("match");
+    QTest::newRow("star matches a star") << "*x"
+                                         << "*" << true;
+    QTest::newRow("then the rest") << "a*b.example.org"
+                                   << "a*.example.org" << true;
+    QTest::newRow("star then literal") << "*x"
+                                       << "*y" << false;
+    QTest::newRow("question matches a star") << "a*"
+                                             << "a?" << true;
+}
+
+void TestSshHosts::starInTheNameIsNotLiteral()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, pattern);
+    QTEST(ssh::matchHostPattern(name, pattern), "match");
 }
 
 void TestSshHosts::parseAddress_data()
