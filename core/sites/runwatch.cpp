@@ -9,7 +9,7 @@ namespace vigil {
 
 namespace {
 constexpr int kFirstBackoffMs = 1000;
-constexpr int kMaxBackoffMs = 30000;
+constexpr int kMaxBackoffMs = 12000; // a site that comes back is seen within about 25 s (issue 9)
 constexpr qsizetype kMaxLine = 16 * 1024 * 1024; // a snapshot of many runs is one line
 } // namespace
 

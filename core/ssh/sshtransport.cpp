@@ -245,6 +245,9 @@ void SshTransport::stopStream(StreamId id)
 
 void SshTransport::reconnect(const QString &reason)
 {
+    // The link is taken for dead: an operation blocked on it (a frozen
+    // server never answers) fails now instead of holding up the reconnection.
+    m_worker->interruptWire();
     QMetaObject::invokeMethod(
         m_worker, [w = m_worker, reason] { w->reconnect(reason); }, Qt::QueuedConnection);
 }

@@ -14,7 +14,7 @@ namespace vigil::ssh {
 
 namespace {
 constexpr int kFirstBackoffMs = 1000;
-constexpr int kMaxBackoffMs = 30000;
+constexpr int kMaxBackoffMs = 12000; // a site that comes back is seen within about 25 s (issue 9)
 // An idle session sends keepalive@openssh.com this often: NAT boxes and
 // firewalls keep the connection, and a dead one shows up at the next poll.
 constexpr int kKeepAliveMs = 30000;
@@ -41,6 +41,7 @@ Worker::~Worker()
     endStreams(Error(QStringLiteral("connection to %1 closed").arg(m_target.host),
                      Error::Kind::Cancelled));
     m_notifier.reset();
+    setWireFd(-1);
     m_session.reset();
     failAll(Error(QStringLiteral("connection to %1 closed").arg(m_target.host),
                   Error::Kind::Cancelled));
@@ -77,6 +78,7 @@ void Worker::close()
         closeWire();
     m_notifier.reset();
     m_keepAlive.stop();
+    setWireFd(-1);
     m_session.reset();
     m_backoffMs = 0;
     m_lastFailure.invalidate();
@@ -136,6 +138,7 @@ void Worker::onStep(Connector::Step step)
         m_lastFailure.invalidate();
         ++m_counters->connects;
         if (const socket_t fd = ssh_get_fd(m_session->ssh.get()); fd != SSH_INVALID_SOCKET) {
+            setWireFd(fd);
             m_notifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
             connect(m_notifier.get(), &QSocketNotifier::activated, this, &Worker::onSocketActivity);
         }
@@ -240,6 +243,7 @@ void Worker::dropSession(const QString &reason)
     closeWire();
     m_notifier.reset();
     m_keepAlive.stop();
+    setWireFd(-1);
     m_session.reset();
     setState(Transport::State::Disconnected, reason);
 }
@@ -378,6 +382,19 @@ void Worker::sendKeepAlive()
         return;
     }
     qCDebug(lcSshTrace) << "keep-alive sent to" << m_session->hostLabel;
+}
+
+void Worker::setWireFd(int fd)
+{
+    const std::lock_guard<std::mutex> lock(m_wireMutex);
+    m_wireFd = fd;
+}
+
+void Worker::interruptWire()
+{
+    const std::lock_guard<std::mutex> lock(m_wireMutex);
+    if (m_wireFd >= 0)
+        ::shutdown(m_wireFd, SHUT_RDWR);
 }
 
 // The connection's own byte counters (SSH framing and encryption included).

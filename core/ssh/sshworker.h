@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace vigil::ssh {
 
@@ -67,6 +68,11 @@ public:
 
     // Any thread: makes a running exec give up at its next wait (close, destruction).
     void requestAbort() { m_abort.store(true); }
+    // Any thread: shuts the connection's socket down (the worker still owns
+    // and closes it), so that an operation blocked on a server that stopped
+    // answering (SFTP and exec waits have no time limit) fails at once as a
+    // lost connection. For a link found dead (SshTransport::reconnect).
+    void interruptWire();
 
 Q_SIGNALS:
     void stateChanged(vigil::Transport::State state, const QString &message, const QString &home);
@@ -109,6 +115,12 @@ private:
     QElapsedTimer m_lastFailure;
     bool m_runScheduled = false;
     std::atomic<bool> m_abort{false};
+    // The session's socket while connected, for interruptWire(); cleared
+    // (under the lock) before the socket is closed, so that another thread
+    // never shuts down a reused descriptor.
+    void setWireFd(int fd);
+    std::mutex m_wireMutex;
+    int m_wireFd = -1;
 };
 
 } // namespace vigil::ssh

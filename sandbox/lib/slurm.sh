@@ -179,3 +179,35 @@ cancel_jobs() {
         sleep 0.2
     done
 }
+
+# slurmctld-stop: the controller goes away (TERM, by its recorded PID; KILL
+# after 10 s), as when it crashes or is restarted for maintenance. It saves
+# its state on TERM (StateSaveLocation). Jobs keep running under slurmd and
+# slurmstepd; squeue, sbatch, scancel and scontrol fail meanwhile, while sacct
+# (slurmdbd) still answers.
+cmd_slurmctld_stop() {
+    take_lock
+    local pid i
+    STOPPED=()
+    stop_daemon slurmctld
+    [[ ${#STOPPED[@]} -gt 0 ]] || { say "slurmctld is not running"; return 0; }
+    # An exited daemon is an orphan that init reaps late: wait (bounded) until
+    # its PID is gone, so that a start right after sees a clean slate.
+    for ((i = 0; i < 40; i++)); do
+        [[ -e /proc/${STOPPED[0]} ]] || break
+        sleep 0.1
+    done
+}
+
+# slurmctld-start: start it again from its saved state (the running jobs are
+# picked up again when slurmd reports them); waits until `scontrol ping` says UP.
+cmd_slurmctld_start() {
+    take_lock
+    [[ -s $SLURM_CONF ]] || die "no $SLURM_CONF: run 'vigil-sandbox start' first"
+    export SLURM_CONF
+    local t=$EPOCHREALTIME pid
+    start_slurmctld
+    pid=$(pid_of slurmctld)
+    echo "$pid" >"$PIDS/slurmctld.pid"
+    say "slurmctld up, pid $pid, $(since "$t")"
+}

@@ -211,6 +211,10 @@ start_sshd_daemon() {
 }
 
 start_sshd() {
+    # A frozen sshd (sshd-freeze) would never get ready: thaw it.
+    if [[ -e $SSHD_FROZEN ]]; then
+        say "sshd was frozen: thawing $(thaw_sshd) process(es)"
+    fi
     start_sshd_daemon sshd "$SSHD_CONFIG" /usr/sbin/sshd "${SSHD_RELOAD:-0}" \
         "$HOST_ALIAS" "$HOST_ALIAS2"
 }
@@ -226,7 +230,8 @@ descendants() {
     local root=$1 comm=$2 f line pid ppid rest
     declare -A parent=() name=()
     for f in /proc/[0-9]*/stat; do
-        read -r line <"$f" 2>/dev/null || continue
+        # 2> first: a process that has just exited is no error.
+        read -r line 2>/dev/null <"$f" || continue
         pid=${line%% *}
         rest=${line##*) }       # after "pid (comm) ": state ppid ...
         rest=${rest#* }
@@ -250,30 +255,62 @@ descendants() {
     done
 }
 
-# sshd-stop: the login node's sshd and every connection it serves go away, as
-# when a server crashes or reboots. The per-connection sshd processes are
-# found (as descendants of the listener) before the listener is killed, since
-# they are re-parented once it is gone. Processes of the users' commands are
-# not signalled: they see their session end.
-cmd_sshd_stop() {
-    take_lock
-    local pid conns i
+# sshd-stop, sshd-kill: the login node's sshd and every connection it serves
+# go away, as when a server crashes or reboots. The per-connection sshd
+# processes are found (as descendants of the listener) before the listener is
+# signalled, since they are re-parented once it is gone. Processes of the
+# users' commands are not signalled: they see their session end.
+#   stop_sshd TERM   TERM (KILL after 5 s): sshd-stop
+#   stop_sshd KILL   KILL at once, nothing can clean up: sshd-kill
+# A frozen sshd (sshd-freeze) is continued after the TERM, so that it can act
+# on it; KILL needs no help.
+stop_sshd() {
+    local how=$1 pid conns i
     if ! pid=$(pid_of sshd); then
         say "sshd is not running"
-        rm -f "$PIDS/sshd.pid"
+        rm -f "$PIDS/sshd.pid" "$SSHD_FROZEN"
         return 0
     fi
+    local p
     mapfile -t conns < <(descendants "$pid" sshd)
-    kill -TERM "$pid" "${conns[@]}" 2>/dev/null || true
+    # Frozen ones that are no longer below the listener (none, normally).
+    for p in $(frozen_sshd_pids); do
+        [[ " $pid ${conns[*]} " == *" $p "* ]] || conns+=("$p")
+    done
+    if [[ $how == KILL ]]; then
+        kill -KILL "$pid" "${conns[@]}" 2>/dev/null || true
+    else
+        kill -TERM "$pid" "${conns[@]}" 2>/dev/null || true
+        kill -CONT "$pid" "${conns[@]}" 2>/dev/null || true
+        for ((i = 0; i < 100; i++)); do
+            alive_any "$pid" "${conns[@]}" || break
+            sleep 0.05
+        done
+        if alive_any "$pid" "${conns[@]}"; then
+            kill -KILL "$pid" "${conns[@]}" 2>/dev/null || true
+        fi
+    fi
+    # KILL is not instant either: wait (bounded) until they are gone.
     for ((i = 0; i < 100; i++)); do
         alive_any "$pid" "${conns[@]}" || break
-        sleep 0.05
+        sleep 0.02
     done
-    if alive_any "$pid" "${conns[@]}"; then
-        kill -KILL "$pid" "${conns[@]}" 2>/dev/null || true
+    rm -f "$PIDS/sshd.pid" "$SSHD_FROZEN"
+    if [[ $how == KILL ]]; then
+        say "killed sshd ($pid) and ${#conns[@]} connection process(es) with SIGKILL"
+    else
+        say "stopped sshd ($pid) and ${#conns[@]} connection process(es)"
     fi
-    rm -f "$PIDS/sshd.pid"
-    say "stopped sshd ($pid) and ${#conns[@]} connection process(es)"
+}
+
+cmd_sshd_stop() {
+    take_lock
+    stop_sshd TERM
+}
+
+cmd_sshd_kill() {
+    take_lock
+    stop_sshd KILL
 }
 
 cmd_sshd_start() {
@@ -284,6 +321,89 @@ cmd_sshd_start() {
     pid=$(pid_of sshd)
     echo "$pid" >"$PIDS/sshd.pid"
     say "sshd      up, pid $pid, $(since "$t")"
+}
+
+# sshd-freeze: the login node's sshd and every connection process it has stop
+# (SIGSTOP) without closing anything, as when the server hangs: TCP
+# connections stay open (the kernel still accepts new ones into the listen
+# backlog) but nothing answers. The users' commands are not stopped; once
+# their output fills the pipe to their frozen sshd, they block writing it.
+# The frozen PIDs are recorded in $SSHD_FROZEN for sshd-thaw (and for stop,
+# start and status). The listener is stopped first, so that it forks no new
+# connection process; a connection process that forked one of its own (the
+# monitor forks the user's process during a login) before it was stopped is
+# caught by looking again until no new one shows up.
+cmd_sshd_freeze() {
+    take_lock
+    local pid procs=() found new p round
+    pid=$(pid_of sshd) || die "sshd is not running: nothing to freeze"
+    kill -STOP "$pid"
+    procs=("$pid")
+    for ((round = 0; round < 20; round++)); do
+        mapfile -t found < <(descendants "$pid" sshd)
+        new=()
+        for p in "${found[@]}"; do
+            [[ " ${procs[*]} " == *" $p "* ]] || new+=("$p")
+        done
+        ((${#new[@]})) || break
+        kill -STOP "${new[@]}" 2>/dev/null || true
+        procs+=("${new[@]}")
+    done
+    printf '%s\n' "${procs[@]}" >"$SSHD_FROZEN"
+    # SIGSTOP takes effect when the process is next scheduled: wait (bounded)
+    # until each one shows state T.
+    for ((round = 0; round < 100; round++)); do
+        new=()
+        for p in "${procs[@]}"; do
+            is_running "$p" && new+=("$p")
+        done
+        ((${#new[@]})) || break
+        sleep 0.01
+    done
+    say "froze sshd ($pid) and $((${#procs[@]} - 1)) connection process(es)"
+}
+
+# sshd-thaw: SIGCONT to what sshd-freeze stopped, and to the listener and its
+# connection processes as they are now (harmless when they run).
+cmd_sshd_thaw() {
+    take_lock
+    local n
+    n=$(thaw_sshd)
+    say "sent SIGCONT to $n sshd process(es)"
+}
+
+# thaw_sshd: continue the recorded frozen PIDs (still named sshd), the
+# listener and its descendants named sshd; prints how many were signalled.
+thaw_sshd() {
+    local pids=() pid
+    if pid=$(pid_of sshd); then
+        pids+=("$pid")
+        mapfile -t -O 1 pids < <(descendants "$pid" sshd)
+    fi
+    mapfile -t -O "${#pids[@]}" pids < <(frozen_sshd_pids)
+    if ((${#pids[@]})); then
+        kill -CONT "${pids[@]}" 2>/dev/null || true
+    fi
+    rm -f "$SSHD_FROZEN"
+    printf '%s\n' "${pids[@]}" | sort -u | grep -c . || true
+}
+
+# The PIDs recorded by sshd-freeze that are still sshd processes.
+frozen_sshd_pids() {
+    local p
+    [[ -r $SSHD_FROZEN ]] || return 0
+    while read -r p; do
+        [[ $p =~ ^[0-9]+$ && $(cat "/proc/$p/comm" 2>/dev/null) == sshd ]] && echo "$p"
+    done <"$SSHD_FROZEN"
+    return 0
+}
+
+# is_running PID: alive and not stopped (state T) nor a zombie.
+is_running() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat%% *} != [TtZ] ]]
 }
 
 # alive_any PID...: is one of them still running (a zombie counts as gone)?
