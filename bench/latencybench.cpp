@@ -310,9 +310,9 @@ struct Bench
                     .arg(postedNs.size())
                     .arg(kCheckpoints));
 
-        out << QStringLiteral("SLURM job %1 posted %2 checkpoints over %3 s (pauses of 0.3 to "
-                              "2 s, drawn once with a fixed seed); the three observers watched "
-                              "it at the same time.")
+        out << QStringLiteral("SLURM job %1 posted %2 checkpoints, each after a pause of 0.3 to "
+                              "2 s (%3 s of pauses in all, drawn once with a fixed seed); the "
+                              "three observers watched it at the same time.")
                    .arg(job)
                    .arg(kCheckpoints)
                    .arg(total, 0, 'f', 0)

@@ -140,9 +140,20 @@ QString fileSystemTrouble(Session &s, const QString &path)
     const auto release = qScopeGuard([st] { sftp_statvfs_free(st); });
     if (st->f_flag & SSH_FXE_STATVFS_ST_RDONLY)
         return QStringLiteral("the file system of %1 is read-only").arg(dir);
-    if (st->f_bavail == 0 || st->f_favail == 0)
+    // Some file systems report no inode counts at all (btrfs, vfat, tmpfs
+    // with nr_inodes=0): only a counted zero means full.
+    if ((st->f_blocks > 0 && st->f_bavail == 0) || (st->f_files > 0 && st->f_favail == 0))
         return QStringLiteral("no space left on the file system of %1").arg(dir);
     return {};
+}
+
+// The actions of sftpError() that write.
+bool isWrite(const QString &action)
+{
+    for (const char *verb : {"create", "write", "sync", "set permissions", "replace"})
+        if (action.startsWith(QLatin1String(verb)))
+            return true;
+    return false;
 }
 
 } // namespace
@@ -173,9 +184,10 @@ Error sftpError(Session &s, const QString &action, const QString &path)
         return Error(what + QStringLiteral(": unexpected end of file"));
     case SSH_FX_FAILURE:
         // OpenSSH's server answers a full or read-only file system (ENOSPC,
-        // EROFS, EDQUOT) with this generic status: ask the file system.
-        if (const QString why = fileSystemTrouble(s, path); !why.isEmpty())
-            return Error(what + QStringLiteral(": ") + why);
+        // EROFS) with this generic status: for a write, ask the file system.
+        if (isWrite(action))
+            if (const QString why = fileSystemTrouble(s, path); !why.isEmpty())
+                return Error(what + QStringLiteral(": ") + why);
         [[fallthrough]];
     default: {
         const QString reason = QString::fromUtf8(ssh_get_error(s.ssh.get()));

@@ -35,7 +35,8 @@ QString expandTilde(const QString &path)
 
 // Splits a config line into words: whitespace separates them, double or
 // single quotes group them, a word starting with '#' starts a comment. The
-// first word (the keyword) may end with '=' instead of whitespace. A quote
+// first word (the keyword) may end with '=' instead of whitespace; a
+// backslash escapes a quote, a backslash or a space. A quote
 // left open is an error (nullopt), as in OpenSSH ("invalid quotes"): the word
 // would otherwise take the rest of the line, its newline included.
 std::optional<QStringList> splitWords(const QString &line)
@@ -46,6 +47,18 @@ std::optional<QStringList> splitWords(const QString &line)
     QChar quote;
     for (qsizetype i = 0; i < line.size(); ++i) {
         const QChar c = line.at(i);
+        // As OpenSSH: a backslash makes the next quote, backslash or (outside
+        // quotes) space part of the word.
+        if (c == QLatin1Char('\\') && i + 1 < line.size()) {
+            const QChar next = line.at(i + 1);
+            if (next == QLatin1Char('"') || next == QLatin1Char('\'') ||
+                next == QLatin1Char('\\') || (quote.isNull() && next == QLatin1Char(' '))) {
+                word += next;
+                inWord = true;
+                ++i;
+                continue;
+            }
+        }
         if (!quote.isNull()) {
             if (c == quote)
                 quote = QChar();
@@ -273,6 +286,11 @@ Result<JumpHost> parseHostAddress(const QString &value)
         rest = rest.mid(at + 1);
         if (address.user.isEmpty())
             return bad(QStringLiteral("the user name before @ is empty"));
+        for (const QChar c : std::as_const(address.user))
+            if (c.isSpace() || c.unicode() < 0x20)
+                return bad(QStringLiteral("invalid user name \"%1\"").arg(address.user));
+        if (address.user.startsWith(QLatin1Char('-')))
+            return bad(QStringLiteral("a user name must not start with '-'"));
     }
     QString portText;
     bool hasPort = false;

@@ -5,15 +5,18 @@
 #include "sshsession.h"
 #include "sshstream.h"
 
+#include <fcntl.h>
 #include <libssh/server.h> // ssh_send_keepalive(), which serves clients too
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace vigil::ssh {
 
 namespace {
 constexpr int kFirstBackoffMs = 1000;
+constexpr quint32 kSilentWireMs = 20000; // interruptWire(): a link this quiet is dead
 constexpr int kMaxBackoffMs = 12000; // a site that comes back is seen within about 25 s (issue 9)
 // An idle session sends keepalive@openssh.com this often: NAT boxes and
 // firewalls keep the connection, and a dead one shows up at the next poll.
@@ -386,15 +389,33 @@ void Worker::sendKeepAlive()
 
 void Worker::setWireFd(int fd)
 {
+    // A duplicate of our own: libssh may close its descriptor (a server's
+    // disconnect message) and the number be reused; ours stays this socket.
+    const int mine = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
     const std::lock_guard<std::mutex> lock(m_wireMutex);
-    m_wireFd = fd;
+    if (m_wireFd >= 0)
+        ::close(m_wireFd);
+    m_wireFd = mine;
 }
 
 void Worker::interruptWire()
 {
     const std::lock_guard<std::mutex> lock(m_wireMutex);
-    if (m_wireFd >= 0)
-        ::shutdown(m_wireFd, SHUT_RDWR);
+    if (m_wireFd < 0)
+        return;
+    // Only a link that has been silent: a long upload or read that still
+    // receives data (acknowledgements, window adjustments) is left alone,
+    // and the reconnection waits for it as before. A tunnel through a jump
+    // host (a socket pair, no TCP_INFO) is left alone too.
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    if (::getsockopt(m_wireFd, IPPROTO_TCP, TCP_INFO, &info, &size) != 0)
+        return;
+    if (info.tcpi_last_data_recv < kSilentWireMs)
+        return;
+    qCInfo(lcSsh).noquote() << "nothing received for" << info.tcpi_last_data_recv
+                            << "ms: shutting the connection down";
+    ::shutdown(m_wireFd, SHUT_RDWR);
 }
 
 // The connection's own byte counters (SSH framing and encryption included).

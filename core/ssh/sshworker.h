@@ -68,10 +68,11 @@ public:
 
     // Any thread: makes a running exec give up at its next wait (close, destruction).
     void requestAbort() { m_abort.store(true); }
-    // Any thread: shuts the connection's socket down (the worker still owns
-    // and closes it), so that an operation blocked on a server that stopped
-    // answering (SFTP and exec waits have no time limit) fails at once as a
-    // lost connection. For a link found dead (SshTransport::reconnect).
+    // Any thread: when nothing has been received on the connection for 20 s,
+    // shuts its socket down, so that an operation blocked on a server that
+    // stopped answering (SFTP and exec waits have no time limit) fails at
+    // once as a lost connection. For a link found dead
+    // (SshTransport::reconnect); a link still receiving is left alone.
     void interruptWire();
 
 Q_SIGNALS:
@@ -115,9 +116,8 @@ private:
     QElapsedTimer m_lastFailure;
     bool m_runScheduled = false;
     std::atomic<bool> m_abort{false};
-    // The session's socket while connected, for interruptWire(); cleared
-    // (under the lock) before the socket is closed, so that another thread
-    // never shuts down a reused descriptor.
+    // A duplicate of the session's socket while connected, for
+    // interruptWire(): it stays this socket whatever libssh closes.
     void setWireFd(int fd);
     std::mutex m_wireMutex;
     int m_wireFd = -1;

@@ -56,6 +56,10 @@ void TestSshHosts::listHosts_data()
     QTest::newRow("first value wins, as in ssh")
         << QByteArray("Host x\n  User first\nHost x y\n  User second\n  Port 23\n") << QByteArray()
         << QStringList{QStringLiteral("x|first@x:23"), QStringLiteral("y|second@y:23")};
+    QTest::newRow("escaped quotes and spaces, as in OpenSSH")
+        << QByteArray("Host esc\n  HostName \"a\\\"b\" # closed\nHost sp\\ ace\n  Port 2201\n")
+        << QByteArray()
+        << QStringList{QStringLiteral("esc|a\"b"), QStringLiteral("sp ace|sp ace:2201")};
     QTest::newRow("quotes, comments, equals")
         << QByteArray("# a comment\nHost \"quoted\" # trailing comment\n"
                       "\tHostName = q.example.org\n")
@@ -190,6 +194,14 @@ void TestSshHosts::parseAddress_data()
                            << ""
                            << ""
                            << "mn5" << 0;
+    QTest::newRow("space in the user (fuzz_ssh_config)") << "SSH:// a@bca"
+                                                         << "invalid user name \" a\""
+                                                         << ""
+                                                         << "" << 0;
+    QTest::newRow("user like an option") << "-oProxyCommand=x@gpu1"
+                                         << "a user name must not start with '-'"
+                                         << ""
+                                         << "" << 0;
     QTest::newRow("user@host") << "ann@gpu1"
                                << ""
                                << "ann"

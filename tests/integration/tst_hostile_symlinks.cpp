@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Symbolic links planted in a run directory on the sandbox cluster (issue 9),
-// as another cluster user with write access to a checkpoint's directory (an
-// approver group's 01770 directory) could plant them. Vigil over SFTP:
+// as anyone with write access to a checkpoint's directory could plant them
+// (an approver group's 01770 directory; here the links belong to the job's
+// own account, which Vigil trusts no more for that). Vigil over SFTP:
 //   - decision.json -> the job owner's ~/.ssh/authorized_keys: the decision
 //     is refused, authorized_keys is unchanged, and the job's own vigil-job
 //     refuses the link too;

@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -158,10 +159,9 @@ void TestOutboxFsFull::decideThenRecover(const QString &id, const QString &why,
         before);
 
     // Another cycle while it is still refused: still kept, nothing written.
-    int cycles = 0;
-    connect(m_sup.get(), &Supervisor::refreshed, this, [&cycles] { ++cycles; });
+    QSignalSpy cycles(m_sup.get(), &Supervisor::refreshed);
     m_sup->refresh();
-    QTRY_VERIFY_WITH_TIMEOUT(cycles >= 1, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(cycles.size() >= 1, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(outboxOf(*m_store).value(0).attempts >= 2, 30000);
     QVERIFY(outboxOf(*m_store).value(0).state != OutboxEntry::State::Confirmed);
     QVERIFY(!QFile::exists(dir + QStringLiteral("/decision.json")));
@@ -200,7 +200,8 @@ void TestOutboxFsFull::fullFileSystem()
         {QStringLiteral("if=/dev/zero"), QStringLiteral("of=") + dir + QStringLiteral("/filler"),
          QStringLiteral("bs=4096")});
     QVERIFY(QFile::exists(dir + QStringLiteral("/filler")));
-    decideThenRecover(QStringLiteral("full"), QStringLiteral("no space left on the file system"),
+    decideThenRecover(QStringLiteral("full"),
+                      QStringLiteral("no space left on the file system of ") + dir,
                       [&] { return QFile::remove(dir + QStringLiteral("/filler")); });
 }
 
@@ -210,10 +211,11 @@ void TestOutboxFsFull::readOnlyFileSystem()
     QVERIFY(mountTmpfs(QStringLiteral("readonly"), 256));
     QVERIFY(
         run(QStringLiteral("mount"), {QStringLiteral("-o"), QStringLiteral("remount,ro"), dir}));
-    decideThenRecover(QStringLiteral("readonly"), QStringLiteral("is read-only"), [&] {
-        return run(QStringLiteral("mount"),
-                   {QStringLiteral("-o"), QStringLiteral("remount,rw"), dir});
-    });
+    decideThenRecover(QStringLiteral("readonly"),
+                      QStringLiteral("the file system of %1 is read-only").arg(dir), [&] {
+                          return run(QStringLiteral("mount"),
+                                     {QStringLiteral("-o"), QStringLiteral("remount,rw"), dir});
+                      });
 }
 
 void TestOutboxFsFull::directoryNotWritable()
