@@ -12,6 +12,7 @@
 
 #include <QFile>
 #include <QHash>
+#include <QProcess>
 #include <QString>
 #include <QTest>
 
@@ -42,6 +43,22 @@ struct SandboxEnv
     QString error;                  // why it could not be read; empty when ok
 
     bool ok() const { return error.isEmpty(); }
+
+    // Runs sandbox/vigil-sandbox COMMAND (sshd-stop, sshd-freeze,
+    // slurmctld-start, ...), its output logged; true when it succeeded.
+    bool command(const QString &command) const
+    {
+        QProcess p;
+        p.start(script.isEmpty() ? qEnvironmentVariable("VIGIL_SOURCE_DIR") +
+                                       QStringLiteral("/sandbox/vigil-sandbox")
+                                 : script,
+                {command});
+        const bool ok = p.waitForFinished(60000) && p.exitCode() == 0;
+        qInfo().noquote() << "vigil-sandbox" << command << "->"
+                          << p.readAllStandardOutput().trimmed()
+                          << p.readAllStandardError().trimmed();
+        return ok;
+    }
     QString value(const QString &name) const { return values.value(name); }
 
     static QString directory()

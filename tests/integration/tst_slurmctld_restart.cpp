@@ -36,13 +36,6 @@ private Q_SLOTS:
     void jobsSurviveARestartAndNothingIsSubmittedTwice();
 
 private:
-    bool sandbox(const QString &command) const
-    {
-        const QString script = m_env.script.isEmpty() ? qEnvironmentVariable("VIGIL_SOURCE_DIR") +
-                                                            QStringLiteral("/sandbox/vigil-sandbox")
-                                                      : m_env.script;
-        return QProcess::execute(script, {command}) == 0;
-    }
     QStringList ctl(const QString &command, const QStringList &more = {}) const
     {
         return QStringList{QStringLiteral("-F"), m_env.sshConfig, command, m_workflow} + more;
@@ -69,7 +62,7 @@ void TestSlurmctldRestart::initTestCase()
     VIGIL_REQUIRE_SANDBOX(m_env);
     QVERIFY(m_dir.isValid());
     QVERIFY(!qEnvironmentVariable("VIGILCTL").isEmpty());
-    QVERIFY(sandbox(QStringLiteral("slurmctld-start"))); // whatever an earlier run left
+    QVERIFY(m_env.command(QStringLiteral("slurmctld-start"))); // whatever an earlier run left
     const passwd *pw = ::getpwnam(m_env.user.toLocal8Bit().constData());
     QVERIFY(pw);
     const QString rootName =
@@ -93,7 +86,7 @@ void TestSlurmctldRestart::initTestCase()
 
 void TestSlurmctldRestart::cleanupTestCase()
 {
-    sandbox(QStringLiteral("slurmctld-start"));
+    m_env.command(QStringLiteral("slurmctld-start"));
     if (!m_runRoot.isEmpty())
         QProcess::execute(QStringLiteral("rm"),
                           {QStringLiteral("-rf"), QStringLiteral("--"), m_runRoot});
@@ -112,7 +105,7 @@ void TestSlurmctldRestart::jobsSurviveARestartAndNothingIsSubmittedTwice()
     // The controller goes away; the job goes on running on its node.
     QElapsedTimer down;
     down.start();
-    QVERIFY(sandbox(QStringLiteral("slurmctld-stop")));
+    QVERIFY(m_env.command(QStringLiteral("slurmctld-stop")));
     const CtlResult jobs = runCtl(ctl(QStringLiteral("jobs")));
     qInfo().noquote() << "vigilctl jobs while slurmctld is down:" << jobs.describe();
     QVERIFY2(jobs.exitCode != 0, qPrintable(jobs.describe()));
@@ -125,7 +118,7 @@ void TestSlurmctldRestart::jobsSurviveARestartAndNothingIsSubmittedTwice()
     QThread::sleep(5); // down for a while, as a restart takes
 
     // Back from its saved state: the same jobs, the chain goes on.
-    QVERIFY(sandbox(QStringLiteral("slurmctld-start")));
+    QVERIFY(m_env.command(QStringLiteral("slurmctld-start")));
     const qint64 downMs = down.elapsed();
     QElapsedTimer back;
     back.start();

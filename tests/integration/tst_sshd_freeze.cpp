@@ -91,17 +91,6 @@ private Q_SLOTS:
     void frozenServerKeepsTheLoopResponsiveAndCatchesUp();
 
 private:
-    bool sandbox(const QString &command)
-    {
-        QProcess p;
-        p.start(qEnvironmentVariable("VIGIL_SOURCE_DIR") + QStringLiteral("/sandbox/vigil-sandbox"),
-                {command});
-        const bool ok = p.waitForFinished(60000) && p.exitCode() == 0;
-        qInfo().noquote() << "vigil-sandbox" << command << "->"
-                          << p.readAllStandardOutput().trimmed()
-                          << p.readAllStandardError().trimmed();
-        return ok;
-    }
     // vigil-job checkpoint as the sandbox user on this machine, as the job
     // would on the cluster; asynchronous, so that this thread's loop is
     // measured, not the wait for a child. m_posted lists those that worked.
@@ -142,8 +131,8 @@ void TestSshdFreeze::initTestCase()
 {
     VIGIL_REQUIRE_SANDBOX(m_env);
     QVERIFY(m_dir.isValid());
-    QVERIFY(sandbox(QStringLiteral("sshd-thaw"))); // whatever an earlier run left
-    QVERIFY(sandbox(QStringLiteral("sshd-start")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-thaw"))); // whatever an earlier run left
+    QVERIFY(m_env.command(QStringLiteral("sshd-start")));
 
     // The run, made over SSH as the job would.
     SiteSpec spec;
@@ -187,8 +176,8 @@ void TestSshdFreeze::initTestCase()
 
 void TestSshdFreeze::cleanupTestCase()
 {
-    sandbox(QStringLiteral("sshd-thaw")); // whatever happened above
-    sandbox(QStringLiteral("sshd-start"));
+    m_env.command(QStringLiteral("sshd-thaw")); // whatever happened above
+    m_env.command(QStringLiteral("sshd-start"));
     m_feed.reset();
     m_supervisor.reset();
     if (!m_root.isEmpty())
@@ -224,7 +213,7 @@ void TestSshdFreeze::frozenServerKeepsTheLoopResponsiveAndCatchesUp()
     // The sandbox commands block this thread while they run (a child's
     // wait): the probe measures from after the freeze to before the thaw,
     // then from after the thaw to the end of the catch-up.
-    QVERIFY(sandbox(QStringLiteral("sshd-freeze")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-freeze")));
     QElapsedTimer frozen;
     frozen.start();
     LoopProbe probe(&scope);
@@ -273,7 +262,7 @@ void TestSshdFreeze::frozenServerKeepsTheLoopResponsiveAndCatchesUp()
     const qint64 ticksFrozen = probe.ticks();
     const SiteStatus atThaw = status();
     const QList<Transport::State> statesFrozen = states;
-    QVERIFY(sandbox(QStringLiteral("sshd-thaw")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-thaw")));
     QElapsedTimer thawed;
     thawed.start();
     probe.restart();

@@ -68,17 +68,6 @@ private:
     {
         return jobAsSandboxUser(checkpointArgs(m_runDir, QStringLiteral("train"), checkpoint));
     }
-    bool sandbox(const QString &command)
-    {
-        QProcess p;
-        p.start(qEnvironmentVariable("VIGIL_SOURCE_DIR") + QStringLiteral("/sandbox/vigil-sandbox"),
-                {command});
-        const bool ok = p.waitForFinished(60000) && p.exitCode() == 0;
-        qInfo().noquote() << "vigil-sandbox" << command << "->"
-                          << p.readAllStandardOutput().trimmed()
-                          << p.readAllStandardError().trimmed();
-        return ok;
-    }
     bool supervisorWatching() const
     {
         return m_supervisor->siteStatus(QStringLiteral("login")).watching;
@@ -97,7 +86,7 @@ void TestWatchReconnect::initTestCase()
 {
     VIGIL_REQUIRE_SANDBOX(m_env);
     QVERIFY(m_dir.isValid());
-    QVERIFY(sandbox(QStringLiteral("sshd-start"))); // whatever an earlier test left
+    QVERIFY(m_env.command(QStringLiteral("sshd-start"))); // whatever an earlier test left
     const QString root = QStringLiteral("vigil-watch-test-%1")
                              .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     SiteSpec spec;
@@ -135,7 +124,7 @@ void TestWatchReconnect::initTestCase()
 
 void TestWatchReconnect::cleanupTestCase()
 {
-    sandbox(QStringLiteral("sshd-start")); // whatever happened above
+    m_env.command(QStringLiteral("sshd-start")); // whatever happened above
     m_supervisor.reset();
     if (m_site && !m_root.isEmpty())
         (void)execWait(*m_site->transport(),
@@ -187,7 +176,7 @@ void TestWatchReconnect::watchResumesAfterSshdKill()
     const quint64 connectsBefore = m_site->transport()->stats().connects;
 
     // The server dies at once with every connection it served.
-    QVERIFY(sandbox(QStringLiteral("sshd-kill")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-kill")));
     QElapsedTimer down;
     down.start();
     QTRY_VERIFY_WITH_TIMEOUT(!watch.isLive(), 30000);
@@ -206,7 +195,7 @@ void TestWatchReconnect::watchResumesAfterSshdKill()
     QVERIFY(!supervisorWatching());
     QVERIFY(!kinds.contains(whileDown.first()));
 
-    QVERIFY(sandbox(QStringLiteral("sshd-start")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-start")));
     QElapsedTimer back;
     back.start();
     qint64 watchBackMs = -1;

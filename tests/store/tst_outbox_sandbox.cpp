@@ -33,14 +33,6 @@ private Q_SLOTS:
     void outboxIsSentAfterAReconnection();
 
 private:
-    // sandbox/vigil-sandbox COMMAND (sshd-stop, sshd-start), its output shown.
-    bool sandbox(const QString &command) const
-    {
-        const QString script = m_env.script.isEmpty() ? qEnvironmentVariable("VIGIL_SOURCE_DIR") +
-                                                            QStringLiteral("/sandbox/vigil-sandbox")
-                                                      : m_env.script;
-        return QProcess::execute(script, {command}) == 0;
-    }
     std::unique_ptr<Supervisor> supervisor(Store *store) const
     {
         return loginSupervisor(m_env, store, m_root, 2);
@@ -70,7 +62,7 @@ void TestOutboxSandbox::initTestCase()
 {
     VIGIL_REQUIRE_SANDBOX(m_env);
     QVERIFY(m_dir.isValid());
-    QVERIFY(sandbox(QStringLiteral("sshd-start"))); // whatever an earlier test left
+    QVERIFY(m_env.command(QStringLiteral("sshd-start"))); // whatever an earlier test left
     auto root = makeSandboxRun(m_env, QStringLiteral("vigil-outbox-test"),
                                {QStringLiteral("gate"), QStringLiteral("gate-2")});
     VIGIL_VERIFY_OK(root);
@@ -80,7 +72,7 @@ void TestOutboxSandbox::initTestCase()
 
 void TestOutboxSandbox::cleanupTestCase()
 {
-    sandbox(QStringLiteral("sshd-start")); // whatever happened above
+    m_env.command(QStringLiteral("sshd-start")); // whatever happened above
     if (!m_root.isEmpty())
         QProcess::execute(QStringLiteral("rm"),
                           {QStringLiteral("-rf"), QStringLiteral("--"), m_root});
@@ -99,7 +91,7 @@ void TestOutboxSandbox::outboxSurvivesTheEndOfItsProgram()
                                  60000);
 
         // The link goes down; the decision is taken anyway.
-        QVERIFY(sandbox(QStringLiteral("sshd-stop")));
+        QVERIFY(m_env.command(QStringLiteral("sshd-stop")));
         const DecisionInput in = input(QStringLiteral("gate"));
         auto sent = await<DecisionOutcome>(
             [&](QObject *ctx, Callback<DecisionOutcome> cb) { sup->decide(in, ctx, cb); }, 90000);
@@ -117,7 +109,7 @@ void TestOutboxSandbox::outboxSurvivesTheEndOfItsProgram()
         // The program ends here: supervisor and store are destroyed.
     }
 
-    QVERIFY(sandbox(QStringLiteral("sshd-start")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-start")));
     {
         Store store(storePath);
         auto sup = supervisor(&store); // connects, then sends the outbox
@@ -168,7 +160,7 @@ void TestOutboxSandbox::outboxIsSentAfterAReconnection()
     QTRY_VERIFY_WITH_TIMEOUT(
         sup->checkpoint(QStringLiteral("login"), QStringLiteral("run-1"), QStringLiteral("gate-2")),
         60000);
-    QVERIFY(sandbox(QStringLiteral("sshd-stop")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-stop")));
     auto sent = await<DecisionOutcome>(
         [&](QObject *ctx, Callback<DecisionOutcome> cb) {
             sup->decide(input(QStringLiteral("gate-2")), ctx, cb);
@@ -177,7 +169,7 @@ void TestOutboxSandbox::outboxIsSentAfterAReconnection()
     QVERIFY2(!sent, "the decision was written while sshd was down");
     QTest::qWait(3000); // refresh cycles fail meanwhile
     QVERIFY(!QFile::exists(decisionFile(QStringLiteral("gate-2"))));
-    QVERIFY(sandbox(QStringLiteral("sshd-start")));
+    QVERIFY(m_env.command(QStringLiteral("sshd-start")));
     QTRY_COMPARE_WITH_TIMEOUT(outboxOf(store).value(0).state, OutboxEntry::State::Confirmed, 90000);
     QFile file(decisionFile(QStringLiteral("gate-2")));
     QVERIFY(file.open(QIODevice::ReadOnly));
