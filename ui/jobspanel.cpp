@@ -3,7 +3,6 @@
 
 #include "decoratingdelegate.h"
 #include "logtaildialog.h"
-#include "models/jobsfilterproxy.h"
 #include "models/jobsmodel.h"
 #include "sitespanel.h"
 #include "statecolors.h"
@@ -40,9 +39,8 @@ void setChoices(QComboBox *box, const QString &allText, const QStringList &value
 } // namespace
 
 JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
-    : QWidget(parent), m_model(model), m_proxy(new JobsFilterProxy(this)),
-      m_view(new QTableView(this)), m_state(new QComboBox(this)), m_site(new QComboBox(this)),
-      m_run(new QComboBox(this)), m_text(new QLineEdit(this)),
+    : QWidget(parent), m_model(model), m_view(new QTableView(this)), m_state(new QComboBox(this)),
+      m_site(new QComboBox(this)), m_run(new QComboBox(this)), m_text(new QLineEdit(this)),
       m_cancel(new QAction(tr("&Cancel Job"), this)), m_hold(new QAction(tr("&Hold Job"), this)),
       m_release(new QAction(tr("Re&lease Job"), this)),
       m_logTail(new QAction(tr("Open &Log Tail"), this)),
@@ -50,7 +48,6 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
       m_copyId(new QAction(tr("Copy Job &ID"), this)),
       m_showRun(new QAction(tr("Show &Run in Workflow"), this))
 {
-    m_proxy->setSourceModel(model);
     // Running jobs' elapsed time and time left follow the clock between two
     // refreshes (JobsModel::elapsedAt): the visible rows are redrawn every
     // second, without a model signal.
@@ -62,9 +59,9 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
     });
     tick->start();
 
-    m_state->addItem(tr("All jobs"), int(JobsFilterProxy::StateFilter::All));
-    m_state->addItem(tr("Active"), int(JobsFilterProxy::StateFilter::Active));
-    m_state->addItem(tr("Finished"), int(JobsFilterProxy::StateFilter::Finished));
+    m_state->addItem(tr("All jobs"), int(JobsModel::StateFilter::All));
+    m_state->addItem(tr("Active"), int(JobsModel::StateFilter::Active));
+    m_state->addItem(tr("Finished"), int(JobsModel::StateFilter::Finished));
     m_state->setToolTip(tr("Show jobs by state"));
     m_site->setToolTip(tr("Show the jobs of one site"));
     m_run->setToolTip(tr("Show the jobs of one run"));
@@ -90,7 +87,7 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
 
     configureTable(m_view);
     m_view->setObjectName(QStringLiteral("jobsView"));
-    m_view->setModel(m_proxy);
+    m_view->setModel(m_model); // it sorts and filters itself
     m_view->setSortingEnabled(true);
     m_view->setTextElideMode(Qt::ElideMiddle); // run ids differ at their end
     m_view->sortByColumn(JobsModel::JobId, Qt::DescendingOrder);
@@ -155,20 +152,20 @@ JobsPanel::JobsPanel(JobsModel *model, QWidget *parent)
     });
     connect(m_view, &QWidget::customContextMenuRequested, this, &JobsPanel::showContextMenu);
     connect(m_state, &QComboBox::currentIndexChanged, this, [this] {
-        m_proxy->setStateFilter(JobsFilterProxy::StateFilter(m_state->currentData().toInt()));
+        m_model->setStateFilter(JobsModel::StateFilter(m_state->currentData().toInt()));
     });
     connect(m_site, &QComboBox::currentIndexChanged, this,
-            [this] { m_proxy->setSiteFilter(m_site->currentData().toString()); });
+            [this] { m_model->setSiteFilter(m_site->currentData().toString()); });
     connect(m_run, &QComboBox::currentIndexChanged, this,
-            [this] { m_proxy->setRunFilter(m_run->currentData().toString()); });
-    connect(m_text, &QLineEdit::textChanged, m_proxy, &JobsFilterProxy::setText);
+            [this] { m_model->setRunFilter(m_run->currentData().toString()); });
+    connect(m_text, &QLineEdit::textChanged, m_model, &JobsModel::setFilterText);
     connect(model, &JobsModel::namesChanged, this, &JobsPanel::updateChoices);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &JobsPanel::updateActions);
     // A refresh may hold, release or end the current job.
-    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &JobsPanel::updateActions);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &JobsPanel::updateActions);
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &JobsPanel::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &JobsPanel::updateActions);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &JobsPanel::updateActions);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &JobsPanel::updateActions);
     updateActions();
 }
 
@@ -176,13 +173,13 @@ void JobsPanel::updateChoices()
 {
     setChoices(m_site, tr("All sites"), m_model->siteNames());
     setChoices(m_run, tr("All runs"), m_model->runIds());
-    m_proxy->setSiteFilter(m_site->currentData().toString());
-    m_proxy->setRunFilter(m_run->currentData().toString());
+    m_model->setSiteFilter(m_site->currentData().toString());
+    m_model->setRunFilter(m_run->currentData().toString());
 }
 
 std::optional<JobInfo> JobsPanel::currentJob() const
 {
-    const QModelIndex idx = m_proxy->mapToSource(m_view->currentIndex());
+    const QModelIndex idx = m_view->currentIndex();
     if (!idx.isValid())
         return std::nullopt;
     return m_model->job(idx.row());

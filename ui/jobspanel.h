@@ -15,7 +15,6 @@ class QTableView;
 namespace vigil {
 
 class JobsModel;
-class JobsFilterProxy;
 
 // The Jobs dock: the scheduler's jobs of every site with filters by state
 // class, site, run and text.
@@ -26,7 +25,6 @@ public:
     explicit JobsPanel(JobsModel *model, QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
-    JobsFilterProxy *proxy() const { return m_proxy; }
     QAction *cancelAction() const { return m_cancel; }
     QAction *holdAction() const { return m_hold; }
     QAction *releaseAction() const { return m_release; }
@@ -60,7 +58,6 @@ private:
     void showContextMenu(const QPoint &pos);
 
     JobsModel *m_model;
-    JobsFilterProxy *m_proxy;
     QTableView *m_view;
     QComboBox *m_state;
     QComboBox *m_site;

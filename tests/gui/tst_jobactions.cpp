@@ -7,7 +7,6 @@
 #include "jobspanel.h"
 #include "logtaildialog.h"
 #include "mainwindow.h"
-#include "models/jobsfilterproxy.h"
 #include "models/jobsmodel.h"
 #include "models/supervisorfeed.h"
 #include "sandboxwindow.h"
@@ -55,9 +54,8 @@ private Q_SLOTS:
             return row < 0 ? JobInfo() : jobs->job(row);
         };
         auto select = [&](const QString &id) {
-            const QModelIndexList hits =
-                panel->proxy()->match(panel->proxy()->index(0, JobsModel::JobId),
-                                      JobsModel::JobIdRole, id, 1, Qt::MatchExactly);
+            const QModelIndexList hits = jobs->match(jobs->index(0, JobsModel::JobId),
+                                                     JobsModel::JobIdRole, id, 1, Qt::MatchExactly);
             if (!hits.isEmpty())
                 panel->view()->setCurrentIndex(hits.first());
             return !hits.isEmpty();

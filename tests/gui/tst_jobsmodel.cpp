@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "models/jobsfilterproxy.h"
 #include "models/jobsmodel.h"
 #include "models/statefmt.h"
 
 #include <QAbstractItemModelTester>
+#include <QHeaderView>
+#include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 using namespace vigil;
@@ -45,7 +47,10 @@ private Q_SLOTS:
     void duplicateIdsKeepLastReport();
     void removeSiteRemovesContiguousBlocks();
     void rolesAndHeaders();
-    void proxyFiltersAndSorts();
+    void filtersAndSorts();
+    void sortedUpdatesTakeTheirPlaces();
+    void spreadDeparturesAreOneLayoutChange();
+    void matchesAFreshSortAfterRandomUpdates();
     void timePassingIsNoChange();
 };
 
@@ -228,12 +233,10 @@ void TestJobsModel::rolesAndHeaders()
     QCOMPARE(model.columnCount(), int(JobsModel::ColumnCount));
 }
 
-void TestJobsModel::proxyFiltersAndSorts()
+void TestJobsModel::filtersAndSorts()
 {
     JobsModel model;
-    JobsFilterProxy proxy;
-    proxy.setSourceModel(&model);
-    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
     model.setJobs(QStringLiteral("a"),
                   {job(QStringLiteral("9"), QStringLiteral("RUNNING"), 600, QStringLiteral("r1")),
@@ -241,42 +244,252 @@ void TestJobsModel::proxyFiltersAndSorts()
                    job(QStringLiteral("11"), QStringLiteral("PENDING"), -1, QStringLiteral("r2"))});
     model.setJobs(QStringLiteral("b"),
                   {job(QStringLiteral("1"), QStringLiteral("CANCELLED by 5"), 5000)});
-    QCOMPARE(proxy.rowCount(), 4);
+    QCOMPARE(model.rowCount(), 4);
 
-    proxy.sort(JobsModel::Elapsed, Qt::AscendingOrder);
-    QCOMPARE(column(proxy, JobsModel::JobId),
+    model.sort(JobsModel::Elapsed, Qt::AscendingOrder);
+    QCOMPARE(column(model, JobsModel::JobId),
              (QStringList{QStringLiteral("11"), QStringLiteral("10"), QStringLiteral("9"),
                           QStringLiteral("1")}));
-    proxy.sort(JobsModel::JobId, Qt::AscendingOrder); // numeric, not "1, 10, 11, 9"
-    QCOMPARE(column(proxy, JobsModel::JobId),
+    model.sort(JobsModel::JobId, Qt::AscendingOrder); // numeric, not "1, 10, 11, 9"
+    QCOMPARE(column(model, JobsModel::JobId),
              (QStringList{QStringLiteral("1"), QStringLiteral("9"), QStringLiteral("10"),
                           QStringLiteral("11")}));
+    model.sort(JobsModel::JobId, Qt::DescendingOrder);
+    QCOMPARE(column(model, JobsModel::JobId),
+             (QStringList{QStringLiteral("11"), QStringLiteral("10"), QStringLiteral("9"),
+                          QStringLiteral("1")}));
+    model.sort(JobsModel::JobId, Qt::AscendingOrder);
 
-    proxy.setStateFilter(JobsFilterProxy::StateFilter::Active);
-    QCOMPARE(column(proxy, JobsModel::JobId),
+    model.setStateFilter(JobsModel::StateFilter::Active);
+    QCOMPARE(column(model, JobsModel::JobId),
              (QStringList{QStringLiteral("9"), QStringLiteral("11")}));
-    proxy.setStateFilter(JobsFilterProxy::StateFilter::Finished);
-    QCOMPARE(column(proxy, JobsModel::JobId),
+    model.setStateFilter(JobsModel::StateFilter::Finished);
+    QCOMPARE(column(model, JobsModel::JobId),
              (QStringList{QStringLiteral("1"), QStringLiteral("10")}));
-    proxy.setStateFilter(JobsFilterProxy::StateFilter::All);
-    proxy.setSiteFilter(QStringLiteral("a"));
-    QCOMPARE(proxy.rowCount(), 3);
-    proxy.setRunFilter(QStringLiteral("r1"));
-    QCOMPARE(column(proxy, JobsModel::JobId),
+    model.setStateFilter(JobsModel::StateFilter::All);
+    model.setSiteFilter(QStringLiteral("a"));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.rowOf(QStringLiteral("b"), QStringLiteral("1")), -1); // filtered out
+    model.setRunFilter(QStringLiteral("r1"));
+    QCOMPARE(column(model, JobsModel::JobId),
              (QStringList{QStringLiteral("9"), QStringLiteral("10")}));
-    proxy.setRunFilter(QString());
-    proxy.setSiteFilter(QString());
-    proxy.setText(QStringLiteral("pend"));
-    QCOMPARE(column(proxy, JobsModel::JobId), QStringList{QStringLiteral("11")});
-    proxy.setText(QString());
+    model.setRunFilter(QString());
+    model.setSiteFilter(QString());
+    model.setFilterText(QStringLiteral("pend"));
+    QCOMPARE(column(model, JobsModel::JobId), QStringList{QStringLiteral("11")});
+    model.setFilterText(QString());
+    QCOMPARE(model.jobs().size(), 4); // every job, filtered out or not
 
-    // A job that finishes leaves the "active" view through the live filter.
-    proxy.setStateFilter(JobsFilterProxy::StateFilter::Active);
+    // A job that finishes leaves the "active" view through the live filter;
+    // one that starts again comes back at its place in the order.
+    model.setStateFilter(JobsModel::StateFilter::Active);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     model.setJobs(QStringLiteral("a"),
                   {job(QStringLiteral("9"), QStringLiteral("COMPLETED"), 600, QStringLiteral("r1")),
                    job(QStringLiteral("10"), QStringLiteral("COMPLETED"), 90, QStringLiteral("r1")),
                    job(QStringLiteral("11"), QStringLiteral("PENDING"), -1, QStringLiteral("r2"))});
-    QCOMPARE(column(proxy, JobsModel::JobId), QStringList{QStringLiteral("11")});
+    QCOMPARE(column(model, JobsModel::JobId), QStringList{QStringLiteral("11")});
+    QCOMPARE(removed.size(), 1);
+    model.setJobs(QStringLiteral("a"),
+                  {job(QStringLiteral("9"), QStringLiteral("COMPLETED"), 600, QStringLiteral("r1")),
+                   job(QStringLiteral("10"), QStringLiteral("RUNNING"), 95, QStringLiteral("r1")),
+                   job(QStringLiteral("11"), QStringLiteral("PENDING"), -1, QStringLiteral("r2"))});
+    QCOMPARE(column(model, JobsModel::JobId),
+             (QStringList{QStringLiteral("10"), QStringLiteral("11")}));
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.at(0).at(1).toInt(), 0);
+}
+
+// Sorted by elapsed time: a new job is inserted at its place (a row signal),
+// and a job whose key changed moves to its place (a layout change).
+void TestJobsModel::sortedUpdatesTakeTheirPlaces()
+{
+    JobsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.sort(JobsModel::Elapsed, Qt::DescendingOrder);
+    const QString site = QStringLiteral("a");
+    QList<JobInfo> jobs;
+    for (int i = 0; i < 10; ++i)
+        jobs << job(QString::number(100 + i), QStringLiteral("COMPLETED"), 10 * i);
+    model.setJobs(site, jobs); // elapsed 90, 80, ... 0
+    QCOMPARE(model.job(0).jobId, QStringLiteral("109"));
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+
+    jobs << job(QStringLiteral("200"), QStringLiteral("COMPLETED"), 45);
+    model.setJobs(site, jobs);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.at(0).at(1).toInt(), 5); // after 50, before 40
+    QCOMPARE(model.job(5).jobId, QStringLiteral("200"));
+
+    // 100 moves from the bottom to the top: a layout change, and an index
+    // of it (a selection) follows it.
+    QCOMPARE(layout.size(), 0);
+    const QPersistentModelIndex selected = model.index(10, JobsModel::Name);
+    QCOMPARE(selected.data(JobsModel::JobIdRole).toString(), QStringLiteral("100"));
+    jobs[0].elapsedSeconds = 1000;
+    model.setJobs(site, jobs);
+    QCOMPARE(layout.size(), 1);
+    QCOMPARE(removed.size(), 0);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(model.job(0).jobId, QStringLiteral("100"));
+    QCOMPARE(selected.row(), 0);
+    QCOMPARE(selected.column(), int(JobsModel::Name));
+    for (int r = 0; r < model.rowCount(); ++r)
+        QCOMPARE(model.rowOf(site, model.job(r).jobId), r);
+}
+
+// More than kMaxRowBlocks spread departures and arrivals: one layout change,
+// no row signals, no reset; persistent indexes (a view's selection and
+// current row) stay on their jobs and those of departed jobs become invalid;
+// a table's column widths survive even when the first row goes.
+void TestJobsModel::spreadDeparturesAreOneLayoutChange()
+{
+    JobsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTableView view;
+    view.setModel(&model);
+    view.setSortingEnabled(true);
+    view.sortByColumn(JobsModel::JobId, Qt::AscendingOrder);
+    view.horizontalHeader()->resizeSection(JobsModel::Name, 321);
+    const QString site = QStringLiteral("a");
+    QList<JobInfo> jobs;
+    for (int i = 0; i < 100; ++i)
+        jobs << job(QString::number(i), QStringLiteral("RUNNING"), i);
+    model.setJobs(site, jobs);
+    view.resize(600, 400);
+    view.show();
+    QCoreApplication::processEvents();
+
+    const QPersistentModelIndex stays = model.index(model.rowOf(site, QStringLiteral("55")), 2);
+    const QPersistentModelIndex leaves = model.index(model.rowOf(site, QStringLiteral("30")), 1);
+    view.setCurrentIndex(stays);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+
+    QList<JobInfo> next;
+    for (int i = 0; i < 100; ++i)
+        if (i % 10 != 0) // 0, 10, ..., 90 leave: ten blocks
+            next << jobs.at(i);
+    next << job(QStringLiteral("5_1"), QStringLiteral("PENDING"))
+         << job(QStringLiteral("77_1"), QStringLiteral("PENDING"));
+    next.removeIf([](const JobInfo &j) { return j.jobId == QLatin1String("30"); });
+    model.setJobs(site, next);
+
+    QCOMPARE(layout.size(), 1);
+    QCOMPARE(removed.size(), 0);
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(model.rowCount(), next.size());
+    QVERIFY(stays.isValid());
+    QCOMPARE(stays.data(JobsModel::JobIdRole).toString(), QStringLiteral("55"));
+    QCOMPARE(stays.column(), 2);
+    QCOMPARE(view.currentIndex().data(JobsModel::JobIdRole).toString(), QStringLiteral("55"));
+    QVERIFY(!leaves.isValid());
+    QCOMPARE(view.verticalHeader()->count(), next.size());
+    QCOMPARE(view.horizontalHeader()->sectionSize(JobsModel::Name), 321);
+    QCOMPARE(model.job(0).jobId, QStringLiteral("1"));
+    QCOMPARE(model.job(model.rowOf(site, QStringLiteral("5")) + 1).jobId, QStringLiteral("5_1"));
+    for (int r = 0; r < model.rowCount(); ++r)
+        QCOMPARE(model.rowOf(site, model.job(r).jobId), r);
+}
+
+// Random refreshes, filters and sorts: after each, the rows are exactly the
+// jobs that pass the filter, sorted from scratch (the clock stands still, so
+// nothing drifts). QAbstractItemModelTester checks every signal.
+void TestJobsModel::matchesAFreshSortAfterRandomUpdates()
+{
+    JobsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QDateTime now = QDateTime(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC);
+    model.setClock([now] { return now; });
+    QRandomGenerator rng(20261127);
+    const QStringList states{QStringLiteral("RUNNING"), QStringLiteral("PENDING"),
+                             QStringLiteral("COMPLETED"), QStringLiteral("FAILED")};
+    QHash<QString, QList<JobInfo>> bySite;
+    int nextId = 1;
+    for (int round = 0; round < 300; ++round) {
+        const QString site = QStringLiteral("s%1").arg(rng.bounded(2));
+        QList<JobInfo> &jobs = bySite[site];
+        // Some leave, some change, some arrive; sometimes many of each.
+        const int churn = rng.bounded(10) == 0 ? 30 : 3;
+        for (int n = rng.bounded(churn); n > 0 && !jobs.isEmpty(); --n)
+            jobs.removeAt(rng.bounded(jobs.size()));
+        for (int n = rng.bounded(churn); n > 0 && !jobs.isEmpty(); --n) {
+            JobInfo &j = jobs[rng.bounded(jobs.size())];
+            j.state = states.at(rng.bounded(states.size()));
+            j.elapsedSeconds = rng.bounded(50);
+            j.reason = rng.bounded(2) ? QStringLiteral("None") : QStringLiteral("Priority");
+        }
+        for (int n = rng.bounded(churn + 1); n > 0; --n)
+            jobs.insert(rng.bounded(jobs.size() + 1),
+                        job(QString::number(nextId++), states.at(rng.bounded(states.size())),
+                            rng.bounded(50), QStringLiteral("r%1").arg(rng.bounded(3))));
+        model.setJobs(site, jobs);
+        if (rng.bounded(8) == 0)
+            model.sort(int(rng.bounded(int(JobsModel::ColumnCount) + 1)) - 1,
+                       rng.bounded(2) ? Qt::AscendingOrder : Qt::DescendingOrder);
+        if (rng.bounded(8) == 0)
+            model.setStateFilter(JobsModel::StateFilter(rng.bounded(3)));
+        if (rng.bounded(8) == 0)
+            model.setRunFilter(rng.bounded(2) ? QString() : QStringLiteral("r1"));
+
+        // The reference: every job, filtered, sorted by the shown key, ties by arrival.
+        QList<JobInfo> expected;
+        for (const JobInfo &j : model.jobs()) {
+            const StateClass c = classifyJob(j);
+            if ((model.stateFilter() == JobsModel::StateFilter::Active && !isActiveClass(c)) ||
+                (model.stateFilter() == JobsModel::StateFilter::Finished && !isFinishedClass(c)) ||
+                (!model.runFilter().isEmpty() && j.runId != model.runFilter()))
+                continue;
+            expected << j;
+        }
+        QHash<QString, int> arrival;
+        const QList<JobInfo> all = model.jobs();
+        for (int i = 0; i < all.size(); ++i)
+            arrival.insert(all.at(i).site + u'/' + all.at(i).jobId, i);
+        const int col = model.sortColumn();
+        const bool desc = model.sortOrder() == Qt::DescendingOrder;
+        auto key = [col](const JobInfo &j) -> QVariant {
+            switch (col) {
+            case JobsModel::JobId:
+                return j.jobId.toLongLong();
+            case JobsModel::State:
+                return int(classifyJob(j));
+            case JobsModel::Elapsed:
+                return j.elapsedSeconds; // nothing runs on a clock that stands still
+            case JobsModel::Reason:
+                return j.reason == QLatin1String("None") ? QString() : j.reason;
+            case JobsModel::Site:
+                return j.site;
+            case JobsModel::Name:
+                return j.name;
+            case JobsModel::Run:
+                return j.runId;
+            case JobsModel::Task:
+                return j.task;
+            default:
+                return j.timeLeftSeconds;
+            }
+        };
+        std::stable_sort(expected.begin(), expected.end(), [&](const JobInfo &a, const JobInfo &b) {
+            if (col >= 0) {
+                const auto c = QVariant::compare(key(a), key(b));
+                if (c != QPartialOrdering::Equivalent)
+                    return desc ? c == QPartialOrdering::Greater : c == QPartialOrdering::Less;
+            }
+            return arrival.value(a.site + u'/' + a.jobId) < arrival.value(b.site + u'/' + b.jobId);
+        });
+        QCOMPARE(model.rowCount(), expected.size());
+        for (int r = 0; r < model.rowCount(); ++r) {
+            QCOMPARE(model.job(r), expected.at(r));
+            QCOMPARE(model.rowOf(model.job(r).site, model.job(r).jobId), r);
+        }
+    }
 }
 
 // A refresh where a running job's elapsed time and time left moved only as
@@ -348,5 +561,5 @@ void TestJobsModel::timePassingIsNoChange()
     QVERIFY(!model.hasTickingRows());
 }
 
-QTEST_GUILESS_MAIN(TestJobsModel)
+QTEST_MAIN(TestJobsModel)
 #include "tst_jobsmodel.moc"
