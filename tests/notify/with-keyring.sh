@@ -13,5 +13,8 @@ unset DBUS_SESSION_BUS_ADDRESS
 export VIGIL_TEST_KEYRING=1
 # The daemon forks, registers org.freedesktop.secrets on the session bus and
 # goes away with the bus when the session ends. The password unlocks (and
-# first creates) the login keyring.
-exec dbus-run-session -- sh -c 'printf %s vigil-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"' sh "$@"
+# first creates) the login keyring. Not exec'd: the EXIT trap removes the
+# temporary HOME afterwards, and the test's status is passed on.
+status=0
+dbus-run-session -- sh -c 'printf %s vigil-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"' sh "$@" || status=$?
+exit "$status"
