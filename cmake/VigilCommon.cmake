@@ -29,8 +29,18 @@ target_compile_definitions(vigil_common INTERFACE
     QT_DISABLE_DEPRECATED_UP_TO=0x060400
     VIGIL_VERSION="${PROJECT_VERSION}")
 
-if(VIGIL_SANITIZE)
+# VIGIL_SANITIZE: ON or address gives ASan + UBSan, thread gives ThreadSanitizer
+# (./dev tsan, docs/reliability.md). The two cannot be combined in one binary.
+string(TOLOWER "${VIGIL_SANITIZE}" _vigil_sanitize)
+set(_san "")
+if(_vigil_sanitize STREQUAL "thread")
+    set(_san -fsanitize=thread -fno-omit-frame-pointer)
+elseif(_vigil_sanitize MATCHES "^(address|on|yes|true|y|1)$")
     set(_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+elseif(VIGIL_SANITIZE)
+    message(FATAL_ERROR "VIGIL_SANITIZE is '${VIGIL_SANITIZE}': use OFF, ON or address (ASan + UBSan), or thread (TSan)")
+endif()
+if(_san)
     target_compile_options(vigil_common INTERFACE ${_san})
     target_link_options(vigil_common INTERFACE ${_san})
 endif()
