@@ -70,6 +70,10 @@ struct DecisionInput
     // 32 lower-case hex digits made beforehand (a revision that comes with
     // this decision names it); empty: a new one.
     QString decisionId;
+    // How many bytes of each metric file evidenceSha256 covers, a JSON array
+    // in the request's order (evidenceBytes() of core/runs/evidence.h); empty:
+    // none recorded. With it the job can check the hash.
+    QString evidenceBytes;
 };
 
 struct DecisionOutcome

@@ -16,6 +16,7 @@
 
 #include <QJsonDocument>
 #include <QSysInfo>
+#include <algorithm>
 
 namespace vigil {
 
@@ -230,6 +231,7 @@ void Supervisor::decide(const DecisionInput &in, QObject *context, Callback<Deci
     e.decidedBy = localUserName();
     e.clientHost = QSysInfo::machineHostName();
     e.evidenceSha256 = in.evidenceSha256;
+    e.evidenceBytes = in.evidenceSha256.isEmpty() ? QString() : in.evidenceBytes;
     e.decidedAt = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch(), Qt::UTC);
     m_sending.insert(e.decisionId); // a reconnection meanwhile must not send it too
     if (!m_store) {
@@ -377,6 +379,21 @@ void Supervisor::readRequestThenWrite(const OutboxEntry &e, bool tracked, Transp
                 return;
             }
             decision->decisionId = e.decisionId.toStdString(); // the outbox's, every try
+            // The byte counts the hash covers, so that the job can check it
+            // (none from an older row: the decision is sent as it was taken).
+            if (!e.evidenceBytes.isEmpty() && !e.evidenceSha256.isEmpty()) {
+                auto counts = nlohmann::json::parse(e.evidenceBytes.toStdString(), nullptr, false);
+                if (!counts.is_array() ||
+                    !std::all_of(counts.begin(), counts.end(),
+                                 [](const nlohmann::json &n) { return n.is_number_integer(); })) {
+                    done(Error(tr("decision %1: the stored evidence byte counts are not a list "
+                                  "of integers: %2")
+                                   .arg(e.decisionId, e.evidenceBytes),
+                               Error::Kind::Malformed));
+                    return;
+                }
+                decision->evidenceBytes = counts.get<std::vector<std::int64_t>>();
+            }
             if (auto ok = protocol::checkDecision(*request, *decision); !ok) {
                 done(Error(qs(ok.errorString()), Error::Kind::Malformed));
                 return;

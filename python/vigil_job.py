@@ -25,6 +25,7 @@ ack with vigil-job's options and exit codes.
 import argparse
 import calendar
 import json
+import hashlib
 import math
 import os
 import pwd
@@ -48,6 +49,8 @@ _ID_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 _USER_RE = re.compile(r"^[A-Za-z0-9._@-]+$")
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# The largest byte count evidence_bytes may give for one metric file (1 TiB).
+MAX_EVIDENCE_FILE_BYTES = 1 << 40
 _TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?"
                       r"([Zz]|[+-]\d{2}:\d{2})$")
 _PARAM_TYPES = ("number", "integer", "string", "boolean", "enum")
@@ -531,6 +534,19 @@ def decision_from_json(doc, file="decision.json"):
     _one_line(d["client_host"], "client_host", 256, True, f.fail)
     if d["evidence_sha256"] and not _HEX64.match(d["evidence_sha256"]):
         f.fail("evidence_sha256", "expected 64 lower-case hex digits or an empty string")
+    counts = f.get("evidence_bytes", "array", None, required=False)
+    if counts is not None:
+        if not d["evidence_sha256"]:
+            f.fail("evidence_bytes", "given without evidence_sha256 (the hash they describe)")
+        if len(counts) > 32:
+            f.fail("evidence_bytes", "has %d counts (at most 32)" % len(counts))
+        for i, n in enumerate(counts):
+            if not isinstance(n, int) or isinstance(n, bool):
+                f.fail("evidence_bytes[%d]" % i, "expected an integer, got %s" % _type_name(n))
+            if not 0 <= n <= MAX_EVIDENCE_FILE_BYTES:
+                f.fail("evidence_bytes[%d]" % i, "%d is not a byte count (0 to %d)"
+                       % (n, MAX_EVIDENCE_FILE_BYTES))
+        d["evidence_bytes"] = counts
     if d["kind"] not in ("human", "timeout-default"):
         f.fail("kind", "%s is not a decision kind (human, timeout-default)"
                % json.dumps(d["kind"]))
@@ -561,6 +577,11 @@ def check_decision(request, d, owner_uid, file="decision.json"):
         raise VigilError("%s: a timeout default must choose %s, not %s"
                          % (file, json.dumps(timeout_option(request)),
                             json.dumps(d["option"])), "refused")
+    counts = d.get("evidence_bytes")
+    if counts is not None and len(counts) != len(request["metrics"]):
+        raise VigilError('%s: field "evidence_bytes": has %d byte counts, but checkpoint %s has '
+                         '%d metric files' % (file, len(counts), json.dumps(request["id"]),
+                                              len(request["metrics"])), "malformed")
     params = {p["name"]: p for p in request["params"]}
     for name, value in d["params"].items():
         if name not in params:
@@ -578,6 +599,81 @@ def check_decision(request, d, owner_uid, file="decision.json"):
     raise VigilError("%s: the file is owned by uid %d, who is not an approver of checkpoint %s "
                      "(allowed uids: %s)" % (file, owner_uid, json.dumps(request["id"]),
                                              ", ".join(str(u) for u in allowed)), "refused")
+
+
+def _hash_prefix(run_dir, rel, count, digest):
+    """Adds rel, a NUL and the first `count` bytes of the metric file `rel`.
+    An error names the component at fault (a directory that is a link: that
+    directory), like vigil-job."""
+    parts = [p for p in rel.split("/") if p]
+    if not parts or ".." in parts:
+        raise VigilError("%s: invalid path" % run_dir.shown(rel), "unsupported")
+    pfd = os.dup(run_dir.fd)
+    try:
+        for i, part in enumerate(parts[:-1]):
+            try:
+                nfd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                              dir_fd=pfd)
+            except OSError as e:
+                raise run_dir._oserror("/".join(parts[:i + 1]), e, pfd, part)
+            os.close(pfd)
+            pfd = nfd
+    except BaseException:
+        os.close(pfd)
+        raise
+    leaf = parts[-1]
+    try:
+        try:
+            fd = os.open(leaf, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+                         | os.O_NOCTTY, dir_fd=pfd)
+        except OSError as e:
+            if e.errno == 2:
+                raise VigilError("%s: no such file" % run_dir.shown(rel), "not_found")
+            raise run_dir._oserror(rel, e, pfd, leaf)
+    finally:
+        os.close(pfd)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise VigilError("%s: not a regular file: refused" % run_dir.shown(rel), "unsupported")
+        digest.update(rel.encode("utf-8") + b"\0")
+        left = count
+        while left > 0:
+            chunk = os.read(fd, min(left, 64 * 1024))
+            if not chunk:
+                raise VigilError("%s: is now %d bytes long, shorter than the %d bytes the decider "
+                                 "saw" % (run_dir.shown(rel), count - left, count), "error")
+            digest.update(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+
+
+def verify_evidence(run_dir, request, d, file="decision.json"):
+    """Raises VigilError(kind "refused") when the decision's evidence_sha256
+    does not match the first evidence_bytes[i] bytes of the request's metric
+    files as they are now (no byte counts or no hash: nothing to check)."""
+    counts = d.get("evidence_bytes")
+    if counts is None or not d["evidence_sha256"]:
+        return
+    cp = "checkpoint %s" % json.dumps(request["id"])
+    if len(counts) != len(request["metrics"]):
+        raise VigilError('%s: field "evidence_bytes": has %d byte counts, but %s has %d metric '
+                         "files" % (file, len(counts), cp, len(request["metrics"])), "refused")
+    digest = hashlib.sha256()
+    files = []
+    for m, count in zip(request["metrics"], counts):
+        try:
+            _hash_prefix(run_dir, m["file"], count, digest)
+        except VigilError as e:
+            raise VigilError("%s: tampered evidence: the metrics the decider saw for %s cannot be "
+                             "checked: %s" % (file, cp, e), "refused")
+        files.append("%s (first %d bytes)" % (m["file"], count))
+    if digest.hexdigest() != d["evidence_sha256"]:
+        raise VigilError("%s: tampered evidence: evidence_sha256 does not match the metrics of %s "
+                         "as they are now: %s%s differ from what the decider saw"
+                         % (file, cp, "the bytes of " if len(counts) == 1 else
+                            "the bytes of one of ", ", ".join(files) or "(no metric files)"),
+                         "refused")
 
 
 def effective_params(request, d):
@@ -1021,7 +1117,7 @@ def _warn(message):
     sys.stderr.write("vigil_job.py: warning: %s\n" % message)
 
 
-def _poll(run, cid, commit_timeout, reported):
+def _poll(run, cid, commit_timeout, reported, check_evidence=True):
     request = _read_request(run, cid)
     file = "checkpoints/%s/decision.json" % cid
     for _ in range(4):
@@ -1034,6 +1130,9 @@ def _poll(run, cid, commit_timeout, reported):
                     continue
                 d = decision_from_json(parse_json(data, file), file)
                 check_decision(request, d, st.st_uid, file)
+                # The metrics the decider saw: their first bytes must not have changed.
+                if check_evidence:
+                    verify_evidence(run.dir, request, d, file)
                 return request, d
             except VigilError as e:
                 if e.kind == "not_found":
@@ -1143,7 +1242,9 @@ def ack(id, outcome, run_dir=None):
     validate_id(id, "checkpoint id")
     run = _Run(run_dir)
     try:
-        _, d = _poll(run, id, False, set())
+        # No evidence check: the job has this decision already, and applying it
+        # may have rewritten the metric files.
+        _, d = _poll(run, id, False, set(), check_evidence=False)
         if d is None:
             raise VigilError("checkpoint %s has no valid decision to acknowledge yet"
                              % json.dumps(id), "pending")

@@ -369,8 +369,10 @@ void CheckpointDialog::choose(const QString &option)
         }
         files.append({ref.file, read.value(ref.file)});
     }
-    if (!files.isEmpty() || m_checkpoint.metrics.isEmpty())
+    if (!files.isEmpty() || m_checkpoint.metrics.isEmpty()) {
         input.evidenceSha256 = evidenceSha256(files);
+        input.evidenceBytes = evidenceBytes(files);
+    }
     Q_EMIT decisionRequested(input);
 }
 

@@ -189,7 +189,8 @@ void Command::doDecide()
                              option(QStringLiteral("comment")),
                              evidenceSha256(*evidence),
                              params,
-                             decisionId};
+                             decisionId,
+                             evidenceBytes(*evidence)};
             m_supervisor->decide(in, this, [this, c, params, revision](Result<DecisionOutcome> r) {
                 if (!r) {
                     fail(r.errorString());

@@ -44,6 +44,9 @@ QByteArray auditJsonl(const QList<AuditEntry> &entries)
     for (const AuditEntry &e : entries) {
         QJsonObject o = decisionFields(e);
         o.insert(QStringLiteral("evidenceSha256"), e.evidenceSha256);
+        if (!e.evidenceBytes.isEmpty())
+            o.insert(QStringLiteral("evidenceBytes"),
+                     QJsonDocument::fromJson(e.evidenceBytes.toUtf8()).array());
         o.insert(QStringLiteral("confirmedAt"), iso(e.confirmedAt));
         out += line(o);
     }

@@ -2,6 +2,7 @@
 #include "protocol/checkpoint.h"
 
 #include "protocol/events.h"
+#include "protocol/evidence.h"
 #include "protocol/format.h"
 #include "protocol/ids.h"
 #include "protocol/layout.h"
@@ -188,6 +189,11 @@ Result<DecisionStatus> pollDecision(const RunDir &run, std::string_view id,
                 continue; // replaced between stat and open: look again
             if (data) {
                 verdict = judgeDecision(req, *data, file);
+                // The metrics the decider saw: their first bytes must not have changed.
+                if (verdict.valid() && options.checkEvidence) {
+                    if (auto e = verifyEvidence(run.dir(), req, *verdict.decision, file); !e)
+                        verdict.refusal = e.error();
+                }
             } else {
                 if (data.error().kind == Error::Kind::NotFound)
                     continue;
@@ -254,6 +260,7 @@ Result<Ack> writeAck(const RunDir &run, std::string_view id, std::string outcome
     PollOptions options;
     options.now = now;
     options.commitTimeout = false;
+    options.checkEvidence = false; // the job has this decision already
     auto status = pollDecision(run, id, options);
     if (!status)
         return std::move(status).error();

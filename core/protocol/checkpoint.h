@@ -58,7 +58,11 @@ struct PollOptions
 {
     TimePoint now{};
     bool commitTimeout = true; // commit the default when the deadline has passed
-    std::string host;          // client_host of a timeout default
+    // Recompute the evidence hash (verifyEvidence()). ack does not: it
+    // acknowledges a decision the job already received, and applying it may
+    // have rewritten the metric files.
+    bool checkEvidence = true;
+    std::string host; // client_host of a timeout default
     // Refusals already logged by this process ("dev:inode" of the file), so
     // that a --wait loop logs each refused file once.
     std::set<std::string> *reported = nullptr;
@@ -73,7 +77,8 @@ struct DecisionStatus
 };
 
 // The decision for checkpoint `id`, if a valid one exists. A refused decision
-// (bad owner, wrong nonce, malformed, symlink, too large) is never returned:
+// (bad owner, wrong nonce, malformed, symlink, too large, evidence that no
+// longer matches the metric files: verifyEvidence()) is never returned:
 // it is moved aside to decision.refused-<time>-<hex>.json, logged as
 // "decision_refused" and reported in `warnings`; the checkpoint stays pending
 // so that a rightful approver can still decide.

@@ -47,6 +47,43 @@ void checkDecisionFields(const Decision &d)
     checkText(d.clientHost, "client_host", 256, true);
     if (!d.evidenceSha256.empty() && !isLowerHex(d.evidenceSha256, 64))
         fail("evidence_sha256", "expected 64 lower-case hex digits or an empty string");
+    if (d.evidenceBytes) {
+        if (d.evidenceSha256.empty())
+            fail("evidence_bytes", "given without evidence_sha256 (the hash they describe)");
+        if (d.evidenceBytes->size() > kMaxMetrics)
+            fail("evidence_bytes", "has " + std::to_string(d.evidenceBytes->size()) +
+                                       " counts (at most " + std::to_string(kMaxMetrics) + ")");
+        for (std::size_t i = 0; i < d.evidenceBytes->size(); ++i) {
+            const std::int64_t n = (*d.evidenceBytes)[i];
+            if (n < 0 || n > kMaxEvidenceFileBytes)
+                fail("evidence_bytes[" + std::to_string(i) + "]",
+                     std::to_string(n) + " is not a byte count (0 to " +
+                         std::to_string(kMaxEvidenceFileBytes) + ")");
+        }
+    }
+}
+
+std::optional<std::vector<std::int64_t>> evidenceBytesField(const Fields &f)
+{
+    if (f.isNull("evidence_bytes"))
+        return std::nullopt;
+    const json &list = f.array("evidence_bytes");
+    if (list.size() > kMaxMetrics)
+        f.fail("evidence_bytes", "has " + std::to_string(list.size()) + " counts (at most " +
+                                     std::to_string(kMaxMetrics) + ")");
+    std::vector<std::int64_t> out;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json &v = list[i];
+        if (!v.is_number_integer())
+            f.fail("evidence_bytes[" + std::to_string(i) + "]",
+                   "expected an integer, got " + detail::typeName(v));
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(kMaxEvidenceFileBytes))
+            f.fail("evidence_bytes[" + std::to_string(i) + "]",
+                   std::to_string(v.get<std::uint64_t>()) + " is not a byte count (0 to " +
+                       std::to_string(kMaxEvidenceFileBytes) + ")");
+        out.push_back(v.get<std::int64_t>());
+    }
+    return out;
 }
 
 TimePoint timeField(const Fields &f, std::string_view key)
@@ -71,6 +108,7 @@ Decision readDecision(const Fields &f)
     d.decidedAt = timeField(f, "decided_at");
     d.clientHost = f.string("client_host", "");
     d.evidenceSha256 = f.string("evidence_sha256", "");
+    d.evidenceBytes = evidenceBytesField(f);
     const std::string kind = f.string("kind");
     if (kind == decisionKindName(DecisionKind::Human))
         d.kind = DecisionKind::Human;
@@ -161,6 +199,12 @@ Result<void> checkDecision(const Request &request, const Decision &d, std::strin
         return Error(f + ": a timeout default must choose " + quote(request.timeoutOption()) +
                          ", not " + quote(d.option),
                      Error::Kind::Refused);
+    if (d.evidenceBytes && d.evidenceBytes->size() != request.metrics.size())
+        return Error(f + ": field \"evidence_bytes\": has " +
+                         std::to_string(d.evidenceBytes->size()) + " byte counts, but checkpoint " +
+                         quote(request.id) + " has " + std::to_string(request.metrics.size()) +
+                         " metric files",
+                     Error::Kind::Malformed);
     for (const auto &[name, value] : d.params.items()) {
         const Param *p = request.findParam(name);
         if (!p)
@@ -202,7 +246,7 @@ json effectiveParams(const Request &request, const Decision &decision)
 
 json toJson(const Decision &d)
 {
-    return {
+    json out = {
         {"format", formatHeader(kDecisionFormat)},
         {"checkpoint", d.checkpoint},
         {"nonce", d.nonce},
@@ -216,6 +260,9 @@ json toJson(const Decision &d)
         {"evidence_sha256", d.evidenceSha256},
         {"kind", std::string(decisionKindName(d.kind))},
     };
+    if (d.evidenceBytes)
+        out["evidence_bytes"] = *d.evidenceBytes;
+    return out;
 }
 
 Result<Decision> decisionFromJson(const json &doc, std::string_view file)

@@ -10,13 +10,17 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil::protocol {
 
 inline constexpr std::size_t kMaxCommentBytes = 64 * 1024;
 inline constexpr std::size_t kMaxOutcomeBytes = 64 * 1024;
+// The largest byte count evidence_bytes may give for one metric file (1 TiB).
+inline constexpr std::int64_t kMaxEvidenceFileBytes = std::int64_t(1) << 40;
 
 enum class DecisionKind { Human, TimeoutDefault };
 
@@ -34,6 +38,10 @@ struct Decision
     TimePoint decidedAt{};
     std::string clientHost;
     std::string evidenceSha256; // 64 lower-case hex digits, or empty
+    // How many bytes of each metric file of the request (in its order) the
+    // hash covers. None: not recorded (decisions of older desktops, timeout
+    // defaults): the hash cannot be checked and the decision is taken as it is.
+    std::optional<std::vector<std::int64_t>> evidenceBytes;
     DecisionKind kind = DecisionKind::Human;
 
     bool operator==(const Decision &) const = default;
@@ -53,8 +61,8 @@ Result<Decision> makeTimeoutDecision(const Request &request, std::string clientH
 Result<void> validateDecision(const Decision &decision, std::string_view file = "decision.json");
 
 // The decision answers this request: same checkpoint id and nonce, a known
-// option, known parameters within their bounds; a timeout default chose the
-// timeout option.
+// option, known parameters within their bounds, one evidence byte count per
+// metric file (when it has any); a timeout default chose the timeout option.
 Result<void> checkDecision(const Request &request, const Decision &decision,
                            std::string_view file = "decision.json");
 

@@ -2,6 +2,7 @@
 #include "evidence.h"
 
 #include <QCryptographicHash>
+#include <QStringList>
 
 namespace vigil {
 
@@ -14,6 +15,14 @@ QString evidenceSha256(const QList<std::pair<QString, QByteArray>> &files)
         hash.addData(data);
     }
     return QString::fromLatin1(hash.result().toHex());
+}
+
+QString evidenceBytes(const QList<std::pair<QString, QByteArray>> &files)
+{
+    QStringList counts;
+    for (const auto &file : files)
+        counts << QString::number(file.second.size());
+    return QLatin1Char('[') + counts.join(QLatin1Char(',')) + QLatin1Char(']');
 }
 
 } // namespace vigil

@@ -15,6 +15,11 @@ namespace vigil {
 // hash of nothing).
 QString evidenceSha256(const QList<std::pair<QString, QByteArray>> &files);
 
+// How many bytes of each file the hash covers, in the same order, as a JSON
+// array ("[120,40]"): decision.json's evidence_bytes, with which the job
+// checks the hash against its files (which keep growing after the decision).
+QString evidenceBytes(const QList<std::pair<QString, QByteArray>> &files);
+
 // The most of one metric file read for a decision's evidence.
 inline constexpr qint64 kMaxEvidenceBytes = qint64(64) * 1024 * 1024;
 

@@ -64,8 +64,14 @@ const QList<QStringList> &storeMigrations()
             QStringLiteral("CREATE TABLE followed_runs (run_id TEXT PRIMARY KEY, "
                            "site TEXT NOT NULL DEFAULT '', since TEXT NOT NULL)"),
         },
+        // 3 -> 4: the byte counts of the metric files the evidence hash covers
+        // (a JSON array; '': none recorded, as in every older row).
+        {
+            QStringLiteral("ALTER TABLE outbox ADD COLUMN evidence_bytes TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE audit ADD COLUMN evidence_bytes TEXT NOT NULL DEFAULT ''"),
+        },
     };
-    static_assert(Store::kSchemaVersion == 3, "add a migration with the new version");
+    static_assert(Store::kSchemaVersion == 4, "add a migration with the new version");
     return migrations;
 }
 

@@ -46,6 +46,10 @@ struct OutboxEntry
     QString decidedBy;
     QString clientHost;
     QString evidenceSha256;
+    // How many bytes of each metric file the hash covers, as a JSON array in
+    // the request's order ("[120,40]"): decision.json's evidence_bytes. Empty:
+    // none recorded (rows of older versions, decisions without evidence).
+    QString evidenceBytes;
     QDateTime decidedAt;
     State state = State::Queued;
     int attempts = 0; // writes tried
@@ -127,6 +131,7 @@ struct AuditEntry
     QString decidedBy;
     QString clientHost;
     QString evidenceSha256;
+    QString evidenceBytes; // as OutboxEntry::evidenceBytes
     QDateTime decidedAt;
     QDateTime confirmedAt;
 };
@@ -140,7 +145,7 @@ class Store : public QObject
     Q_OBJECT
 public:
     // The schema version this program writes (PRAGMA user_version).
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Opens (creates, upgrades) the database at `path` in the background.
     explicit Store(QString path = defaultPath(), QObject *parent = nullptr);

@@ -21,7 +21,7 @@ OutboxEntry::State stateFromName(const QString &name)
 const QString kOutboxColumns = QStringLiteral(
     "decision_id, site, run_id, checkpoint_id, nonce, option, params, comment, decided_by, "
     "client_host, evidence_sha256, decided_at, state, attempts, last_error, updated_at, "
-    "winner_by, winner_option, winner_decision_id, winner_decided_at");
+    "winner_by, winner_option, winner_decision_id, winner_decided_at, evidence_bytes");
 
 OutboxEntry outboxRow(const QSqlQuery &q)
 {
@@ -46,6 +46,7 @@ OutboxEntry outboxRow(const QSqlQuery &q)
     e.winnerOption = q.value(17).toString();
     e.winnerDecisionId = q.value(18).toString();
     e.winnerDecidedAt = timeOf(q.value(19));
+    e.evidenceBytes = q.value(20).toString();
     return e;
 }
 
@@ -71,10 +72,11 @@ Result<void> StoreDb::queueDecision(const OutboxEntry &e)
                          Error::Kind::AlreadyExists);
         auto q = exec(QStringLiteral("INSERT INTO outbox (decision_id, site, run_id, "
                                      "checkpoint_id, nonce, option, params, comment, decided_by, "
-                                     "client_host, evidence_sha256, decided_at, state, updated_at) "
-                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)"),
+                                     "client_host, evidence_sha256, evidence_bytes, decided_at, "
+                                     "state, updated_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)"),
                       {e.decisionId, e.site, e.runId, e.checkpointId, e.nonce, e.option, e.params,
-                       e.comment, e.decidedBy, e.clientHost, e.evidenceSha256,
+                       e.comment, e.decidedBy, e.clientHost, e.evidenceSha256, e.evidenceBytes,
                        timeText(e.decidedAt), nowText()},
                       what);
         return q ? Result<void>() : Result<void>(q.error());
@@ -134,10 +136,12 @@ Result<void> StoreDb::markConfirmed(const QString &decisionId, const QDateTime &
         // One audit row per decision id, whoever confirms it.
         auto q = exec(QStringLiteral("INSERT OR IGNORE INTO audit (decision_id, site, run_id, "
                                      "checkpoint_id, option, params, comment, decided_by, "
-                                     "client_host, evidence_sha256, decided_at, confirmed_at) "
+                                     "client_host, evidence_sha256, evidence_bytes, decided_at, "
+                                     "confirmed_at) "
                                      "SELECT decision_id, site, run_id, checkpoint_id, option, "
                                      "params, comment, decided_by, client_host, evidence_sha256, "
-                                     "decided_at, ? FROM outbox WHERE decision_id = ?"),
+                                     "evidence_bytes, decided_at, ? FROM outbox "
+                                     "WHERE decision_id = ?"),
                       {timeText(at), decisionId}, what);
         return q ? Result<void>() : Result<void>(q.error());
     });
@@ -200,7 +204,7 @@ Result<QList<AuditEntry>> StoreDb::auditLog(const QString &runId)
 {
     auto q = exec(QStringLiteral("SELECT decision_id, site, run_id, checkpoint_id, option, "
                                  "params, comment, decided_by, client_host, evidence_sha256, "
-                                 "decided_at, confirmed_at FROM audit "
+                                 "decided_at, confirmed_at, evidence_bytes FROM audit "
                                  "WHERE ? = '' OR run_id = ? ORDER BY id"),
                   {runId, runId}, QStringLiteral("cannot read the audit log"));
     if (!q)
@@ -220,6 +224,7 @@ Result<QList<AuditEntry>> StoreDb::auditLog(const QString &runId)
         a.evidenceSha256 = q->value(9).toString();
         a.decidedAt = timeOf(q->value(10));
         a.confirmedAt = timeOf(q->value(11));
+        a.evidenceBytes = q->value(12).toString();
         out << a;
     }
     return out;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Unit tests of python/vigil_job.py (run with PYTHONPATH=python)."""
 
+import hashlib
 import json
 import os
 import tempfile
@@ -269,6 +270,109 @@ class Flow(Base):
             vj.main(["decision", "--bogus"])
         self.assertEqual(cm.exception.code, vj.EXIT_USAGE)
 
+
+
+class Evidence(Base):
+    """evidence_bytes: parsed, checked against the metric files, refusals logged."""
+
+    def post_with_metrics(self, text):
+        self.post(metrics=["m/loss.csv"])
+        os.makedirs(self.path("m"), exist_ok=True)
+        with open(self.path("m", "loss.csv"), "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def write_evidence_decision(self, seen, counts):
+        r = self.request()
+        dec = {"format": vj.format_header("vigil.decision"), "checkpoint": "c",
+               "nonce": r["nonce"], "decision_id": os.urandom(16).hex(), "option": "go",
+               "params": {}, "comment": "", "decided_by": "root",
+               "decided_at": vj.format_utc(vj.now()), "client_host": "desk",
+               "evidence_sha256": hashlib.sha256(b"m/loss.csv\0" + seen).hexdigest(),
+               "kind": "human"}
+        if counts is not None:
+            dec["evidence_bytes"] = counts
+        d_dir = vj._Dir(self.path("checkpoints", "c"))
+        try:
+            d_dir.create_no_clobber("decision.json", vj.dump_file(dec).encode(), 0o600)
+        finally:
+            d_dir.close()
+        return dec
+
+    def test_field_parsed_and_validated(self):
+        self.post_with_metrics("a\n1\n")
+        r = self.request()
+        base = self.write_evidence_decision(b"a\n", [2])
+        d = vj.decision_from_json(json.loads(vj.dump_file(base)))
+        self.assertEqual(d["evidence_bytes"], [2])
+        vj.check_decision(r, d, os.geteuid())
+        old = dict(base)
+        del old["evidence_bytes"]
+        self.assertNotIn("evidence_bytes", vj.decision_from_json(old))
+        for bad, why in (([-1], '"evidence_bytes[0]": -1 is not a byte count'),
+                         (["2"], '"evidence_bytes[0]": expected an integer, got a string'),
+                         ([True], '"evidence_bytes[0]": expected an integer'),
+                         (2, '"evidence_bytes": expected an array'),
+                         ([1] * 33, '"evidence_bytes": has 33 counts (at most 32)'),
+                         ([vj.MAX_EVIDENCE_FILE_BYTES + 1], "is not a byte count")):
+            with self.subTest(bad=bad), self.assertRaises(vj.VigilError) as cm:
+                vj.decision_from_json(dict(base, evidence_bytes=bad))
+            self.assertIn(why, str(cm.exception))
+        with self.assertRaises(vj.VigilError) as cm:
+            vj.decision_from_json(dict(base, evidence_sha256=""))
+        self.assertIn("given without evidence_sha256", str(cm.exception))
+        with self.assertRaises(vj.VigilError) as cm:
+            vj.check_decision(r, dict(d, evidence_bytes=[1, 2]), os.geteuid())
+        self.assertIn("has 2 byte counts, but checkpoint \"c\" has 1 metric files",
+                      str(cm.exception))
+
+    def test_matching_applied_even_when_grown(self):
+        self.post_with_metrics("a\n1\n")
+        dec = self.write_evidence_decision(b"a\n1\n", [4])
+        with open(self.path("m", "loss.csv"), "a", encoding="utf-8") as f:
+            f.write("2\n3\n")
+        self.assertEqual(vj.decision("c", run_dir=self.run_dir)["decision_id"],
+                         dec["decision_id"])
+        self.assertEqual(self.events("decision_refused"), [])
+        # Applying it rewrote the metrics: the ack is not refused.
+        with open(self.path("m", "loss.csv"), "w", encoding="utf-8") as f:
+            f.write("a\n")
+        self.assertEqual(vj.ack("c", "retrained", run_dir=self.run_dir)["decision_id"],
+                         dec["decision_id"])
+        self.assertEqual(self.events("decision_refused"), [])
+
+    def test_without_counts_applied_as_before(self):
+        self.post_with_metrics("a\n9\n")
+        dec = self.write_evidence_decision(b"a\n1\n", None)  # the hash does not match
+        self.assertEqual(vj.decision("c", run_dir=self.run_dir)["decision_id"],
+                         dec["decision_id"])
+
+    def test_tampered_refused_and_logged(self):
+        for name, after, why in (
+                ("rewritten", "a\n9\n", "the bytes of m/loss.csv (first 4 bytes) differ"),
+                ("shorter", "a\n", "m/loss.csv: is now 2 bytes long, shorter than the 4 bytes"),
+                ("removed", None, "m/loss.csv: no such file")):
+            with self.subTest(name=name):
+                self.tearDown()
+                self.setUp()
+                self.post_with_metrics("a\n1\n")
+                dec = self.write_evidence_decision(b"a\n1\n", [4])
+                if after is None:
+                    os.unlink(self.path("m", "loss.csv"))
+                else:
+                    with open(self.path("m", "loss.csv"), "w", encoding="utf-8") as f:
+                        f.write(after)
+                self.assertIsNone(vj.decision("c", run_dir=self.run_dir))
+                refused = self.events("decision_refused")
+                self.assertEqual(len(refused), 1)
+                self.assertIn("tampered evidence", refused[0]["reason"])
+                self.assertIn('checkpoint "c"', refused[0]["reason"])
+                self.assertIn(why, refused[0]["reason"])
+                self.assertTrue(refused[0]["moved_to"].startswith("decision.refused-"))
+                self.assertFalse(os.path.lexists(self.path("checkpoints", "c", "decision.json")))
+                with self.assertRaises(vj.VigilError) as cm:
+                    vj.ack("c", "no", run_dir=self.run_dir)
+                self.assertEqual(cm.exception.kind, "pending")
+                self.assertNotEqual(dec["decision_id"], "")
 
 
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors")

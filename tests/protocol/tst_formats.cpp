@@ -2,12 +2,14 @@
 // The JSON files: round trips, versions, strict validation.
 
 #include "protocol/decision.h"
+#include "protocol/evidence.h"
 #include "protocol/format.h"
 #include "protocol/request.h"
 #include "protocol/run.h"
 #include "protocol/text.h"
 #include "testutil.h"
 
+#include <QCryptographicHash>
 #include <QTest>
 
 using namespace vigil::protocol;
@@ -27,6 +29,7 @@ class TestFormats : public QObject
 private Q_SLOTS:
     void requestRoundTrip();
     void decisionRoundTrip();
+    void sha256KnownAnswers();
     void ackRoundTrip();
     void runInfoRoundTrip();
     void taskStateRoundTrip();
@@ -75,6 +78,52 @@ void TestFormats::decisionRoundTrip()
     QCOMPARE(qs(toJson(d)["kind"].get<std::string>()), QStringLiteral("human"));
     QVERIFY(isLowerHex(d.decisionId, 32));
     QVERIFY(d.decisionId != makeDecision(r, "stop", {}, "", "root", "", "", now())->decisionId);
+    // Without byte counts (older desktops): no evidence_bytes key at all.
+    QVERIFY(!d.evidenceBytes);
+    QVERIFY(!toJson(d).contains("evidence_bytes"));
+
+    // With them: written as an array of integers, read back the same.
+    d.evidenceBytes = std::vector<std::int64_t>{0, 4096};
+    QVERIFY(!checkDecision(r, d).ok()); // the request has one metric file
+    d.evidenceBytes = std::vector<std::int64_t>{kMaxEvidenceFileBytes};
+    QVERIFY(checkDecision(r, d).ok());
+    QCOMPARE(qs(toJson(d)["evidence_bytes"].dump()), QStringLiteral("[1099511627776]"));
+    back = parseDecision(serializeDecision(d));
+    QVERIFY2(back.ok(), back.errorString().c_str());
+    QVERIFY(*back == d);
+    d.evidenceBytes = std::vector<std::int64_t>{kMaxEvidenceFileBytes + 1};
+    QVERIFY(!validateDecision(d).ok());
+}
+
+void TestFormats::sha256KnownAnswers()
+{
+    // FIPS 180-2 examples, and lengths around the 56- and 64-byte padding edges, against Qt's.
+    const std::pair<std::string, std::string> known[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    };
+    for (const auto &[text, hex] : known) {
+        Sha256 h;
+        h.add(text);
+        QCOMPARE(qs(h.hexDigest()), qs(hex));
+    }
+    for (const std::size_t n : {55, 56, 57, 63, 64, 65, 119, 1000, 100000}) {
+        std::string data;
+        for (std::size_t i = 0; i < n; ++i)
+            data += char(i * 7 + 3);
+        Sha256 whole;
+        whole.add(data);
+        Sha256 pieces; // fed in uneven pieces
+        for (std::size_t at = 0; at < n; at += 13)
+            pieces.add(std::string_view(data).substr(at, 13));
+        const QString qt = QString::fromLatin1(
+            QCryptographicHash::hash(QByteArray::fromStdString(data), QCryptographicHash::Sha256)
+                .toHex());
+        QCOMPARE(qs(whole.hexDigest()), qt);
+        QCOMPARE(qs(pieces.hexDigest()), qt);
+    }
 }
 
 void TestFormats::ackRoundTrip()
@@ -414,6 +463,52 @@ void TestFormats::decisionAgainstRequest_data()
     row(
         "bad evidence", [](json &d) { d["evidence_sha256"] = "zz"; }, Error::Kind::Malformed,
         "decision.json: field \"evidence_sha256\": expected 64 lower-case hex digits");
+    row(
+        "evidence bytes", [](json &d) { d["evidence_bytes"] = {120}; }, Error::Kind::Generic, "");
+    row(
+        "evidence bytes null: none recorded", [](json &d) { d["evidence_bytes"] = nullptr; },
+        Error::Kind::Generic, "");
+    row(
+        "evidence bytes of an empty file", [](json &d) { d["evidence_bytes"] = {0}; },
+        Error::Kind::Generic, "");
+    row(
+        "evidence bytes not an array", [](json &d) { d["evidence_bytes"] = 120; },
+        Error::Kind::Malformed,
+        "decision.json: field \"evidence_bytes\": expected an array, got an integer");
+    row(
+        "evidence bytes not integers", [](json &d) { d["evidence_bytes"] = {1.5}; },
+        Error::Kind::Malformed,
+        "decision.json: field \"evidence_bytes[0]\": expected an integer, got a number");
+    row(
+        "evidence bytes negative", [](json &d) { d["evidence_bytes"] = {-1}; },
+        Error::Kind::Malformed,
+        "decision.json: field \"evidence_bytes[0]\": -1 is not a byte count (0 to "
+        "1099511627776)");
+    row(
+        "evidence bytes huge", [](json &d) { d["evidence_bytes"] = {std::uint64_t(1) << 63}; },
+        Error::Kind::Malformed,
+        "decision.json: field \"evidence_bytes[0]\": 9223372036854775808 is not a byte count");
+    row(
+        "evidence bytes without a hash",
+        [](json &d) {
+            d["evidence_sha256"] = "";
+            d["evidence_bytes"] = {120};
+        },
+        Error::Kind::Malformed,
+        "decision.json: field \"evidence_bytes\": given without evidence_sha256");
+    row(
+        "evidence bytes: too many",
+        [](json &d) { d["evidence_bytes"] = json(std::vector<int>(33, 1)); },
+        Error::Kind::Malformed,
+        "decision.json: field \"evidence_bytes\": has 33 counts (at most 32)");
+    row(
+        "evidence bytes: not one per metric file",
+        [](json &d) {
+            d["evidence_bytes"] = {1, 2};
+        },
+        Error::Kind::Malformed,
+        "decision.json: field \"evidence_bytes\": has 2 byte counts, but checkpoint "
+        "\"lr-check\" has 1 metric files");
     row(
         "unknown kind", [](json &d) { d["kind"] = "robot"; }, Error::Kind::Malformed,
         "decision.json: field \"kind\": \"robot\" is not a decision kind");

@@ -7,6 +7,7 @@
 #include "protocol/rundir.h"
 #include "testutil.h"
 
+#include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QTest>
 #include <unistd.h>
@@ -48,6 +49,8 @@ private Q_SLOTS:
     void timeoutCommittedOnceAcrossTwins();
     void pythonRefusesForged_data();
     void pythonRefusesForged();
+    void twinsJudgeEvidenceAlike_data();
+    void twinsJudgeEvidenceAlike();
     void pythonRejectsNewerMajor();
     void pythonRejectsHostileIds_data();
     void pythonRejectsHostileIds();
@@ -320,6 +323,100 @@ void TestPython::pythonRefusesForged()
                     QStringList{QStringLiteral("--id"), QStringLiteral("f")})
                  .exitCode,
              3);
+}
+
+void TestPython::twinsJudgeEvidenceAlike_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<QString>("reason"); // empty: applied by both
+    QTest::newRow("matching, both files grew") << QStringLiteral("grow") << QString();
+    QTest::newRow("no byte counts: applied as before") << QStringLiteral("old") << QString();
+    QTest::newRow("tampered evidence hash: second file rewritten")
+        << QStringLiteral("edit")
+        << QStringLiteral("checkpoints/e/decision.json: tampered evidence: evidence_sha256 does "
+                          "not match the metrics of checkpoint \"e\" as they are now: the bytes "
+                          "of one of a.csv (first 6 bytes), sub/b.csv (first 4 bytes) differ "
+                          "from what the decider saw");
+    QTest::newRow("tampered: first file shorter")
+        << QStringLiteral("truncate")
+        << QStringLiteral("checkpoints/e/decision.json: tampered evidence: the metrics the "
+                          "decider saw for checkpoint \"e\" cannot be checked: a.csv: is now 2 "
+                          "bytes long, shorter than the 6 bytes the decider saw");
+    QTest::newRow("tampered: directory of a file is a link")
+        << QStringLiteral("link")
+        << QStringLiteral("cannot be checked: sub: is a symbolic link: refused");
+}
+
+void TestPython::twinsJudgeEvidenceAlike()
+{
+    QFETCH(QString, change);
+    QFETCH(QString, reason);
+    QCOMPARE(
+        runJob(QStringList{QStringLiteral("checkpoint")} + run() +
+               QStringList{QStringLiteral("--id"), QStringLiteral("e"), QStringLiteral("--title"),
+                           QStringLiteral("t"), QStringLiteral("--option"), QStringLiteral("go"),
+                           QStringLiteral("--metrics"), QStringLiteral("a.csv"),
+                           QStringLiteral("--metrics"), QStringLiteral("sub/b.csv")})
+            .exitCode,
+        0);
+    std::filesystem::create_directories(m_run + "/sub");
+    writeText(m_run + "/a.csv", "x,y\n1\n");
+    writeText(m_run + "/sub/b.csv", "k\n7\n");
+    Decision d =
+        makeDecision(request("e"), "go", json::object(), "", "root", "desk", "", now()).value();
+    // The hash as the desktop makes it, with Qt's SHA-256.
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QByteArrayView("a.csv\0x,y\n1\n", 12));
+    hash.addData(QByteArrayView("sub/b.csv\0k\n7\n", 14));
+    d.evidenceSha256 = hash.result().toHex().toStdString();
+    d.evidenceBytes = std::vector<std::int64_t>{6, 4};
+    if (change == QStringLiteral("grow")) {
+        writeText(m_run + "/a.csv", "x,y\n1\n2\n3\n");
+        writeText(m_run + "/sub/b.csv", "k\n7\n8\n");
+    } else if (change == QStringLiteral("old")) {
+        d.evidenceBytes.reset();
+        writeText(m_run + "/sub/b.csv", "k\n9\n");
+    } else if (change == QStringLiteral("edit")) {
+        writeText(m_run + "/sub/b.csv", "k\n9\n");
+    } else if (change == QStringLiteral("truncate")) {
+        writeText(m_run + "/a.csv", "x,");
+    } else if (change == QStringLiteral("link")) {
+        std::filesystem::rename(m_run + "/sub", m_tmp->path().toStdString() + "/sub-elsewhere");
+        QVERIFY(::symlink((m_tmp->path().toStdString() + "/sub-elsewhere").c_str(),
+                          (m_run + "/sub").c_str()) == 0);
+    }
+    QVERIFY(createFileNoClobber(m_run + "/checkpoints/e/decision.json", serializeDecision(d), 0600)
+                .ok());
+    // The same run for each twin.
+    const std::string twin = m_tmp->path().toStdString() + "/twin";
+    std::filesystem::copy(m_run, twin,
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::copy_symlinks);
+    const QStringList ask{QStringLiteral("decision"), QStringLiteral("--id"), QStringLiteral("e"),
+                          QStringLiteral("--json")};
+    const auto cpp = runJob(ask + run());
+    const auto py = runPython(ask + QStringList{QStringLiteral("--run-dir"), qs(twin)});
+    QCOMPARE(py.exitCode, cpp.exitCode);
+    QCOMPARE(py.out, cpp.out);
+    const auto cppRefused = eventsOfType(m_run, "decision_refused");
+    const auto pyRefused = eventsOfType(twin, "decision_refused");
+    if (reason.isEmpty()) {
+        QVERIFY2(cpp.exitCode == 0, cpp.err.constData());
+        QCOMPARE(json::parse(cpp.out.toStdString())["decision_id"].get<std::string>(),
+                 d.decisionId);
+        QVERIFY(cppRefused.empty());
+        QVERIFY(pyRefused.empty());
+        return;
+    }
+    QCOMPARE(cpp.exitCode, 3); // pending: nothing applied
+    QVERIFY(cpp.out.isEmpty());
+    QCOMPARE(int(cppRefused.size()), 1);
+    QCOMPARE(int(pyRefused.size()), 1);
+    const std::string said = cppRefused[0]["reason"].get<std::string>();
+    QVERIFY2(qs(said).contains(reason), said.c_str());
+    QCOMPARE(qs(pyRefused[0]["reason"].get<std::string>()), qs(said));
+    QVERIFY2(QString::fromUtf8(py.err).contains(reason), py.err.constData());
+    QVERIFY2(QString::fromUtf8(cpp.err).contains(reason), cpp.err.constData());
 }
 
 void TestPython::pythonRejectsNewerMajor()

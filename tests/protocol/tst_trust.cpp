@@ -2,19 +2,9 @@
 // The checkpoint lifecycle in the library: posting, the trust rule (owner uid
 // + nonce), refusals logged and moved aside, the timeout default, acks, scan.
 
-#include "protocol/checkpoint.h"
-#include "protocol/events.h"
-#include "protocol/format.h"
-#include "protocol/rundir.h"
-#include "protocol/scan.h"
-#include "protocol/users.h"
-#include "testutil.h"
+#include "trustfixture.h"
 
-#include <QTemporaryDir>
-#include <QTest>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 using namespace vigil::protocol;
 using nlohmann::json;
@@ -24,40 +14,9 @@ using vigil::test::sampleDecision;
 using vigil::test::sampleRequest;
 using vigil::test::writeText;
 
-namespace {
+using namespace vigil::test::trust;
 
-std::vector<json> events(const std::string &run)
-{
-    std::vector<json> out;
-    for (const std::string &line : vigil::test::lines(readText(run + "/events.jsonl")))
-        out.push_back(json::parse(line));
-    return out;
-}
-
-std::vector<json> eventsOfType(const std::string &run, std::string_view type)
-{
-    std::vector<json> out;
-    for (const json &e : events(run)) {
-        if (e["type"] == type)
-            out.push_back(e);
-    }
-    return out;
-}
-
-std::vector<std::string> refusedFiles(const std::string &cpDir)
-{
-    std::vector<std::string> out;
-    for (const auto &e : std::filesystem::directory_iterator(cpDir)) {
-        const std::string name = e.path().filename().string();
-        if (name.rfind("decision.refused-", 0) == 0)
-            out.push_back(name);
-    }
-    return out;
-}
-
-} // namespace
-
-class TestTrust : public QObject
+class TestTrust : public QObject, public TrustRun
 {
     Q_OBJECT
 
@@ -76,43 +35,11 @@ private Q_SLOTS:
     void ackNeedsValidDecision();
     void scanReportsEverything();
     void resolveUidFallsBackToId();
-
-private:
-    Request post(Request r);
-    void writeDecision(const Decision &d, uid_t owner = ::geteuid());
-
-    std::unique_ptr<QTemporaryDir> m_tmp;
-    std::string m_run;
-    std::optional<RunDir> m_rd;
 };
 
 void TestTrust::init()
 {
-    m_tmp = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_tmp->isValid());
-    m_run = m_tmp->path().toStdString() + "/run-a";
-    QVERIFY(initRun(m_run, RunInfo{"run-a", "wf", now(), ::geteuid(), false}).ok());
-    auto rd = RunDir::open(m_run);
-    QVERIFY(rd.ok());
-    m_rd.emplace(std::move(*rd));
-}
-
-Request TestTrust::post(Request r)
-{
-    r.approvers.clear();
-    r.approverUids.clear();
-    auto posted = postCheckpoint(*m_rd, r);
-    if (!posted)
-        qFatal("post failed: %s", posted.error().message.c_str());
-    return posted->request;
-}
-
-void TestTrust::writeDecision(const Decision &d, uid_t owner)
-{
-    const std::string path = m_run + "/" + RunLayout::decision(d.checkpoint);
-    QVERIFY(createFileNoClobber(path, serializeDecision(d), 0600).ok());
-    if (owner != ::geteuid())
-        QVERIFY(::chown(path.c_str(), owner, owner) == 0);
+    setUp();
 }
 
 void TestTrust::postIsNoClobberAndIdempotent()
@@ -201,6 +128,12 @@ void TestTrust::refusedDecisions_data()
     QTest::newRow("oversized") << QStringLiteral("big") << QStringLiteral("over the limit");
     QTest::newRow("newer major") << QStringLiteral("major")
                                  << QStringLiteral("has format version 2.0");
+    // The decider saw other metrics than the file now holds (evidenceVerified has more).
+    QTest::newRow("tampered evidence hash")
+        << QStringLiteral("evidence")
+        << QStringLiteral("tampered evidence: evidence_sha256 does not match the metrics of "
+                          "checkpoint \"lr-check\" as they are now: the bytes of "
+                          "metrics/loss.csv (first 16 bytes) differ");
 }
 
 void TestTrust::refusedDecisions()
@@ -220,6 +153,11 @@ void TestTrust::refusedDecisions()
         d.option = "explode";
     } else if (how == QStringLiteral("bounds")) {
         d.params = {{"lr", 99.0}};
+    } else if (how == QStringLiteral("evidence")) {
+        writeMetrics("step,loss\n1,0.5\n");
+        d.evidenceSha256 = desktopEvidenceHash({{"metrics/loss.csv", "step,loss\n1,0.5\n"}});
+        d.evidenceBytes = std::vector<std::int64_t>{16};
+        writeMetrics("step,loss\n1,0.1\n2,0.4\n"); // the first 16 bytes differ
     } else if (how == QStringLiteral("replay-run")) {
         // The same question in another run: its own nonce, its own decision.
         const std::string otherRun = m_tmp->path().toStdString() + "/run-b";

@@ -10,6 +10,7 @@
 #include "../common/vigiljob.h"
 #include "../ssh/sshtesthelpers.h"
 #include "protocol/decision.h"
+#include "runs/evidence.h"
 #include "sites/site.h"
 #include "store/store.h"
 #include "storetest.h"
@@ -33,6 +34,8 @@ private Q_SLOTS:
     void decisionGoesThroughTheOutbox();
     void decisionOnTheSiteIsConfirmedNotRewritten();
     void decidesWithoutAStore();
+    void evidenceBytesReachTheJob_data();
+    void evidenceBytesReachTheJob();
 
 private:
     QString runDir(const QString &id) const { return m_root + QLatin1Char('/') + id; }
@@ -218,6 +221,85 @@ void TestOutboxLocal::decidesWithoutAStore()
     VIGIL_VERIFY_OK(won);
     QVERIFY(won->won);
     QVERIFY(QFile::exists(decisionFile(QStringLiteral("run-3"), QStringLiteral("epoch-1"))));
+}
+
+void TestOutboxLocal::evidenceBytesReachTheJob_data()
+{
+    QTest::addColumn<QString>("run");
+    QTest::addColumn<QByteArray>("after"); // the metric file when the job looks
+    QTest::addColumn<bool>("applied");
+    QTest::newRow("the file grew: applied")
+        << QStringLiteral("run-e1") << QByteArray("step,loss\n1,0.5\n2,0.4\n") << true;
+    QTest::newRow("tampered evidence hash: refused and logged")
+        << QStringLiteral("run-e2") << QByteArray("step,loss\n1,0.1\n2,0.4\n") << false;
+}
+
+// A decision queued with its evidence (hash and byte counts, as the review
+// dialog records them), sent from the outbox by a supervisor that starts on
+// it: decision.json carries both, and the job checks them against its file.
+void TestOutboxLocal::evidenceBytesReachTheJob()
+{
+    QFETCH(QString, run);
+    QFETCH(QByteArray, after);
+    QFETCH(bool, applied);
+    runVigilJob({QStringLiteral("init-run"), QStringLiteral("--run-dir"), runDir(run),
+                 QStringLiteral("--run-id"), run});
+    runVigilJob(checkpointArgs(runDir(run), QStringLiteral("train"), QStringLiteral("cp"),
+                               {QStringLiteral("--metrics"), QStringLiteral("loss.csv")}));
+    const QString metrics = runDir(run) + QStringLiteral("/loss.csv");
+    const QByteArray seen("step,loss\n1,0.5\n");
+    auto writeMetrics = [&](const QByteArray &bytes) {
+        QFile f(metrics);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(f.write(bytes), bytes.size());
+    };
+    writeMetrics(seen);
+    const QList<std::pair<QString, QByteArray>> files{{QStringLiteral("loss.csv"), seen}};
+    const QString storePath = m_home.filePath(run + QStringLiteral(".sqlite"));
+    {
+        Store store(storePath);
+        OutboxEntry e;
+        e.decisionId = QString(32, QLatin1Char('7'));
+        e.site = QStringLiteral("here");
+        e.runId = run;
+        e.checkpointId = QStringLiteral("cp");
+        e.option = QStringLiteral("go");
+        e.decidedBy = QStringLiteral("ana");
+        e.clientHost = QStringLiteral("laptop");
+        e.evidenceSha256 = evidenceSha256(files);
+        e.evidenceBytes = evidenceBytes(files);
+        QCOMPARE(e.evidenceBytes, QStringLiteral("[16]"));
+        e.decidedAt = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch(), Qt::UTC);
+        VIGIL_VERIFY_OK(
+            await<void>([&](QObject *ctx, Callback<void> cb) { store.queueDecision(e, ctx, cb); }));
+    }
+    Store store(storePath);
+    auto sup = supervisor(&store); // connects, then sends its outbox
+    QTRY_COMPARE_WITH_TIMEOUT(outboxOf(store).value(0).state, OutboxEntry::State::Confirmed, 15000);
+    QCOMPARE(auditOf(store).value(0).evidenceBytes, QStringLiteral("[16]"));
+    QFile file(decisionFile(run, QStringLiteral("cp")));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    auto onSite = protocol::parseDecision(file.readAll().toStdString());
+    QVERIFY2(onSite.ok(), onSite.errorString().c_str());
+    QVERIFY(onSite->evidenceBytes == std::vector<std::int64_t>{16});
+    QCOMPARE(QString::fromStdString(onSite->evidenceSha256), evidenceSha256(files));
+
+    writeMetrics(after);
+    const QByteArray out = runVigilJob({QStringLiteral("decision"), QStringLiteral("--run-dir"),
+                                        runDir(run), QStringLiteral("--id"), QStringLiteral("cp")},
+                                       applied ? 0 : 3);
+    QFile events(runDir(run) + QStringLiteral("/events.jsonl"));
+    QVERIFY(events.open(QIODevice::ReadOnly));
+    const QByteArray log = events.readAll();
+    if (applied) {
+        QCOMPARE(out, QByteArray("go\n"));
+        QVERIFY(!log.contains("decision_refused"));
+    } else {
+        QVERIFY(out.isEmpty());
+        QVERIFY2(log.contains("\"type\":\"decision_refused\"") &&
+                     log.contains("tampered evidence") && log.contains("loss.csv (first 16 bytes)"),
+                 log.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestOutboxLocal)

@@ -30,6 +30,7 @@ OutboxEntry decision(const QString &id, const QString &option = QStringLiteral("
     e.decidedBy = QStringLiteral("ana");
     e.clientHost = QStringLiteral("laptop-7");
     e.evidenceSha256 = QString(64, QLatin1Char('a'));
+    e.evidenceBytes = QStringLiteral("[120,4096]");
     e.decidedAt = QDateTime(QDate(2026, 3, 1), QTime(14, 5, 9), Qt::UTC);
     return e;
 }
@@ -142,6 +143,7 @@ private Q_SLOTS:
         QCOMPARE(out->first().attempts, 1);
         QCOMPARE(out->first().decidedAt, QDateTime(QDate(2026, 3, 1), QTime(14, 5, 9), Qt::UTC));
         QVERIFY(out->first().winnerBy.isEmpty());
+        QVERIFY(out->first().evidenceBytes.isEmpty()); // none recorded before version 4
         auto history =
             STORE_AWAIT(QList<JobStateChange>, store.jobHistory(QStringLiteral("cluster"),
                                                                 QStringLiteral("42"), ctx_, cb_));
@@ -394,6 +396,7 @@ private Q_SLOTS:
         QCOMPARE(row.decidedBy, QStringLiteral("ana"));
         QCOMPARE(row.clientHost, QStringLiteral("laptop-7"));
         QCOMPARE(row.evidenceSha256, QString(64, QLatin1Char('a')));
+        QCOMPARE(row.evidenceBytes, QStringLiteral("[120,4096]")); // with the hash they describe
         QCOMPARE(row.params, QStringLiteral("{\"lr\":0.01}"));
         QCOMPARE(row.comment, QStringLiteral("plateau"));
         QCOMPARE(row.decidedAt, QDateTime(QDate(2026, 3, 1), QTime(14, 5, 9), Qt::UTC));
