@@ -156,6 +156,7 @@ void Command::doLaunch()
     auto *launcher = new Launcher(m_supervisor, m_workflow, this);
     if (m_sitesOverridden)
         launcher->setWorkflowText(workflowToToml(m_workflow));
+    launcher->setResume(isSet(QStringLiteral("resume")));
     connect(launcher, &Launcher::progress, this,
             [](const QString &m) { std::fprintf(stderr, "%s\n", m.toLocal8Bit().constData()); });
     launcher->start(option(QStringLiteral("run")), [this](Result<LaunchResult> r) {

@@ -18,7 +18,9 @@ QString commandsHelp()
                "  validate WORKFLOW [--json]        check a workflow file: every problem as\n"
                "                                    FILE:LINE:COLUMN: what (connects to no site)\n"
                "  launch WORKFLOW [--follow]        start a run; prints the run id and job ids\n"
-               "                                    (--follow: then follow it, as below)\n"
+               "                                    (--follow: then follow it, as below;\n"
+               "                                    --resume --run RUN: finish an interrupted\n"
+               "                                    launch of RUN)\n"
                "  follow [WORKFLOW] RUN [--site S]  run the engine on a run until it ends: one "
                "line\n"
                "                                    per task state, action and lease change; "
@@ -152,6 +154,10 @@ void addOptions(QCommandLineParser &p)
         {QStringLiteral("replace"), QStringLiteral("site add: replace a site of that name.")},
         {QStringLiteral("follow"),
          QStringLiteral("launch: then follow the new run (the engine, as `follow RUN`).")},
+        {QStringLiteral("resume"),
+         QStringLiteral("launch --run RUN: resume an interrupted launch of RUN (the same "
+                        "workflow); each task is looked up before it is submitted, so none is "
+                        "submitted twice.")},
         {QStringLiteral("lease-heartbeat"),
          QStringLiteral("follow: the engine's lease heartbeat in milliseconds, 200-600000 "
                         "(default 10000; another engine takes a lease over after 3 missed "

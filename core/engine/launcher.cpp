@@ -4,10 +4,12 @@
 #include "logging.h"
 #include "protocol/format.h"
 #include "protocol/ids.h"
+#include "protocol/run.h"
 #include "protocol/timeutil.h"
 #include "shellquote.h"
 #include "sites/container.h"
 #include "sites/site.h"
+#include "submitter.h"
 #include "supervisor.h"
 
 #include <QDateTime>
@@ -212,6 +214,11 @@ Result<QByteArray> Launcher::jobScript(const TaskSpec &task, const SiteSpec &sit
 void Launcher::start(const QString &runId, Callback<LaunchResult> done)
 {
     m_done = std::move(done);
+    if (m_resume && runId.isEmpty()) {
+        fail(Error(tr("resuming a launch needs the run id of the interrupted launch"),
+                   Error::Kind::Malformed));
+        return;
+    }
     m_result.runId = runId.isEmpty() ? makeRunId(m_workflow.name) : runId;
     if (auto ok = protocol::validateId(m_result.runId.toStdString(), "run id"); !ok) {
         fail(Error(QString::fromStdString(ok.errorString()), Error::Kind::Malformed));
@@ -231,6 +238,8 @@ void Launcher::start(const QString &runId, Callback<LaunchResult> done)
         if (!m_supervisor->site(name))
             m_supervisor->addSite(*m_workflow.site(name));
     }
+    // Said first: a launch interrupted after this line is resumed by this id.
+    Q_EMIT progress(tr("Launching run %1").arg(m_result.runId));
     prepareSites(0);
 }
 
@@ -285,10 +294,22 @@ void Launcher::prepareSites(int index)
                                : r.error());
                         return;
                     }
-                    // A run id names one run: never launch into an existing one.
+                    // A run id names one run: never launch into an existing
+                    // one, but for resuming its own interrupted launch.
                     const auto out = nlohmann::json::parse(r->out.toStdString(), nullptr, false);
-                    if (!out.is_object() || !out.value("created", false)) {
-                        fail(Error(tr("run %1 already exists on %2 (%3): choose another run id")
+                    if (!out.is_object() || !out.contains("created")) {
+                        fail(Error(tr("cannot create the run directory %1 on %2: vigil-job "
+                                      "printed \"%3\"")
+                                       .arg(dir, site->name(),
+                                            QString::fromUtf8(r->out.left(200)).trimmed()),
+                                   Error::Kind::Malformed));
+                        return;
+                    }
+                    const bool created = out.value("created", false);
+                    if (!created && !m_resume) {
+                        fail(Error(tr("run %1 already exists on %2 (%3): choose another run id, "
+                                      "or resume its interrupted launch (vigilctl launch "
+                                      "--resume --run %1)")
                                        .arg(m_result.runId, site->name(), dir),
                                    Error::Kind::AlreadyExists));
                         return;
@@ -303,10 +324,50 @@ void Launcher::prepareSites(int index)
                             if (in.fromTask.isEmpty() && !files.contains(in.path))
                                 files << in.path;
                     }
-                    uploadInputs(site, files, [this, index] { prepareSites(index + 1); });
+                    auto upload = [this, site, files, index] {
+                        uploadInputs(site, files, [this, index] { prepareSites(index + 1); });
+                    };
+                    if (created) {
+                        if (!m_createdAt.isValid())
+                            m_createdAt = QDateTime::currentDateTimeUtc();
+                        upload();
+                    } else {
+                        checkResumable(site, upload);
+                    }
                 });
             });
     });
+}
+
+void Launcher::checkResumable(Site *site, std::function<void()> next)
+{
+    Q_EMIT progress(tr("Resuming the launch of run %1 on %2").arg(m_result.runId, site->name()));
+    m_supervisor->readRunFile(
+        site->name(), m_result.runId, QStringLiteral("run.json"), 1024 * 1024, this,
+        [this, site, next = std::move(next)](Result<QByteArray> text) {
+            if (!text) {
+                fail(text.error());
+                return;
+            }
+            const auto info = protocol::parseRunInfo(text->toStdString());
+            if (!info) {
+                fail(Error(QString::fromStdString(info.errorString()), Error::Kind::Malformed));
+                return;
+            }
+            if (QString::fromStdString(info->workflowName) != m_workflow.name) {
+                fail(Error(tr("run %1 on %2 is a run of workflow \"%3\", not of \"%4\": it "
+                              "cannot be resumed with this workflow")
+                               .arg(m_result.runId, site->name(),
+                                    QString::fromStdString(info->workflowName), m_workflow.name),
+                           Error::Kind::AlreadyExists));
+                return;
+            }
+            const QDateTime created =
+                QDateTime::fromSecsSinceEpoch(info->createdAt.time_since_epoch().count(), Qt::UTC);
+            if (!m_createdAt.isValid() || created < m_createdAt)
+                m_createdAt = created;
+            next();
+        });
 }
 
 void Launcher::uploadInputs(Site *site, QStringList files, std::function<void()> next)
@@ -332,9 +393,39 @@ void Launcher::uploadInputs(Site *site, QStringList files, std::function<void()>
     const QString dir = site->runDirectory(m_result.runId);
     const QString target =
         dir + QLatin1Char('/') + (isWorkflow ? QStringLiteral("workflow.toml") : rel);
-    Q_EMIT progress(tr("Uploading %1 to %2").arg(rel, site->name()));
-    const QString parent = QFileInfo(target).path();
     const quint32 mode = QFileInfo(f).isExecutable() ? 0700 : 0600;
+    if (isWorkflow && m_resume) {
+        // The run's first revision: uploaded once; a resumed launch must be
+        // of the same text (every engine follows what was uploaded).
+        const QString local = f.fileName();
+        m_supervisor->readRunFile(
+            site->name(), m_result.runId, QStringLiteral("workflow.toml"), kMaxInputBytes, this,
+            [=, this](Result<QByteArray> remote) {
+                if (remote && *remote != data) {
+                    fail(Error(tr("run %1 on %2 was launched from another version of the "
+                                  "workflow (its workflow.toml differs from %3): it cannot be "
+                                  "resumed with this one")
+                                   .arg(m_result.runId, site->name(), local),
+                               Error::Kind::AlreadyExists));
+                } else if (remote) {
+                    uploadInputs(site, files, next); // there already
+                } else if (remote.error().kind != Error::Kind::NotFound) {
+                    fail(remote.error());
+                } else {
+                    upload(site, target, data, mode,
+                           [=, this] { uploadInputs(site, files, next); });
+                }
+            });
+        return;
+    }
+    Q_EMIT progress(tr("Uploading %1 to %2").arg(rel, site->name()));
+    upload(site, target, data, mode, [=, this] { uploadInputs(site, files, next); });
+}
+
+void Launcher::upload(Site *site, const QString &target, const QByteArray &data, quint32 mode,
+                      std::function<void()> next)
+{
+    const QString parent = QFileInfo(target).path();
     site->transport()->makeDirectories(parent, 0700, this, [=, this](Result<void> mk) {
         if (!mk) {
             fail(mk.error());
@@ -345,7 +436,7 @@ void Launcher::uploadInputs(Site *site, QStringList files, std::function<void()>
                 fail(w.error());
                 return;
             }
-            uploadInputs(site, files, next);
+            next();
         });
     });
 }
@@ -399,34 +490,61 @@ void Launcher::submitTask(int index)
                 s.resources.qos = site->spec().qos; // sbatchArgs takes no site defaults for it
             for (const QString &dep : task.after)   // each submitted before, on this site
                 s.afterOk << m_result.jobIds.value(dep);
+            // A process site records the start (attempt-0.pid, created
+            // no-clobber): a resumed launch finds it instead of starting
+            // the task again.
+            s.recordDirectory = taskDir;
             Q_EMIT progress(tr("Submitting %1 to %2").arg(task.name, site->name()));
-            site->submit(s, this, [=, this](Result<QString> id) {
-                if (!id) {
-                    fail(Error(tr("submitting task %1 to %2 failed: %3")
-                                   .arg(task.name, site->name(), id.errorString())));
-                    return;
-                }
-                qCInfo(lcEngine).noquote()
-                    << "submitted" << task.name << "as job" << *id << "on" << site->name();
-                m_result.jobIds.insert(task.name, *id);
-                // The run directory records the job id at once, so that every
-                // desktop can follow the job before the task itself reports.
-                const QString jobId = *id;
-                site->transport()->writeFileAtomic(
-                    taskDir + QStringLiteral("/submission.json"),
-                    submissionJson(site->name(), jobId), 0600, this, [=, this](Result<void> rec) {
-                        if (!rec) {
-                            fail(Error(
-                                tr("task %1 was submitted as job %2 on %3, but recording it in "
-                                   "the run directory failed: %4")
-                                    .arg(task.name, jobId, site->name(), rec.errorString())));
-                            return;
-                        }
-                        submitTask(index + 1);
-                    });
-            });
+            if (!m_resume) {
+                site->submit(s, this, [=, this](Result<QString> id) {
+                    if (!id) {
+                        fail(Error(tr("submitting task %1 to %2 failed: %3")
+                                       .arg(task.name, site->name(), id.errorString())));
+                        return;
+                    }
+                    submitted(index, site, taskDir, *id, false);
+                });
+                return;
+            }
+            const JobLookup lookup{m_result.runId, task.name, dir, taskDir,
+                                   m_createdAt.addSecs(-60)};
+            engine::submitOnce(
+                site, s, lookup, {}, this, [=, this](Result<engine::SubmitOutcome> out) {
+                    if (!out) {
+                        fail(Error(tr("submitting task %1 to %2 failed: %3")
+                                       .arg(task.name, site->name(), out.errorString())));
+                        return;
+                    }
+                    submitted(index, site, taskDir, out->jobId, out->adopted);
+                });
         });
     });
+}
+
+void Launcher::submitted(int index, Site *site, const QString &taskDir, const QString &jobId,
+                         bool adopted)
+{
+    const QString task = m_order[index].name;
+    if (adopted)
+        Q_EMIT progress(tr("Task %1 is job %2 on %3 already: adopted, not submitted again")
+                            .arg(task, jobId, site->name()));
+    else
+        qCInfo(lcEngine).noquote()
+            << "submitted" << task << "as job" << jobId << "on" << site->name();
+    m_result.jobIds.insert(task, jobId);
+    // The run directory records the job id at once, so that every desktop
+    // can follow the job before the task itself reports.
+    site->transport()->writeFileAtomic(
+        taskDir + QStringLiteral("/submission.json"), submissionJson(site->name(), jobId), 0600,
+        this, [=, this](Result<void> rec) {
+            if (!rec) {
+                fail(Error(tr("task %1 was submitted as job %2 on %3, but recording it in the "
+                              "run directory failed: %4")
+                               .arg(task, jobId, site->name(), rec.errorString())));
+                return;
+            }
+            submitTask(index + 1);
+        });
 }
 
 } // namespace vigil

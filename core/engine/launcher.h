@@ -4,6 +4,7 @@
 #include "result.h"
 #include "workflow/workflow.h"
 
+#include <QDateTime>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -47,6 +48,15 @@ public:
     // workflow's own text (workflowToToml()) when it differs from the file
     // (sites overridden at launch), so that every engine follows what runs.
     void setWorkflowText(QByteArray toml) { m_workflowText = std::move(toml); }
+    // Resume an interrupted launch of the run id given to start() (the
+    // launching process was killed, the machine went down): the run
+    // directory may exist already, but only as this workflow's run
+    // (run.json's workflow name; workflow.toml, once uploaded, the same
+    // text). Every task is looked up on its site before it is submitted
+    // (engine::submitOnce): a job the interrupted launch submitted is
+    // adopted and recorded, never submitted twice. A run that never got
+    // its run directory is launched afresh.
+    void setResume(bool resume) { m_resume = resume; }
 
     static QString makeRunId(const QString &workflowName);
     // The job script of a task (POSIX sh; every value quoted). A container
@@ -84,7 +94,13 @@ Q_SIGNALS:
 private:
     void prepareSites(int index);
     void uploadInputs(Site *site, QStringList files, std::function<void()> next);
+    void upload(Site *site, const QString &target, const QByteArray &data, quint32 mode,
+                std::function<void()> next);
     void submitTask(int index);
+    void submitted(int index, Site *site, const QString &taskDir, const QString &jobId,
+                   bool adopted);
+    // Resume: the existing run directory on `site` is this workflow's run.
+    void checkResumable(Site *site, std::function<void()> next);
     void fail(const Error &error);
 
     Supervisor *m_supervisor;
@@ -95,6 +111,8 @@ private:
     LaunchResult m_result;
     Callback<LaunchResult> m_done;
     QByteArray m_workflowText;
+    bool m_resume = false;
+    QDateTime m_createdAt; // resume: the run's creation (run.json), where jobs are searched from
 };
 
 } // namespace vigil

@@ -88,6 +88,51 @@ QStringList squeueArgs()
             QStringLiteral("-r"),     QStringLiteral("-o"),   fmt};
 }
 
+QStringList squeueTaskArgs()
+{
+    // %i id, %T state, %F array job id, %K array task id, %Z working
+    // directory, %k comment (last: it may hold anything).
+    const QString fmt =
+        QStringList{QStringLiteral("%i"), QStringLiteral("%T"), QStringLiteral("%F"),
+                    QStringLiteral("%K"), QStringLiteral("%Z"), QStringLiteral("%k")}
+            .join(kSepStr);
+    return {QStringLiteral("squeue"),
+            QStringLiteral("--me"),
+            QStringLiteral("-h"),
+            QStringLiteral("-r"),
+            QStringLiteral("--states=all"),
+            QStringLiteral("-o"),
+            fmt};
+}
+
+Result<QList<JobInfo>> parseSqueueTasks(const QByteArray &output, QStringList *workDirectories)
+{
+    const QString text = QString::fromUtf8(output);
+    QList<JobInfo> jobs;
+    int lineNo = 0;
+    for (QStringView line : splitLines(text)) {
+        ++lineNo;
+        const Fields f = splitFields(line, 6);
+        if (f.size() != 6 || f[0].isEmpty() || f[1].isEmpty())
+            return malformed(QStringLiteral("squeue"), lineNo, line);
+        JobInfo j;
+        j.jobId = f[0].toString();
+        j.state = f[1].toString();
+        if (f[3] != u"N/A" &&
+            (!splitArrayJobId(j.jobId, &j.arrayJobId, &j.arrayTaskId) || j.arrayJobId != f[2]))
+            return malformed(QStringLiteral("squeue"), lineNo, line);
+        QStringView run, task;
+        if (splitJobComment(f[5], &run, &task, &j.attempt)) {
+            j.runId = run.toString();
+            j.task = task.toString();
+        }
+        jobs << j;
+        if (workDirectories)
+            *workDirectories << f[4].toString();
+    }
+    return jobs;
+}
+
 // One QString for each distinct value of a column that repeats (states,
 // reasons, partitions, runs, tasks): 100,000 jobs share a handful of
 // strings instead of allocating their own (bench/jobsbench.cpp). The values

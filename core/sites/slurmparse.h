@@ -19,6 +19,15 @@ inline constexpr char16_t kSep = u'\x1f';
 // element of an array is one line ("123_4"), so one query sees all of them.
 QStringList squeueArgs();
 Result<QList<JobInfo>> parseSqueue(const QByteArray &output);
+// argv of the query before a submission (SlurmSite::findTaskJobs): every job
+// the controller holds, queued or ended within MinJobAge (300 s by default;
+// SLURM's accounting may not have those yet: slurmdbd lags by seconds), with
+// its working directory, so that a run of the same id in another run root
+// is not taken for this one.
+QStringList squeueTaskArgs();
+// Its lines: id, state, array ids, run, task and attempt (from the comment);
+// `workDirectories` gets each job's working directory.
+Result<QList<JobInfo>> parseSqueueTasks(const QByteArray &output, QStringList *workDirectories);
 
 // argv of sacct for the given job ids (finished jobs that left squeue).
 QStringList sacctArgs(const QStringList &jobIds);

@@ -243,19 +243,27 @@ void SlurmSite::findTaskJobs(const JobLookup &lookup, QObject *context,
     auto mine = [lookup](const JobInfo &j) {
         return j.runId == lookup.runId && j.task == lookup.task;
     };
-    run(slurm::squeueArgs(), this,
+    // Every state, with the working directory: a job that ended a moment
+    // ago has left squeue's default view but may not be in sacct yet
+    // (tst_launch_kill found a task submitted twice that way: its first job
+    // ran for under a second), and the same run id may name a run in
+    // another run root.
+    run(slurm::squeueTaskArgs(), this,
         [this, lookup, ctx, mine, done = std::move(done)](Result<QByteArray> out) mutable {
             if (!ctx)
                 return;
-            auto queued = out ? slurm::parseSqueue(*out) : Result<QList<JobInfo>>(out.error());
+            QStringList queuedDirs;
+            auto queued = out ? slurm::parseSqueueTasks(*out, &queuedDirs)
+                              : Result<QList<JobInfo>>(out.error());
             if (!queued) {
                 done(queued.error());
                 return;
             }
             QList<JobInfo> found;
             QSet<QString> seen;
-            for (JobInfo &j : *queued) {
-                if (!mine(j))
+            for (qsizetype i = 0; i < queued->size(); ++i) {
+                JobInfo &j = (*queued)[i];
+                if (!mine(j) || queuedDirs.value(i) != lookup.runDirectory)
                     continue;
                 j.site = name();
                 seen.insert(j.jobId);

@@ -13,8 +13,10 @@
 #include <QFile>
 #include <QHash>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QString>
 #include <QTest>
+#include <pwd.h>
 
 namespace vigil::test {
 
@@ -60,6 +62,25 @@ struct SandboxEnv
         return ok;
     }
     QString value(const QString &name) const { return values.value(name); }
+
+    // A fresh run root for one test: "PREFIX-<random hex>" in the sandbox
+    // user's home (run_root in a workflow takes the name; the test reads
+    // and removes the absolute path). Empty when the user is unknown.
+    struct RunRoot
+    {
+        QString name;     // relative to the home
+        QString absolute; // as root sees it
+    };
+    RunRoot freshRunRoot(const QString &prefix) const
+    {
+        const passwd *pw = ::getpwnam(user.toLocal8Bit().constData());
+        if (!pw)
+            return {};
+        const QString name =
+            prefix + QStringLiteral("-%1").arg(QRandomGenerator::global()->generate(), 8, 16,
+                                               QLatin1Char('0'));
+        return {name, QString::fromLocal8Bit(pw->pw_dir) + QLatin1Char('/') + name};
+    }
 
     static QString directory()
     {

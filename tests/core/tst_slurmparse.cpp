@@ -366,6 +366,49 @@ private Q_SLOTS:
         QVERIFY(bad.errorString().contains(QStringLiteral("invalid partition")));
     }
 
+    void taskQuerySeesEndedJobsAndTheirDirectories()
+    {
+        const QStringList a = slurm::squeueTaskArgs();
+        QVERIFY(a.contains(QStringLiteral("--states=all"))); // ended jobs too (MinJobAge)
+        QVERIFY(a.last().endsWith(QStringLiteral("%k")));    // the comment, last
+        const QString sep = QString(QChar(slurm::kSep));
+        const QByteArray out =
+            QStringList{
+                QStringList{QStringLiteral("846"), QStringLiteral("COMPLETED"),
+                            QStringLiteral("846"), QStringLiteral("N/A"),
+                            QStringLiteral("/home/a/runs/r1"),
+                            slurm::jobComment(QStringLiteral("r1"), QStringLiteral("prep"), 2)}
+                    .join(sep),
+                QStringList{QStringLiteral("900_3"), QStringLiteral("RUNNING"),
+                            QStringLiteral("900"), QStringLiteral("3"),
+                            QStringLiteral("/home/b/runs/r1"),
+                            QStringLiteral("free text") + sep + QStringLiteral("more")}
+                    .join(sep)}
+                .join(QLatin1Char('\n'))
+                .toUtf8();
+        QStringList dirs;
+        const auto jobs = slurm::parseSqueueTasks(out, &dirs);
+        QVERIFY2(jobs, qPrintable(jobs.errorString()));
+        QCOMPARE(jobs->size(), 2);
+        QCOMPARE(dirs, (QStringList{QStringLiteral("/home/a/runs/r1"),
+                                    QStringLiteral("/home/b/runs/r1")}));
+        QCOMPARE(jobs->at(0).state, QStringLiteral("COMPLETED"));
+        QCOMPARE(jobs->at(0).runId, QStringLiteral("r1"));
+        QCOMPARE(jobs->at(0).task, QStringLiteral("prep"));
+        QCOMPARE(jobs->at(0).attempt, 2);
+        QCOMPARE(jobs->at(1).submittedId(), QStringLiteral("900"));
+        QVERIFY(jobs->at(1).runId.isEmpty()); // not a Vigil comment
+        // An array id that disagrees with %F: an error naming the line.
+        const auto bad = slurm::parseSqueueTasks(
+            QStringList{QStringLiteral("900_3"), QStringLiteral("RUNNING"), QStringLiteral("901"),
+                        QStringLiteral("3"), QStringLiteral("/d"), QString()}
+                .join(sep)
+                .toUtf8(),
+            nullptr);
+        QVERIFY(!bad);
+        QVERIFY(bad.errorString().contains(QStringLiteral("line 1")));
+    }
+
     void queryArgvIsExplicit()
     {
         const QStringList a = slurm::squeueArgs();

@@ -22,7 +22,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-#include <pwd.h>
 
 using namespace vigil::test;
 
@@ -63,12 +62,9 @@ void TestSlurmctldRestart::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY(!qEnvironmentVariable("VIGILCTL").isEmpty());
     QVERIFY(m_env.command(QStringLiteral("slurmctld-start"))); // whatever an earlier run left
-    const passwd *pw = ::getpwnam(m_env.user.toLocal8Bit().constData());
-    QVERIFY(pw);
-    const QString rootName =
-        QStringLiteral("vigil-ctld-test-%1")
-            .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
-    m_runRoot = QString::fromLocal8Bit(pw->pw_dir) + QLatin1Char('/') + rootName;
+    const SandboxEnv::RunRoot root = m_env.freshRunRoot(QStringLiteral("vigil-ctld-test"));
+    QVERIFY(!root.absolute.isEmpty());
+    m_runRoot = root.absolute;
     m_workflow = m_dir.filePath(QStringLiteral("workflow.toml"));
     QVERIFY(writeFile(m_workflow,
                       QStringLiteral("[workflow]\nname = \"ctld-restart\"\n"
@@ -80,7 +76,7 @@ void TestSlurmctldRestart::initTestCase()
                                      "[tasks.after]\nsite = \"cluster\"\nafter = [\"long\"]\n"
                                      "command = [\"true\"]\n"
                                      "[tasks.after.resources]\ntime = \"00:05:00\"\n")
-                          .arg(m_env.hostAlias, rootName)
+                          .arg(m_env.hostAlias, root.name)
                           .toUtf8()));
 }
 
