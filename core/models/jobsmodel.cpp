@@ -31,8 +31,7 @@ qint64 JobsModel::timeLeftAt(int row, qint64 nowMs) const
 
 bool JobsModel::hasTickingRows() const
 {
-    return std::any_of(m_rows.cbegin(), m_rows.cend(),
-                       [](const std::unique_ptr<Row> &r) { return r->ticking; });
+    return m_tickingRows > 0;
 }
 
 QList<JobInfo> JobsModel::jobs() const

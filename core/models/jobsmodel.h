@@ -131,6 +131,7 @@ private:
 
     // Every row, in arrival order.
     std::vector<std::unique_ptr<Row>> m_rows;
+    qsizetype m_tickingRows = 0; // rows whose ticking is true: asked once a second
     // The rows that pass the filter, in the view's order.
     std::vector<Row *> m_view;
     mutable bool m_numbered = true; // every visible Row::viewRow is its index in m_view

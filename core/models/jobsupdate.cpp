@@ -75,6 +75,7 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
             row->job.site = site;
             row->reportedAt = nowMs;
             row->ticking = jobrows::ticking(row->job);
+            m_tickingRows += row->ticking ? 1 : 0;
             row->seen = stamp;
             continue;
         }
@@ -93,6 +94,7 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
         old = std::move(now);
         row->reportedAt = nowMs;
         row->ticking = jobrows::ticking(old);
+        m_tickingRows += int(row->ticking) - int(wasTicking);
 
         // In place, or to another place: its key moved, or the filter took it in or out.
         const bool accepted = accepts(*row, nowMs);
@@ -120,6 +122,7 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
     });
     for (Row *r : gone) {
         r->gone = true;
+        m_tickingRows -= r->ticking ? 1 : 0;
         r->leaving = r->visible;
         known.remove(r);
     }
