@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sshjumpconfig.h"
 
+#include "core/localuser.h"
 #include "core/logging.h"
 
 #include <QDir>
@@ -8,7 +9,6 @@
 #include <QFileInfo>
 #include <QScopeGuard>
 #include <glob.h>
-#include <pwd.h>
 #include <unistd.h>
 
 namespace vigil::ssh {
@@ -16,13 +16,6 @@ namespace vigil::ssh {
 namespace {
 
 constexpr int kMaxIncludeDepth = 16; // as OpenSSH's READCONF_MAX_DEPTH
-
-QString localUserName()
-{
-    if (const passwd *pw = ::getpwuid(::getuid()); pw && pw->pw_name)
-        return QString::fromLocal8Bit(pw->pw_name);
-    return qEnvironmentVariable("USER");
-}
 
 QString expandTilde(const QString &path)
 {
