@@ -28,7 +28,7 @@ using namespace vigil::test;
 
 namespace {
 
-// The runs the local store (this test's VIGIL_STORE_PATH) says the desktop follows.
+// The runs the local store (VIGIL_STORE_PATH, set by initTestCase) says the desktop follows.
 QStringList followedRuns()
 {
     vigil::Store store;
@@ -89,6 +89,10 @@ private Q_SLOTS:
         m_env = SandboxEnv::load();
         QVERIFY2(m_env.ok(), qPrintable(m_env.error));
         QVERIFY(m_dir.isValid());
+        // A store of this run alone, for vigilctl and followedRuns(): the one
+        // ctest names outlives the run, and a failed run left runs in it.
+        qputenv("VIGIL_STORE_PATH",
+                QFile::encodeName(m_dir.filePath(QStringLiteral("store.sqlite"))));
         m_workflow = m_dir.filePath(QStringLiteral("workflow.toml"));
         QFile wf(m_workflow);
         QVERIFY(wf.open(QIODevice::WriteOnly));
