@@ -3,10 +3,12 @@
 
 // Shared by the hostile-name tests (tst_hostile_exec, tst_hostile_ids,
 // tst_hostile_listings): the values thrown at the system, a private directory
-// on the sandbox with vigil-job in it, and the /tmp/pwned-* markers that a
-// value which got executed would leave behind.
+// on the sandbox with vigil-job in it, the /tmp/pwned-* markers that a
+// value which got executed would leave behind, and a snapshot of what the
+// sandbox user could write, taken before the test and compared after it.
 
 #include "../ssh/sshtesthelpers.h"
+#include "hostilesnapshot.h"
 #include "protocol/text.h"
 #include "vigilctlrunner.h"
 
@@ -146,7 +148,27 @@ public:
         m_abs = m_t->homeDirectory() + QLatin1Char('/') + m_rel;
         m_markerName = u"pwned-"_s + tag;
         m_marker = u"/tmp/"_s + m_markerName;
+
+        // Before anything is made: what the sandbox user could write.
+        auto uid = execWait(*m_t, {u"id"_s, u"-u"_s});
+        VIGIL_VERIFY_OK(uid);
+        m_uid = QString::fromLatin1(uid->out.trimmed());
+        QVERIFY2(uid->exitCode == 0 && !m_uid.isEmpty(), uid->err.constData());
+        auto before = takeFsSnapshot(*m_t, snapshotRoots(), m_uid, m_abs);
+        VIGIL_VERIFY_OK(before);
+        m_before = *before;
+        qInfo("snapshot of %lld entries below %s (%lld gone while find walked)",
+              static_cast<long long>(m_before.entries.size()),
+              qPrintable(snapshotRoots().join(u' ')),
+              static_cast<long long>(m_before.vanishedMidWalk.size()));
+
         VIGIL_VERIFY_OK(mkdirWait(*m_t, m_rel, 0700));
+        // Making the test's directory changed the home directory's times:
+        // they are taken again, so that any later change shows.
+        auto home = takeFsSnapshot(*m_t, {m_t->homeDirectory()}, m_uid, {}, true);
+        VIGIL_VERIFY_OK(home);
+        m_before.entries.insert(m_t->homeDirectory().toUtf8(),
+                                home->entries.value(m_t->homeDirectory().toUtf8()));
 
         QFile bin(qEnvironmentVariable("VIGIL_JOB_BINARY"));
         QVERIFY2(bin.open(QIODevice::ReadOnly), qPrintable(bin.fileName()));
@@ -181,6 +203,55 @@ public:
             return {u"(cannot look for markers: %1)"_s.arg(r ? QString::fromUtf8(r->err)
                                                              : r.errorString())};
         return QString::fromUtf8(r->out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    }
+
+    // Where the sandbox user can write, one file system each. A walk of the
+    // whole machine as that user (find / -xdev -writable, and -user) found
+    // nothing else it owns or may write, but its terminals in /dev/pts.
+    QStringList snapshotRoots() const
+    {
+        return {m_t->homeDirectory(), u"/tmp"_s, u"/var/tmp"_s, u"/dev/shm"_s, u"/run/lock"_s};
+    }
+
+    // What appeared, vanished or changed outside the test's directory since
+    // setUpSandbox(), one line each; empty when nothing did.
+    QStringList writtenOutsideTestDirectory()
+    {
+        auto after = takeFsSnapshot(*m_t, snapshotRoots(), m_uid, m_abs);
+        if (!after)
+            return {u"(cannot take the snapshot: %1)"_s.arg(after.errorString())};
+        const QByteArray home = m_t->homeDirectory().toUtf8();
+        const QList<FsExclusion> excluded{
+            // The test's own directory: the run roots and every file the
+            // test makes.
+            {m_abs.toUtf8()},
+            // The helper deployed by a site on first use (Site::deployHelper,
+            // core/sites/site.cpp): bin/vigil-job-VERSION-HASH and
+            // python/VERSION-HASH/vigil_job.py, named by their content, so
+            // new ones come with every new build of the helper.
+            {home + "/.local/share/vigil"},
+            // Made (mkdir -p) by that deployment where it never ran; nothing
+            // below them but share/vigil is excluded.
+            {home + "/.local", false},
+            {home + "/.local/share", false},
+        };
+        QStringList changes = fsChanges(m_before, *after, excluded, m_uid);
+        if (changes.isEmpty())
+            return {};
+        if (const qsizetype more = changes.size() - 40; more > 0) {
+            changes.resize(40);
+            changes << u"... and %1 more"_s.arg(more);
+        }
+        if (!m_before.vanishedMidWalk.isEmpty() || !after->vanishedMidWalk.isEmpty())
+            changes << u"(gone while find walked, before: %1; after: %2)"_s.arg(
+                QString::fromUtf8(m_before.vanishedMidWalk.join(' ')),
+                QString::fromUtf8(after->vanishedMidWalk.join(' ')));
+        // Another program running as the sandbox user at the same time (a
+        // test run alongside this one) would explain a change: show them.
+        auto ps = execWait(*m_t, {u"ps"_s, u"-u"_s, m_uid, u"-o"_s, u"pid=,etimes=,args="_s});
+        changes << u"processes of %1 now:\n%2"_s.arg(
+            m_env.user, ps ? QString::fromUtf8(ps->out).trimmed() : ps.errorString());
+        return changes;
     }
 
     Result<ExecResult> helper(const QStringList &args)
@@ -238,6 +309,8 @@ protected:
     QString m_marker;     // /tmp/pwned-TAG
     QString m_markerName; // pwned-TAG: file names hold no '/', so theirs land in the home directory
     QString m_helper;     // vigil-job, uploaded into m_abs
+    QString m_uid;        // the sandbox user's numeric id
+    FsSnapshot m_before;  // what it could write, before the test
 };
 
 } // namespace vigil::test
@@ -247,4 +320,13 @@ protected:
     do {                                                                                           \
         const QStringList found_ = markersFound();                                                 \
         QVERIFY2(found_.isEmpty(), qPrintable(found_.join(u", "_s)));                              \
+    } while (false)
+
+// Fails the test function, listing them, if anything outside the test's
+// directory appeared, vanished or changed since setUpSandbox().
+#define VERIFY_NOTHING_WRITTEN_OUTSIDE()                                                           \
+    do {                                                                                           \
+        const QStringList written_ = writtenOutsideTestDirectory();                                \
+        QVERIFY2(written_.isEmpty(),                                                               \
+                 qPrintable(u"written outside %1:\n"_s.arg(m_abs) + written_.join(u'\n')));        \
     } while (false)

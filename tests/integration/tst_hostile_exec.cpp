@@ -44,6 +44,8 @@ private Q_SLOTS:
     void runRootWithSpacesAndQuotesEndToEnd();
     void runRootWithBackslashIsRefused();
     void nothingWasExecuted() { VERIFY_NO_MARKERS(); }
+    // Last: the snapshot taken in initTestCase() against the file system now.
+    void nothingWrittenOutsideTheTestDirectory() { VERIFY_NOTHING_WRITTEN_OUTSIDE(); }
 };
 
 void TestHostileExec::markerCheckWorks()

@@ -24,6 +24,8 @@ private Q_SLOTS:
     void idFields();
     void decideRefusesBadNames();
     void nothingWasExecuted() { VERIFY_NO_MARKERS(); }
+    // Last: the snapshot taken in initTestCase() against the file system now.
+    void nothingWrittenOutsideTheTestDirectory() { VERIFY_NOTHING_WRITTEN_OUTSIDE(); }
 };
 
 void TestHostileIds::idFields_data()

@@ -30,6 +30,8 @@ private Q_SLOTS:
     void requestTextFieldsStayIntact();
     void listingsOfHostileDirectoryNames();
     void nothingWasExecuted() { VERIFY_NO_MARKERS(); }
+    // Last: the snapshot taken in initTestCase() against the file system now.
+    void nothingWrittenOutsideTheTestDirectory() { VERIFY_NOTHING_WRITTEN_OUTSIDE(); }
 };
 
 void TestHostileListings::requestTextFieldsStayIntact()
