@@ -44,3 +44,11 @@ if(_san)
     target_compile_options(vigil_common INTERFACE ${_san})
     target_link_options(vigil_common INTERFACE ${_san})
 endif()
+
+# Every Qt executable calls this. In a ThreadSanitizer build it links in
+# core/tsanqt.cpp, which tells TSan about Qt's queued calls; otherwise nothing.
+function(vigil_qt_executable target)
+    if(TARGET vigil_tsan_qt)
+        target_link_libraries(${target} PRIVATE vigil_tsan_qt)
+    endif()
+endfunction()

@@ -34,20 +34,13 @@ public:
     QHash<StreamId, QProcess *> streams; // children of this worker
 };
 
-void LocalTransport::ThreadDeleter::operator()(QThread *t) const
+LocalTransport::LocalTransport(QObject *parent)
+    : Transport(parent), m_thread(newThread(QStringLiteral("vigil-local")))
 {
-    t->quit();
-    t->wait();
-    delete t;
-}
-
-LocalTransport::LocalTransport(QObject *parent) : Transport(parent), m_thread(new QThread)
-{
-    m_thread->setObjectName(QStringLiteral("vigil-local"));
     m_worker = new LocalWorker;
     m_worker->moveToThread(m_thread.get());
     connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread->start();
+    startThread(m_thread.get());
 }
 
 LocalTransport::~LocalTransport() = default;

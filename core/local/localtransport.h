@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/workerthread.h"
 #include "transport.h"
 
-#include <QThread>
 #include <atomic>
 #include <memory>
 
@@ -48,17 +48,13 @@ public:
 private:
     template <typename Fn> void post(Fn &&fn);
 
-    struct ThreadDeleter
-    {
-        void operator()(QThread *t) const;
-    };
     // Before m_thread: the worker thread is joined before these go.
     std::atomic<quint64> m_execs{0};
     std::atomic<quint64> m_fileOps{0};
     std::atomic<quint64> m_streams{0};
     std::atomic<quint64> m_payloadIn{0};
     StreamId m_nextStream = 1;
-    std::unique_ptr<QThread, ThreadDeleter> m_thread;
+    ThreadPtr m_thread;
     LocalWorker *m_worker = nullptr; // lives on m_thread, deleted with it
     State m_state = State::Disconnected;
 };

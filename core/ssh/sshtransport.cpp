@@ -2,11 +2,11 @@
 #include "sshtransport.h"
 
 #include "core/logging.h"
+#include "core/workerthread.h"
 #include "sftpops.h"
 #include "sshexec.h"
 #include "sshstream.h"
 #include "sshworker.h"
-#include "workerthread.h"
 
 #include <QMetaMethod>
 #include <QPointer>
@@ -18,10 +18,10 @@ constexpr int kFile = int(ssh::Operation::Kind::File);
 } // namespace
 
 SshTransport::SshTransport(SshTarget target, QObject *parent)
-    : Transport(parent), m_target(std::move(target)), m_thread(new QThread),
+    : Transport(parent), m_target(std::move(target)),
+      m_thread(newThread(QStringLiteral("ssh:%1").arg(m_target.host))),
       m_counters(std::make_shared<ssh::Counters>())
 {
-    m_thread->setObjectName(QStringLiteral("ssh:%1").arg(m_target.host));
     m_worker = new ssh::Worker(m_target, m_counters);
     m_worker->moveToThread(m_thread.get());
     connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
@@ -56,7 +56,7 @@ SshTransport::SshTransport(SshTarget target, QObject *parent)
         else
             answerPassphrase({});
     });
-    m_thread->start();
+    startThread(m_thread.get());
 }
 
 SshTransport::~SshTransport()

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "core/transport.h"
+#include "core/workerthread.h"
 #include "sshtarget.h"
-#include "workerthread.h"
 
 namespace vigil {
 
@@ -85,7 +85,7 @@ private:
     State m_state = State::Disconnected;
     QString m_home;
     ssh::Worker *m_worker = nullptr; // lives on m_thread, deleted there when it ends
-    ssh::ThreadPtr m_thread;
+    ThreadPtr m_thread;
     std::shared_ptr<ssh::Counters> m_counters;
     StreamId m_nextStream = 1;
 };

@@ -27,20 +27,12 @@ namespace {
 QPointer<Store> g_applicationStore;
 } // namespace
 
-void Store::ThreadStopper::operator()(QThread *thread) const
-{
-    // The store's last call (queued by ~Store) quits the thread's event loop:
-    // every call made before it has run by then.
-    thread->wait();
-    delete thread;
-}
-
 Store::Store(QString path, QObject *parent)
-    : QObject(parent), m_path(std::move(path)), m_worker(new StoreWorker), m_thread(new QThread)
+    : QObject(parent), m_path(std::move(path)), m_worker(new StoreWorker),
+      m_thread(newThread(QStringLiteral("vigil-store")))
 {
-    m_thread->setObjectName(QStringLiteral("vigil-store"));
     m_worker->moveToThread(m_thread.get());
-    m_thread->start();
+    startThread(m_thread.get());
     StoreWorker *w = m_worker;
     QMetaObject::invokeMethod(
         w,

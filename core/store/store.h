@@ -6,6 +6,7 @@
 // It is a cache and a journal: the run directories stay the source of truth.
 // See docs/store.md.
 
+#include "core/workerthread.h"
 #include "result.h"
 #include "runs/runinfo.h"
 #include "sites/jobinfo.h"
@@ -17,8 +18,6 @@
 #include <QString>
 #include <functional>
 #include <memory>
-
-class QThread;
 
 namespace vigil {
 
@@ -226,14 +225,11 @@ private:
     void endAttempt(const QString &decisionId, QObject *context, Callback<void> done,
                     std::function<Result<void>(StoreDb &)> work);
 
-    struct ThreadStopper
-    {
-        void operator()(QThread *thread) const;
-    };
-
     QString m_path;
     StoreWorker *m_worker = nullptr; // lives on m_thread; deleted there last
-    std::unique_ptr<QThread, ThreadStopper> m_thread;
+    // Joined only: the last call ~Store queues ends its event loop, after
+    // every call queued before it.
+    std::unique_ptr<QThread, ThreadJoiner> m_thread;
 };
 
 } // namespace vigil
