@@ -142,6 +142,10 @@ Result<void> readFile(const QString &path, bool system, ConfigVisitor &visitor, 
         const QStringList &words = *split;
         if (words.isEmpty())
             continue;
+        if (words.first().isEmpty()) // quotes around nothing: OpenSSH refuses it too
+            return Error(
+                QStringLiteral("%1 line %2: the keyword is empty").arg(path).arg(lineNumber),
+                Error::Kind::Malformed);
         ConfigLine line{words.first().toLower(), words.mid(1), path, lineNumber};
         if (!line.args.isEmpty() && line.args.first() == QLatin1String("="))
             line.args.removeFirst(); // "Keyword = value"

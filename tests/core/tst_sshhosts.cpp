@@ -20,8 +20,8 @@ private Q_SLOTS:
     void listHosts_data();
     void listHosts();
     void missingFileIsEmpty();
-    void unclosedQuoteIsRefused_data();
-    void unclosedQuoteIsRefused();
+    void malformedLineIsRefused_data();
+    void malformedLineIsRefused();
     void starInTheNameIsNotLiteral_data();
     void starInTheNameIsNotLiteral();
     void parseAddress_data();
@@ -120,29 +120,42 @@ void TestSshHosts::missingFileIsEmpty()
 
 // Found by fuzz_ssh_config: a quote left open took the rest of the line, its
 // newline included, as the word ("quoted alias\n" was listed as a host).
-// OpenSSH refuses such a file ("invalid quotes"), whatever block the line is in.
-void TestSshHosts::unclosedQuoteIsRefused_data()
+// OpenSSH refuses such a file ("invalid quotes"), whatever block the line is
+// in; and a line whose keyword is empty ("Bad configuration option").
+void TestSshHosts::malformedLineIsRefused_data()
 {
     QTest::addColumn<QByteArray>("config");
     QTest::addColumn<QString>("where"); // "line N"
+    QTest::addColumn<QString>("problem");
+    const QString unclosed = QStringLiteral("a quote is not closed");
     QTest::newRow("host alias") << QByteArray("Host \"quoted alias\n    User carol\n")
-                                << QStringLiteral("line 1");
+                                << QStringLiteral("line 1") << unclosed;
     QTest::newRow("single quote in a value")
         << QByteArray("Host a\n    HostName a.example.org\n    User 'carol\n")
-        << QStringLiteral("line 3");
+        << QStringLiteral("line 3") << unclosed;
     QTest::newRow("in a block of another host")
-        << QByteArray("Host a\nHost b\n    ProxyJump \"gw\nHost c\n") << QStringLiteral("line 3");
+        << QByteArray("Host a\nHost b\n    ProxyJump \"gw\nHost c\n") << QStringLiteral("line 3")
+        << unclosed;
+    // Found by fuzz_ssh_config in the fresh-clone CI: quotes around nothing
+    // made an empty keyword, which OpenSSH refuses as a bad option.
+    const QString empty = QStringLiteral("the keyword is empty");
+    QTest::newRow("empty quotes as the keyword")
+        << QByteArray("Host a\n \"\"\"\"   User = \"carol smith\"\n") << QStringLiteral("line 2")
+        << empty;
+    QTest::newRow("empty keyword before the first host")
+        << QByteArray("'' yes\nHost a\n") << QStringLiteral("line 1") << empty;
 }
 
-void TestSshHosts::unclosedQuoteIsRefused()
+void TestSshHosts::malformedLineIsRefused()
 {
     QFETCH(QByteArray, config);
     QFETCH(QString, where);
+    QFETCH(QString, problem);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("config"));
     QVERIFY(writeFile(path, config));
-    const QString expected = QStringLiteral("%1 %2: a quote is not closed").arg(path, where);
+    const QString expected = QStringLiteral("%1 %2: %3").arg(path, where, problem);
 
     const auto hosts = listSshConfigHosts(path);
     QVERIFY(!hosts.ok());
