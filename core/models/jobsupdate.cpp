@@ -74,8 +74,10 @@ void JobsModel::setJobs(const QString &site, const QList<JobInfo> &incoming)
             row->job = reported;
             row->job.site = site;
             row->reportedAt = nowMs;
+            // A report may name a job twice: the last one counts, once.
+            const bool wasTicking = row->ticking;
             row->ticking = jobrows::ticking(row->job);
-            m_tickingRows += row->ticking ? 1 : 0;
+            m_tickingRows += int(row->ticking) - int(wasTicking);
             row->seen = stamp;
             continue;
         }

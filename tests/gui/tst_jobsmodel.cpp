@@ -196,6 +196,14 @@ void TestJobsModel::duplicateIdsKeepLastReport()
                                         job(QStringLiteral("1"), QStringLiteral("RUNNING"))});
     QCOMPARE(model.rowCount(), 1);
     QCOMPARE(model.job(0).state, QStringLiteral("RUNNING"));
+
+    // Counted once as running (job 1 has no elapsed time: it does not tick):
+    // nothing ticks once it has gone.
+    model.setJobs(QStringLiteral("b"), {job(QStringLiteral("2"), QStringLiteral("RUNNING"), 5),
+                                        job(QStringLiteral("2"), QStringLiteral("RUNNING"), 6)});
+    QVERIFY(model.hasTickingRows());
+    model.removeSite(QStringLiteral("b"));
+    QVERIFY(!model.hasTickingRows());
 }
 
 void TestJobsModel::removeSiteRemovesContiguousBlocks()
