@@ -13,6 +13,7 @@
 #include "vigilctlrunner.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -148,6 +149,21 @@ public:
         m_abs = m_t->homeDirectory() + QLatin1Char('/') + m_rel;
         m_markerName = u"pwned-"_s + tag;
         m_marker = u"/tmp/"_s + m_markerName;
+
+        // A job an earlier test left behind could still write in its run
+        // directory while this test looks: they are waited for.
+        QStringList queued;
+        for (QDeadlineTimer quiet(60000);;) {
+            auto q = execWait(*m_t, {u"squeue"_s, u"-h"_s, u"-u"_s, m_env.user, u"-o"_s, u"%i"_s});
+            VIGIL_VERIFY_OK(q);
+            QVERIFY2(q->exitCode == 0, q->err.constData());
+            queued = QString::fromUtf8(q->out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            if (queued.isEmpty() || quiet.hasExpired())
+                break;
+            QTest::qWait(500);
+        }
+        QVERIFY2(queued.isEmpty(), qPrintable(u"jobs of %1 still queued after 60 s: %2"_s.arg(
+                                       m_env.user, queued.join(u' '))));
 
         // Before anything is made: what the sandbox user could write.
         auto uid = execWait(*m_t, {u"id"_s, u"-u"_s});

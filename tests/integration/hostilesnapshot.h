@@ -232,10 +232,10 @@ inline QStringList fsChanges(const FsSnapshot &before, const FsSnapshot &after,
                 out << QStringLiteral("vanished: %1 (was %2)").arg(shown(it.key()), described(*it));
             continue;
         }
-        // Everybody may write a directory such as /tmp: its times are
-        // anyone's, not the user's.
-        const bool shared =
-            !owned(*it) && it->type == "d" && (it->mode.toUInt(nullptr, 8) & 02) != 0;
+        // A directory of another owner that the user may write (/tmp, or
+        // one of its group): others may write it too, so its times are
+        // not the user's.
+        const bool shared = !owned(*it) && it->type == "d";
         const bool timesFree = shared || excused.contains(it.key()); // and size, links
         QStringList what;
         auto field = [&](const char *name, const QByteArray FsEntry::*f, bool time = false) {
