@@ -40,6 +40,16 @@ namespace {
 
 char g_queuedCall; // the one synchronisation object
 
+// VIGIL_TSAN_NO_QT_HOOKS=1 turns the edges off, to show what they hide
+// (tests/tsan: tst_tsan_control_unhooked).
+const bool g_hooked = qEnvironmentVariableIsEmpty("VIGIL_TSAN_NO_QT_HOOKS");
+
+void handOver()
+{
+    if (g_hooked)
+        vigil::tsan::release(&g_queuedCall);
+}
+
 template <typename Fn> Fn qtCore(const char *symbol)
 {
     void *fn = dlsym(RTLD_NEXT, symbol);
@@ -51,7 +61,7 @@ template <typename Fn> Fn qtCore(const char *symbol)
 bool beforeEvent(void **data)
 {
     const auto *event = static_cast<const QEvent *>(data[1]);
-    if (event->type() == QEvent::MetaCall || event->type() == QEvent::DeferredDelete)
+    if (g_hooked && (event->type() == QEvent::MetaCall || event->type() == QEvent::DeferredDelete))
         vigil::tsan::acquire(&g_queuedCall);
     return false; // deliver it as usual
 }
@@ -65,7 +75,7 @@ void QMetaObject::activate(QObject *sender, const QMetaObject *m, int local_sign
 {
     using Fn = void (*)(QObject *, const QMetaObject *, int, void **);
     static const Fn real = qtCore<Fn>("_ZN11QMetaObject8activateEP7QObjectPKS_iPPv");
-    vigil::tsan::release(&g_queuedCall);
+    handOver();
     real(sender, m, local_signal_index, argv);
 }
 
@@ -76,7 +86,7 @@ bool QMetaObject::invokeMethodImpl(QObject *object, QtPrivate::QSlotObjectBase *
     static const Fn real = qtCore<Fn>(
         "_ZN11QMetaObject16invokeMethodImplEP7QObjectPN9QtPrivate15QSlotObjectBaseEN2Qt14"
         "ConnectionTypeEPv");
-    vigil::tsan::release(&g_queuedCall);
+    handOver();
     return real(object, slot, type, ret);
 }
 
@@ -84,6 +94,6 @@ void QObject::deleteLater()
 {
     using Fn = void (*)(QObject *);
     static const Fn real = qtCore<Fn>("_ZN7QObject11deleteLaterEv");
-    vigil::tsan::release(&g_queuedCall);
+    handOver();
     real(this);
 }
