@@ -34,7 +34,8 @@ public:
         if (line.keyword != QLatin1String("host"))
             return m_everyHost.value(line.file); // other Match blocks are not evaluated here
         for (const QString &alias : line.args) {
-            if (isPattern(alias))
+            // An empty one ("Host \"\"") names no host one could connect to.
+            if (alias.isEmpty() || isPattern(alias))
                 continue;
             qsizetype index = indexOf(alias);
             if (index < 0) {

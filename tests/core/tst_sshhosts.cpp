@@ -50,6 +50,10 @@ void TestSshHosts::listHosts_data()
         << QByteArray("Host *\n    User everyone\nHost gpu? !bad *.example.org lab\n"
                       "    Port 2200\n")
         << QByteArray() << QStringList{QStringLiteral("lab|lab:2200")};
+    // Found by fuzz_ssh_config (a ./dev test run, 2026-11-28): "" was listed.
+    QTest::newRow("an empty alias is not a host")
+        << QByteArray("Host a* \"\"\"\" b\n    Port 2200\n") << QByteArray()
+        << QStringList{QStringLiteral("b|b:2200")};
     QTest::newRow("several aliases share a block")
         << QByteArray("Host a b\n  hostname=%h.example.org\n") << QByteArray()
         << QStringList{QStringLiteral("a|a.example.org"), QStringLiteral("b|b.example.org")};
