@@ -3,6 +3,8 @@
 
 #include "tsan.h"
 
+#include <QThread>
+
 namespace vigil {
 
 QThread *newThread(const QString &name)

@@ -2,8 +2,9 @@
 #pragma once
 
 #include <QString>
-#include <QThread>
 #include <memory>
+
+class QThread; // a pointer is enough here: store.h includes this header
 
 namespace vigil {
 

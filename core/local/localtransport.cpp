@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QProcess>
 #include <QSysInfo>
+#include <QThread>
 
 namespace vigil {
 

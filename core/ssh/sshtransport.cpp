@@ -10,6 +10,7 @@
 
 #include <QMetaMethod>
 #include <QPointer>
+#include <QThread>
 
 namespace vigil {
 

@@ -4,6 +4,7 @@
 // A run directory for the trust tests (tst_trust.cpp, tst_trust_evidence.cpp):
 // one fresh run per test function, and what they read back from it.
 
+#include "core/runs/evidence.h"
 #include "protocol/checkpoint.h"
 #include "protocol/events.h"
 #include "protocol/format.h"
@@ -12,7 +13,6 @@
 #include "protocol/users.h"
 #include "testutil.h"
 
-#include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -55,18 +55,15 @@ inline std::vector<std::string> refusedFiles(const std::string &cpDir)
     return out;
 }
 
-// The hash as the desktop makes it (core/runs/evidence.cpp), with Qt's own
-// SHA-256: path, NUL, bytes, for each metric file in the request's order.
+// The hash as the desktop makes it: the desktop's own function
+// (core/runs/evidence.cpp, Qt's SHA-256), so the job's is checked against it.
 inline std::string
 desktopEvidenceHash(const std::vector<std::pair<std::string, std::string>> &files)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    for (const auto &[path, bytes] : files) {
-        hash.addData(QByteArray::fromStdString(path));
-        hash.addData(QByteArrayView("\0", 1));
-        hash.addData(QByteArray::fromStdString(bytes));
-    }
-    return hash.result().toHex().toStdString();
+    QList<std::pair<QString, QByteArray>> seen;
+    for (const auto &[path, bytes] : files)
+        seen.append({QString::fromStdString(path), QByteArray::fromStdString(bytes)});
+    return vigil::evidenceSha256(seen).toStdString();
 }
 
 // Inherited by a test class next to QObject: setUp() from its init() slot.

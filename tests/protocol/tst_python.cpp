@@ -2,12 +2,12 @@
 // vigil_job.py and vigil-job read each other's files: the same bytes, the
 // same rules.
 
+#include "core/runs/evidence.h"
 #include "protocol/checkpoint.h"
 #include "protocol/format.h"
 #include "protocol/rundir.h"
 #include "testutil.h"
 
-#include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QTest>
 #include <unistd.h>
@@ -364,11 +364,10 @@ void TestPython::twinsJudgeEvidenceAlike()
     writeText(m_run + "/sub/b.csv", "k\n7\n");
     Decision d =
         makeDecision(request("e"), "go", json::object(), "", "root", "desk", "", now()).value();
-    // The hash as the desktop makes it, with Qt's SHA-256.
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(QByteArrayView("a.csv\0x,y\n1\n", 12));
-    hash.addData(QByteArrayView("sub/b.csv\0k\n7\n", 14));
-    d.evidenceSha256 = hash.result().toHex().toStdString();
+    // The hash as the desktop makes it (core/runs/evidence.cpp).
+    d.evidenceSha256 = vigil::evidenceSha256({{QStringLiteral("a.csv"), QByteArray("x,y\n1\n")},
+                                              {QStringLiteral("sub/b.csv"), QByteArray("k\n7\n")}})
+                           .toStdString();
     d.evidenceBytes = std::vector<std::int64_t>{6, 4};
     if (change == QStringLiteral("grow")) {
         writeText(m_run + "/a.csv", "x,y\n1\n2\n3\n");

@@ -15,6 +15,7 @@
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QObject>
+#include <QThread>
 #include <cstdio>
 
 using namespace vigil;
